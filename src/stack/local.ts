@@ -1,0 +1,10 @@
+import { startAlertmanager } from './alertmanager.js';
+import { startPrometheus } from './prometheus.js';
+import type { StackLauncher } from './types.js';
+
+/** Runs Prometheus and Alertmanager from the Debian binaries on PATH (or the `binary` option). */
+export const localStackLauncher: StackLauncher = {
+  kind: 'local',
+  startPrometheus,
+  startAlertmanager,
+};

@@ -1,0 +1,52 @@
+import { afterEach } from 'vitest';
+import { startAlertmanager } from '../../src/stack/alertmanager.js';
+import { startPrometheus } from '../../src/stack/prometheus.js';
+import type {
+  AlertmanagerOptions,
+  PrometheusOptions,
+  RunningAlertmanager,
+  RunningPrometheus,
+} from '../../src/stack/types.js';
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+/**
+ * Registers an afterEach hook that stops everything passed to the returned function, even when the test failed.
+ * Usage: `const track = trackStack(); const prom = track(await startPrometheus({...}));`
+ */
+export function trackStack(): <T extends Stoppable>(running: T) => T {
+  const started: Stoppable[] = [];
+  afterEach(async () => {
+    const all = started.splice(0);
+    await Promise.all(all.map((s) => s.stop()));
+  });
+  return (running) => {
+    started.push(running);
+    return running;
+  };
+}
+
+/** Runs `fn` with a fresh Prometheus and always stops it, whether `fn` returns or throws. */
+export async function withPrometheus<T>(opts: PrometheusOptions, fn: (prom: RunningPrometheus) => Promise<T>): Promise<T> {
+  const prom = await startPrometheus(opts);
+  try {
+    return await fn(prom);
+  } finally {
+    await prom.stop();
+  }
+}
+
+/** Runs `fn` with a fresh Alertmanager and always stops it, whether `fn` returns or throws. */
+export async function withAlertmanager<T>(
+  opts: AlertmanagerOptions,
+  fn: (am: RunningAlertmanager) => Promise<T>,
+): Promise<T> {
+  const am = await startAlertmanager(opts);
+  try {
+    return await fn(am);
+  } finally {
+    await am.stop();
+  }
+}
