@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Build Prometheus 3 (API only, no UI assets, no service discovery) from its Go module into a cache
+# outside the repository, and reuse the binary when it is already there.
+#
+#   collector-config/build-prometheus3.sh            # prints the binary path on the last line
+#   PROMETHEUS3_VERSION=v0.316.0 collector-config/build-prometheus3.sh
+#
+# Why not `go install github.com/prometheus/prometheus/cmd/prometheus@...`: the module's go.mod has
+# replace/exclude directives, which `go install pkg@version` refuses. `go mod download` + `go build`
+# inside a writable copy of the module directory works.
+set -euo pipefail
+
+VERSION="${PROMETHEUS3_VERSION:-v0.316.0}"   # Prometheus 3.16.0; its go.mod says `go 1.26.7`
+CACHE="${AGENT_SLO_CACHE:-$HOME/.cache/agent-slo}"
+OUT_DIR="$CACHE/prometheus3/$VERSION"
+OUT="$OUT_DIR/prometheus"
+
+if [[ -x "$OUT" ]]; then
+  echo "prometheus3: reusing $OUT"
+  echo "$OUT"
+  exit 0
+fi
+
+GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
+if [[ ! -x "$GO" ]] && ! command -v "$GO" >/dev/null 2>&1; then
+  echo "prometheus3: no Go toolchain found (looked for 'go' on PATH and /usr/local/go/bin/go). Install Go >= 1.26.7 or set GO=/path/to/go." >&2
+  exit 2
+fi
+GOVER="$("$GO" env GOVERSION)"           # e.g. go1.26.8
+NEED="1.26.7"
+ver_ge() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]; }
+if ! ver_ge "${GOVER#go}" "$NEED"; then
+  echo "prometheus3: $GOVER is too old: Prometheus $VERSION needs Go >= $NEED (its go.mod 'go' line). Install a newer Go or set PROMETHEUS3_VERSION to an older release." >&2
+  exit 2
+fi
+
+start=$(date +%s)
+export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:--buildvcs=false}"
+echo "prometheus3: downloading github.com/prometheus/prometheus@$VERSION"
+MODDIR="$("$GO" mod download -json "github.com/prometheus/prometheus@$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+if [[ -z "$MODDIR" || ! -d "$MODDIR" ]]; then
+  echo "prometheus3: go mod download did not report a module directory" >&2
+  exit 1
+fi
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/agent-slo-prom3.XXXXXX")"
+trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+cp -r "$MODDIR/." "$WORK/"
+chmod -R u+w "$WORK"
+echo "prometheus3: building in $WORK with $GOVER (tags: remove_all_sd)"
+mkdir -p "$OUT_DIR"
+( cd "$WORK" && "$GO" build -trimpath -tags remove_all_sd -ldflags "-s -w -X github.com/prometheus/common/version.Version=3.${VERSION#v0.3}" -o "$OUT_DIR/prometheus.tmp" ./cmd/prometheus )
+mv "$OUT_DIR/prometheus.tmp" "$OUT"
+end=$(date +%s)
+echo "prometheus3: built $OUT in $((end - start)) s"
+echo "$OUT"
