@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { validateCommand } from './commands/validate.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
+import type { Io } from './io.js';
+import { packageVersion } from './paths.js';
+
+/** The agent-slo command tree. Each command lives in commands/<name>.ts. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('agent-slo')
+    .description('SLOs for AI agent runtimes: validate specs, generate Prometheus/Alertmanager/Grafana artifacts, gate releases')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
+    .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+  program.addCommand(validateCommand(io));
+  for (const c of program.commands) {
+    c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
+    c.showHelpAfterError('(run with --help for usage)');
+  }
+  return program;
+}

@@ -1,0 +1,38 @@
+import { type Command, Option } from 'commander';
+import { loadProfile } from '../spec/load.js';
+import type { Profile } from '../spec/model.js';
+import { UsageError } from './errors.js';
+import { SHIPPED_PROFILES, shippedProfilePath } from './paths.js';
+
+/** Adds the spec-selection options shared by every command that reads profiles. */
+export function addSpecOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--spec <file...>', 'SLO spec file(s) to use'))
+    .addOption(new Option('--profile <name...>', `shipped profile(s) to use: ${SHIPPED_PROFILES.join(', ')}`))
+    .addOption(new Option('--overlay <file...>', 'environment overlay(s) merged over each spec (same shape; objectives merged by name)'));
+}
+
+export interface SpecSelection {
+  spec?: string[];
+  profile?: string[];
+  overlay?: string[];
+}
+
+/** The spec files a command should read: --spec files, --profile names, or all shipped profiles. */
+export function selectedSpecFiles(opts: SpecSelection, positional: readonly string[] = []): string[] {
+  const files = [...positional, ...(opts.spec ?? [])];
+  for (const name of opts.profile ?? []) {
+    if (!(SHIPPED_PROFILES as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown profile "${name}"; shipped profiles: ${SHIPPED_PROFILES.join(', ')} (or give a file with --spec)`);
+    }
+    files.push(shippedProfilePath(name));
+  }
+  return files.length > 0 ? files : SHIPPED_PROFILES.map(shippedProfilePath);
+}
+
+/** Loads the selected profiles; SpecError propagates (exit 65). */
+export async function loadSelectedProfiles(opts: SpecSelection, positional: readonly string[] = []): Promise<Profile[]> {
+  const out: Profile[] = [];
+  for (const file of selectedSpecFiles(opts, positional)) out.push(await loadProfile(file, opts.overlay ?? []));
+  return out;
+}

@@ -1,0 +1,225 @@
+/**
+ * The one home of every name agent-slo generates or reads in Prometheus: metric spellings derived from the
+ * instrumentation package's OpenTelemetry names, the signal catalogue that specs refer to by name, and the
+ * names of recording rules, labels and alerts. Nothing else in src/ spells a Prometheus name.
+ */
+import {
+  ATTR_AGENT_EXECUTION_OUTCOME,
+  ATTR_AGENT_SHADOW_RESULT,
+  ATTR_AGENT_TASK_OUTCOME,
+  ATTR_ERROR_TYPE,
+  METRIC_AGENT_CONVERSATIONS,
+  METRIC_AGENT_ESCALATIONS,
+  METRIC_AGENT_EXECUTIONS,
+  METRIC_AGENT_EXECUTION_DURATION,
+  METRIC_AGENT_EXECUTION_MEMORY,
+  METRIC_AGENT_INTEGRITY_FAILURES,
+  METRIC_AGENT_MODEL_FALLBACKS,
+  METRIC_AGENT_SHADOW_COMPARISONS,
+  METRIC_AGENT_TASKS,
+  METRIC_AGENT_TASK_COST,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
+  METRIC_GEN_AI_INVOKE_AGENT_DURATION,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  UNIT_BYTES,
+  UNIT_SECONDS,
+} from '@agent-slo/instrumentation';
+
+// --- Prometheus spellings of OpenTelemetry names ---------------------------------------------
+
+/**
+ * The Prometheus name of an OTel metric or attribute as `@opentelemetry/exporter-prometheus` 0.223 writes it
+ * (and as the shipped collector config is set up to write it): every character outside `[a-zA-Z0-9_:]` becomes
+ * `_`, no unit suffix.
+ */
+export function promName(otelName: string): string {
+  return otelName.replace(/[^a-zA-Z0-9_:]/g, '_');
+}
+
+/** Counter samples carry `_total`. */
+export function promCounter(otelName: string): string {
+  return `${promName(otelName)}_total`;
+}
+
+/** Histogram series names. */
+export function promHistogram(otelName: string): { bucket: string; count: string; sum: string } {
+  const base = promName(otelName);
+  return { bucket: `${base}_bucket`, count: `${base}_count`, sum: `${base}_sum` };
+}
+
+/** Label matchers as PromQL writes them. */
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+export interface Matcher {
+  readonly label: string;
+  readonly op: MatchOp;
+  readonly value: string;
+}
+
+/** The histogram bucket bound label. */
+export const LABEL_LE = 'le';
+
+// --- signal catalogue: what specs name with `signal:` ----------------------------------------
+
+/** A counter-like series: `increase()` of it counts events (or sums a value such as USD). */
+export interface CounterSignal {
+  readonly type: 'counter';
+  readonly metric: string;
+  readonly matchers: readonly Matcher[];
+  readonly description: string;
+}
+
+/** A histogram: `metric` is the base name (`_bucket`, `_count`, `_sum` are appended); `unit` is the recorded unit. */
+export interface HistogramSignal {
+  readonly type: 'histogram';
+  readonly metric: string;
+  readonly unit: 's' | 'By';
+  readonly matchers: readonly Matcher[];
+  readonly description: string;
+}
+
+const eq = (label: string, value: string): Matcher => ({ label: promName(label), op: '=', value });
+const ne = (label: string, value: string): Matcher => ({ label: promName(label), op: '!=', value });
+
+const toolCount = promHistogram(METRIC_GEN_AI_EXECUTE_TOOL_DURATION).count;
+const modelCount = promHistogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION).count;
+
+/** Counter signals, by the name a spec uses. */
+export const COUNTER_SIGNALS = {
+  tool_calls: { type: 'counter', metric: toolCount, matchers: [], description: 'tool calls (gen_ai.execute_tool.duration count)' },
+  tool_calls_succeeded: {
+    type: 'counter',
+    metric: toolCount,
+    matchers: [eq(ATTR_ERROR_TYPE, '')],
+    description: 'tool calls without error.type',
+  },
+  tool_calls_failed: {
+    type: 'counter',
+    metric: toolCount,
+    matchers: [ne(ATTR_ERROR_TYPE, '')],
+    description: 'tool calls with an error.type',
+  },
+  model_calls: { type: 'counter', metric: modelCount, matchers: [], description: 'model calls (gen_ai.client.operation.duration count)' },
+  model_fallbacks: { type: 'counter', metric: promCounter(METRIC_AGENT_MODEL_FALLBACKS), matchers: [], description: 'model calls that fell back to another model' },
+  tasks: { type: 'counter', metric: promCounter(METRIC_AGENT_TASKS), matchers: [], description: 'finished tasks, any outcome' },
+  tasks_succeeded: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_TASKS),
+    matchers: [eq(ATTR_AGENT_TASK_OUTCOME, 'success')],
+    description: 'tasks with outcome success',
+  },
+  tasks_failed: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_TASKS),
+    matchers: [eq(ATTR_AGENT_TASK_OUTCOME, 'failure')],
+    description: 'tasks with outcome failure',
+  },
+  tasks_escalated: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_TASKS),
+    matchers: [eq(ATTR_AGENT_TASK_OUTCOME, 'escalated')],
+    description: 'tasks with outcome escalated',
+  },
+  escalations: { type: 'counter', metric: promCounter(METRIC_AGENT_ESCALATIONS), matchers: [], description: 'escalations to a human' },
+  task_cost_usd: { type: 'counter', metric: promCounter(METRIC_AGENT_TASK_COST), matchers: [], description: 'task cost in USD' },
+  executions: { type: 'counter', metric: promCounter(METRIC_AGENT_EXECUTIONS), matchers: [], description: 'executions: completed, failed or timed out' },
+  executions_completed: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_EXECUTIONS),
+    matchers: [eq(ATTR_AGENT_EXECUTION_OUTCOME, 'completed')],
+    description: 'executions completed successfully',
+  },
+  executions_failed: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_EXECUTIONS),
+    matchers: [eq(ATTR_AGENT_EXECUTION_OUTCOME, 'failed')],
+    description: 'executions that failed',
+  },
+  executions_timeout: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_EXECUTIONS),
+    matchers: [eq(ATTR_AGENT_EXECUTION_OUTCOME, 'timeout')],
+    description: 'executions that timed out',
+  },
+  shadow_comparisons: { type: 'counter', metric: promCounter(METRIC_AGENT_SHADOW_COMPARISONS), matchers: [], description: 'shadow-mode comparisons' },
+  shadow_matches: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_SHADOW_COMPARISONS),
+    matchers: [eq(ATTR_AGENT_SHADOW_RESULT, 'match')],
+    description: 'shadow-mode comparisons where headless matched tmux',
+  },
+  shadow_mismatches: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_SHADOW_COMPARISONS),
+    matchers: [eq(ATTR_AGENT_SHADOW_RESULT, 'mismatch')],
+    description: 'shadow-mode comparisons where headless differed from tmux',
+  },
+  conversations: { type: 'counter', metric: promCounter(METRIC_AGENT_CONVERSATIONS), matchers: [], description: 'conversations checked' },
+  integrity_failures: {
+    type: 'counter',
+    metric: promCounter(METRIC_AGENT_INTEGRITY_FAILURES),
+    matchers: [],
+    description: 'CONVERSATION_INTEGRITY_FAIL and ORPHAN_DETECTED events',
+  },
+} as const satisfies Record<string, CounterSignal>;
+
+/** Histogram signals, by the name a spec uses. */
+export const HISTOGRAM_SIGNALS = {
+  response_latency: {
+    type: 'histogram',
+    metric: promName(METRIC_GEN_AI_INVOKE_AGENT_DURATION),
+    unit: UNIT_SECONDS,
+    matchers: [],
+    description: 'agent response time (gen_ai.invoke_agent.duration)',
+  },
+  tool_duration: {
+    type: 'histogram',
+    metric: promName(METRIC_GEN_AI_EXECUTE_TOOL_DURATION),
+    unit: UNIT_SECONDS,
+    matchers: [],
+    description: 'tool call time (gen_ai.execute_tool.duration)',
+  },
+  model_call_duration: {
+    type: 'histogram',
+    metric: promName(METRIC_GEN_AI_CLIENT_OPERATION_DURATION),
+    unit: UNIT_SECONDS,
+    matchers: [],
+    description: 'model call time (gen_ai.client.operation.duration)',
+  },
+  execution_duration: {
+    type: 'histogram',
+    metric: promName(METRIC_AGENT_EXECUTION_DURATION),
+    unit: UNIT_SECONDS,
+    matchers: [eq(ATTR_AGENT_EXECUTION_OUTCOME, 'completed')],
+    description: 'time from EXECUTION_STARTED to EXECUTION_COMPLETED (completed executions)',
+  },
+  execution_memory: {
+    type: 'histogram',
+    metric: promName(METRIC_AGENT_EXECUTION_MEMORY),
+    unit: UNIT_BYTES,
+    matchers: [],
+    description: 'process RSS per execution',
+  },
+} as const satisfies Record<string, HistogramSignal>;
+
+export type CounterSignalName = keyof typeof COUNTER_SIGNALS;
+export type HistogramSignalName = keyof typeof HISTOGRAM_SIGNALS;
+
+/** The label that names the model in GenAI metrics, used when the spec scopes an objective to `--model`. */
+export const LABEL_MODEL_DEFAULT = promName(ATTR_GEN_AI_REQUEST_MODEL);
+
+// --- generated names: recording rules, labels, alerts ----------------------------------------
+
+/** Prefix of every recording rule agent-slo generates. */
+export const RECORD_PREFIX = 'agent_slo';
+
+/** Labels agent-slo puts on every generated series and alert. */
+export const LABEL_PROFILE = 'slo_profile';
+export const LABEL_OBJECTIVE = 'slo_objective';
+export const LABEL_WINDOW = 'slo_window';
+export const LABEL_SEVERITY = 'severity';
+export const LABEL_OWNER = 'owner';
+export const LABEL_TEAM = 'team';
+export const LABEL_CHANNEL = 'channel';
+export const LABEL_ALERT_KIND = 'slo_alert';
+export const LABEL_ESCALATION = 'escalation';

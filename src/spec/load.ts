@@ -1,0 +1,271 @@
+/**
+ * Loading in stages: read → parse YAML (positions kept) → wire shape (zod) → model → semantic checks. Every stage
+ * reports all of its problems with file, line:column, field path and a fix; a SpecError carries them all.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+import { SpecError, type SpecIssue } from './errors.js';
+import { mapProfileV1 } from './map.js';
+import type { Profile } from './model.js';
+import { formatPath, type PathIssue } from './path-issue.js';
+import { API_VERSION_V1, profileSchemaV1 } from './schema.js';
+import { validateProfile } from './validate.js';
+
+/** One parsed YAML document with what is needed to point at its fields. */
+interface Source {
+  readonly file: string;
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
+type Path = readonly (string | number)[];
+
+function position(source: Source, offset: number): { line: number; column: number } {
+  const pos = source.lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+/** The node at `path`, or the deepest existing ancestor (with `exact` false). */
+function locate(source: Source, path: Path, key = false): { node: YamlNode | undefined; exact: boolean } {
+  let node: unknown = source.doc.contents;
+  let exact = true;
+  for (let i = 0; i < path.length; i++) {
+    const part = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part));
+      if (pair === undefined) {
+        exact = false;
+        break;
+      }
+      node = key && i === path.length - 1 ? pair.key : pair.value;
+    } else if (isSeq(node) && typeof part === 'number' && node.items[part] !== undefined) {
+      node = node.items[part];
+    } else {
+      exact = false;
+      break;
+    }
+  }
+  return { node: (node ?? undefined) as YamlNode | undefined, exact };
+}
+
+function issueAt(sources: readonly Source[], path: Path, message: string, hint?: string, key = false): SpecIssue {
+  let best: { source: Source; node: YamlNode | undefined; exact: boolean } | undefined;
+  for (const source of [...sources].reverse()) {
+    const found = locate(source, path, key);
+    if (found.exact) {
+      best = { source, ...found };
+      break;
+    }
+    best ??= { source, ...found };
+  }
+  const source = best?.source ?? sources[0];
+  const range = best?.node?.range;
+  const where = source !== undefined && range !== undefined && range !== null ? position(source, range[0]) : { line: 0, column: 0 };
+  const base = { file: source?.file ?? '<unknown>', line: where.line, column: where.column, path: formatPath(path), message };
+  return hint === undefined ? base : { ...base, hint };
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v: unknown = root;
+  for (const part of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[part];
+  }
+  return v;
+}
+
+function closest(word: string, options: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      }
+    }
+    return d[a.length]![b.length]!;
+  };
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const dist = distance(word.toLowerCase(), o.toLowerCase());
+    if (dist < bestD) {
+      best = o;
+      bestD = dist;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function allowedKeys(schema: z.ZodType, path: Path): string[] {
+  let s: unknown = schema;
+  const unwrap = (x: unknown): unknown => {
+    let cur = x as { def?: { type?: string; innerType?: unknown; element?: unknown; shape?: unknown } };
+    while (cur?.def?.type === 'optional' || cur?.def?.type === 'nullable' || cur?.def?.type === 'default') cur = cur.def.innerType as typeof cur;
+    return cur;
+  };
+  for (const part of path) {
+    const cur = unwrap(s) as { def?: { type?: string; element?: unknown; shape?: Record<string, unknown> } };
+    if (cur?.def?.type === 'array' && typeof part === 'number') s = cur.def.element;
+    else if (cur?.def?.type === 'object' && typeof part === 'string') s = cur.def.shape?.[part];
+    else return [];
+  }
+  const cur = unwrap(s) as { def?: { type?: string; shape?: Record<string, unknown> } };
+  return cur?.def?.type === 'object' ? Object.keys(cur.def.shape ?? {}) : [];
+}
+
+function zodIssues(error: z.ZodError, root: unknown, sources: readonly Source[]): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const actual = valueAt(root, path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          const options = allowedKeys(profileSchemaV1, path);
+          const guess = closest(key, options);
+          out.push(
+            issueAt(
+              sources,
+              [...path, key],
+              `unknown field "${key}"`,
+              guess === undefined ? `remove it; allowed here: ${options.join(', ')}` : `did you mean "${guess}"? allowed here: ${options.join(', ')}`,
+              true,
+            ),
+          );
+        }
+        break;
+      case 'invalid_type':
+        if (actual === undefined) out.push(issueAt(sources, path, `is required but missing`, `write ${formatPath(path)}: <${issue.expected}>`));
+        else out.push(issueAt(sources, path, `expected ${issue.expected}, got ${describeValue(actual)}`, `write a ${issue.expected}`));
+        break;
+      case 'invalid_value': {
+        const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
+        const last = path[path.length - 1];
+        if (last === 'apiVersion') {
+          out.push(issueAt(sources, path, `unsupported apiVersion ${describeValue(actual)}`, `write apiVersion: ${API_VERSION_V1}`));
+        } else {
+          const guess = typeof actual === 'string' ? closest(actual, issue.values.map(String)) : undefined;
+          out.push(issueAt(sources, path, `${describeValue(actual)} is not allowed`, `${guess === undefined ? '' : `did you mean "${guess}"? `}write one of ${values}`));
+        }
+        break;
+      }
+      case 'invalid_format':
+        out.push(issueAt(sources, path, `${describeValue(actual)} ${issue.message}`, 'fix the spelling'));
+        break;
+      case 'too_small':
+      case 'too_big': {
+        const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+        const cmp = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+        const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : 'value';
+        out.push(issueAt(sources, path, `${describeValue(actual)} is out of range`, `write a ${what === 'value' ? 'value' : `number of ${what}`} ${cmp} ${bound}`));
+        break;
+      }
+      default:
+        out.push(issueAt(sources, path, issue.message));
+    }
+  }
+  return out;
+}
+
+function fromPathIssues(issues: readonly PathIssue[], sources: readonly Source[]): SpecIssue[] {
+  return issues.map((i) => issueAt(sources, i.path, i.message, i.hint));
+}
+
+/** Parses one YAML text; returns the source or file-level issues. */
+export function parseYaml(file: string, text: string): { source?: Source; issues: SpecIssue[] } {
+  const whole = (message: string, hint?: string): SpecIssue => (hint === undefined ? { file, line: 0, column: 0, path: '', message } : { file, line: 0, column: 0, path: '', message, hint });
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return { issues: [whole('is not a text file (binary content)', 'give a YAML spec file')] };
+  if (text.trim() === '') return { issues: [whole('is empty', `start with apiVersion: ${API_VERSION_V1}`)] };
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (!Array.isArray(docs)) return { issues: [whole('contains no YAML document')] };
+  if (docs.length !== 1) {
+    return { issues: [whole(`contains ${docs.length} YAML documents`, 'put one profile in each file (remove the --- separators)')] };
+  }
+  const doc = docs[0]!;
+  const source: Source = { file, doc, lines };
+  const errors = [...doc.errors];
+  if (errors.length > 0) {
+    return {
+      issues: errors.map((e) => {
+        const where = position(source, e.pos[0]);
+        return { file, line: where.line, column: where.column, path: '', message: `is not valid YAML: ${e.message.split('\n')[0] ?? e.code}`, hint: 'fix the YAML syntax (indentation, quotes, colons)' };
+      }),
+    };
+  }
+  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    return { issues: [{ file, line: 1, column: 1, path: '', message: `must be a mapping, got ${describeValue(root)}`, hint: `start with apiVersion: ${API_VERSION_V1}` }] };
+  }
+  return { source, issues: [] };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep merge for environment overlays: mappings merge, objectives merge by name, everything else is replaced. */
+export function mergeOverlay(base: unknown, overlay: unknown, key?: string): unknown {
+  if (key === 'objectives' && Array.isArray(base) && Array.isArray(overlay)) {
+    const out = [...base] as unknown[];
+    for (const o of overlay) {
+      const name = isObject(o) ? o.name : undefined;
+      const i = out.findIndex((b) => isObject(b) && b.name === name);
+      if (i >= 0) out[i] = mergeOverlay(out[i], o);
+      else out.push(o);
+    }
+    return out;
+  }
+  if (isObject(base) && isObject(overlay)) {
+    const out: Record<string, unknown> = { ...base };
+    for (const [k, v] of Object.entries(overlay)) out[k] = k in base ? mergeOverlay(base[k], v, k) : v;
+    return out;
+  }
+  return overlay;
+}
+
+/** Builds and checks a profile from texts already read (the base file, then overlays in order). */
+export function loadProfileFromTexts(inputs: readonly { file: string; text: string }[]): Profile {
+  const sources: Source[] = [];
+  const issues: SpecIssue[] = [];
+  for (const { file, text } of inputs) {
+    const parsed = parseYaml(file, text);
+    issues.push(...parsed.issues);
+    if (parsed.source !== undefined) sources.push(parsed.source);
+  }
+  if (issues.length > 0) throw new SpecError(issues);
+  const merged = sources.map((s) => s.doc.toJS({ maxAliasCount: 100 }) as unknown).reduce((acc, next) => mergeOverlay(acc, next));
+  const shape = profileSchemaV1.safeParse(merged);
+  if (!shape.success) throw new SpecError(zodIssues(shape.error, merged, sources));
+  const { profile, issues: mapIssues } = mapProfileV1(shape.data, inputs.map((i) => i.file));
+  const all = [...fromPathIssues(mapIssues, sources), ...fromPathIssues(validateProfile(profile), sources)];
+  if (all.length > 0) throw new SpecError(all);
+  return profile;
+}
+
+/** Reads, parses and checks a profile file and its environment overlays. Throws SpecError listing every problem. */
+export async function loadProfile(file: string, overlays: readonly string[] = []): Promise<Profile> {
+  const inputs: { file: string; text: string }[] = [];
+  const issues: SpecIssue[] = [];
+  for (const f of [file, ...overlays]) {
+    try {
+      const bytes = await readFile(f);
+      inputs.push({ file: f, text: bytes.includes(0) ? '\u0000' : bytes.toString('utf8') });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      issues.push({ file: f, line: 0, column: 0, path: '', message: code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`, hint: 'give the path of a YAML spec file' });
+    }
+  }
+  if (issues.length > 0) throw new SpecError(issues);
+  return loadProfileFromTexts(inputs);
+}

@@ -1,0 +1,174 @@
+/**
+ * Semantic checks on a mapped profile: threshold order per direction, windows, units, PromQL, routing. Returns
+ * every problem, each with the field path it concerns and what to write instead.
+ */
+import { formatDuration } from './duration.js';
+import type { EventSelector, Objective, Profile } from './model.js';
+import type { PathIssue } from './path-issue.js';
+import { checkUserPromql } from './promql-check.js';
+
+type Path = readonly (string | number)[];
+
+function eventSelectors(o: Objective): { selector: EventSelector; path: Path }[] {
+  const out: { selector: EventSelector; path: Path }[] = [];
+  const s = o.sli;
+  switch (s.kind) {
+    case 'ratio':
+      out.push({ selector: s.events, path: ['sli', 'ratio', s.numerator] }, { selector: s.total, path: ['sli', 'ratio', 'total'] });
+      break;
+    case 'perEvent':
+      out.push({ selector: s.value, path: ['sli', 'perEvent', 'value'] }, { selector: s.events, path: ['sli', 'perEvent', 'events'] });
+      break;
+    case 'zeroTolerance':
+      out.push({ selector: s.events, path: ['sli', 'zeroTolerance', 'events'] });
+      if (s.population !== undefined) out.push({ selector: s.population, path: ['sli', 'zeroTolerance', 'population'] });
+      break;
+    default:
+      break;
+  }
+  if (o.escalation?.kind === 'condition') out.push({ selector: o.escalation.events, path: ['escalation', 'when', 'events'] });
+  return out;
+}
+
+function describeOrder(o: Objective): string {
+  return o.direction === 'higher_is_better' ? 'critical < warning <= target' : 'target <= warning < critical';
+}
+
+function checkThresholds(o: Objective, at: Path, issues: PathIssue[]): void {
+  const higher = o.direction === 'higher_is_better';
+  const better = (a: number, b: number): boolean => (higher ? a > b : a < b);
+  const c = o.critical.value;
+  if (better(c, o.target)) {
+    issues.push({
+      path: [...at, 'critical', 'threshold'],
+      message: `critical threshold ${c} is better than the target ${o.target} for ${o.direction}`,
+      hint: `with ${o.direction} the order is ${describeOrder(o)}; write a critical threshold ${higher ? 'below' : 'above'} ${o.target}`,
+    });
+  }
+  if (o.warning !== undefined) {
+    const w = o.warning.value;
+    if (better(w, o.target)) {
+      issues.push({
+        path: [...at, 'warning', 'threshold'],
+        message: `warning threshold ${w} is better than the target ${o.target} for ${o.direction}`,
+        hint: `with ${o.direction} the order is ${describeOrder(o)}`,
+      });
+    }
+    if (!better(w, c)) {
+      issues.push({
+        path: [...at, 'warning', 'threshold'],
+        message: `warning threshold ${w} does not lie between the target ${o.target} and the critical threshold ${c}`,
+        hint: `with ${o.direction} the order is ${describeOrder(o)}; write a warning ${higher ? 'above' : 'below'} ${c}`,
+      });
+    }
+  }
+  if (o.unit === 'ratio') {
+    const values: [Path, number][] = [
+      [[...at, 'target'], o.target],
+      [[...at, 'critical', 'threshold'], c],
+    ];
+    if (o.warning !== undefined) values.push([[...at, 'warning', 'threshold'], o.warning.value]);
+    for (const [path, v] of values) {
+      if (v < 0 || v > 1) issues.push({ path, message: `${v} is not a ratio`, hint: 'write a ratio between 0 and 1, e.g. 0.995 for 99.5%' });
+    }
+  }
+}
+
+function checkSli(o: Objective, at: Path, issues: PathIssue[]): void {
+  const s = o.sli;
+  if (s.kind === 'quantile' || s.kind === 'average') {
+    const timeUnits = ['s', 'ms'];
+    const sizeUnits = ['By', 'MB', 'GB'];
+    const histTime = timeUnits.includes(s.histogram.unit);
+    if (histTime ? !timeUnits.includes(o.unit) : !sizeUnits.includes(o.unit)) {
+      issues.push({
+        path: [...at, 'unit'],
+        message: `unit ${o.unit} cannot be compared with a histogram recorded in ${s.histogram.unit}`,
+        hint: `write unit: ${histTime ? 's or ms' : 'By, MB or GB'}`,
+      });
+    }
+    if (s.kind === 'quantile' && o.direction !== 'lower_is_better') {
+      issues.push({ path: [...at, 'direction'], message: 'quantile objectives are decided from bucket fractions and must be lower_is_better', hint: 'write direction: lower_is_better' });
+    }
+  }
+  if (s.kind === 'zeroTolerance') {
+    if (o.direction !== 'lower_is_better') issues.push({ path: [...at, 'direction'], message: 'a zero-tolerance SLI counts bad events', hint: 'write direction: lower_is_better' });
+    if (o.unit !== 'events') issues.push({ path: [...at, 'unit'], message: 'a zero-tolerance SLI is a count of events', hint: 'write unit: events' });
+    if (o.critical.value !== 0) issues.push({ path: [...at, 'critical', 'threshold'], message: 'zero tolerance means any event breaches', hint: 'write threshold: 0' });
+  }
+  if (s.kind === 'ratio' && o.unit !== 'ratio') issues.push({ path: [...at, 'unit'], message: `a ratio SLI cannot have unit ${o.unit}`, hint: 'write unit: ratio' });
+  for (const { selector, path } of eventSelectors(o)) {
+    if (selector.kind !== 'promql') continue;
+    const problem = checkUserPromql(selector.expr);
+    if (problem !== undefined) issues.push({ path: [...at, ...path, 'promql'], message: `PromQL ${problem}`, hint: 'write an expression such as sum(increase(my_events_total[{{window}}]))' });
+    if (o.modelScoped) issues.push({ path: [...at, 'modelScoped'], message: '--model cannot be applied to user PromQL', hint: 'remove modelScoped, or use signals' });
+  }
+}
+
+function checkWindows(o: Objective, at: Path, issues: PathIssue[]): void {
+  const w = o.windows;
+  const named: [string, number | undefined][] = [
+    ['alert', w.alert],
+    ['gate', w.gate],
+    ['target', w.target],
+    ['budget', w.budget],
+  ];
+  for (const [k, v] of named) {
+    if (v !== undefined && v <= 0) issues.push({ path: [...at, 'windows', k], message: `the ${k} window is empty`, hint: 'write a positive duration such as 24h' });
+  }
+  if (w.alert > w.gate) {
+    issues.push({
+      path: [...at, 'windows', 'alert'],
+      message: `alert window ${formatDuration(w.alert)} is longer than the gate window ${formatDuration(w.gate)}`,
+      hint: 'windows must be ordered alert <= gate <= budget',
+    });
+  }
+  if (w.budget !== undefined && w.gate > w.budget) {
+    issues.push({
+      path: [...at, 'windows', 'gate'],
+      message: `gate window ${formatDuration(w.gate)} is longer than the budget window ${formatDuration(w.budget)}`,
+      hint: 'windows must be ordered alert <= gate <= budget',
+    });
+  }
+  const b = o.errorBudget;
+  if (b !== undefined) {
+    b.burnRateAlerts.forEach((r, i) => {
+      if (r.standard) return;
+      if (r.withinSeconds > b.windowSeconds) {
+        issues.push({ path: [...at, 'errorBudget', 'burnRateAlerts', i, 'within'], message: `${formatDuration(r.withinSeconds)} is longer than the budget window ${formatDuration(b.windowSeconds)}`, hint: 'write a window shorter than the budget window' });
+      }
+      if (r.shortWindowSeconds >= r.withinSeconds) {
+        issues.push({ path: [...at, 'errorBudget', 'burnRateAlerts', i, 'shortWindow'], message: 'the short window must be shorter than the long one', hint: `write e.g. shortWindow: ${formatDuration(Math.max(60, Math.round(r.withinSeconds / 12)))}` });
+      }
+    });
+  }
+}
+
+function checkRouting(o: Objective, at: Path, issues: PathIssue[]): void {
+  if (o.owner === '') issues.push({ path: [...at, 'owner'], message: 'no owner: alerts would reach nobody', hint: 'write owner: "@team" here or defaults.routing.owner' });
+  if (o.channel === '') issues.push({ path: [...at, 'channel'], message: 'no notification channel', hint: 'write channel: "#alerts" here or defaults.routing.channel' });
+  if (o.runbookUrl === '') issues.push({ path: [...at, 'runbook'], message: 'no runbook: every alert links one', hint: 'write runbook: docs/runbooks/<profile>/<objective>.md or a URL' });
+  if (o.escalation?.kind === 'delay' && o.escalation.afterSeconds <= 0) {
+    issues.push({ path: [...at, 'escalation', 'after'], message: 'an escalation delay must be positive', hint: 'write after: 30m' });
+  }
+}
+
+/** Every semantic problem of a mapped profile. */
+export function validateProfile(profile: Profile): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const seen = new Map<string, number>();
+  profile.objectives.forEach((o, i) => {
+    const at: Path = ['objectives', i];
+    const first = seen.get(o.name);
+    if (first !== undefined) {
+      issues.push({ path: [...at, 'name'], message: `duplicate objective name "${o.name}" (first at objectives[${first}])`, hint: 'give every objective a unique name' });
+    } else {
+      seen.set(o.name, i);
+    }
+    checkThresholds(o, at, issues);
+    checkSli(o, at, issues);
+    checkWindows(o, at, issues);
+    checkRouting(o, at, issues);
+  });
+  return issues;
+}
