@@ -11,6 +11,17 @@ export {
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_SYSTEM,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION,
+  GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT,
+  GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
+  GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
+  GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
+  GEN_AI_TOKEN_TYPE_VALUE_INPUT,
+  GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
   METRIC_AGENT_MODEL_FALLBACKS,
   METRIC_AGENT_TASKS,
   METRIC_AGENT_ESCALATIONS,
@@ -31,6 +42,8 @@ export {
   ATTR_AGENT_FALLBACK_REASON,
   ATTR_AGENT_ESCALATION_REASON,
   ATTR_AGENT_REJECTED_REASON,
+  ATTR_AGENT_REJECTED_INSTRUMENT,
+  REJECTED_REASONS,
   TASK_OUTCOMES,
   EXECUTION_OUTCOMES,
   SHADOW_RESULTS,
@@ -39,5 +52,37 @@ export {
   UNIT_SECONDS,
   UNIT_BYTES,
   UNIT_USD,
+  UNIT_TOKENS,
 } from './semconv.js';
-export type { TaskOutcome, ExecutionOutcome, ShadowResult, IntegrityFailureType } from './semconv.js';
+export type { TaskOutcome, ExecutionOutcome, ShadowResult, IntegrityFailureType, RejectedReason } from './semconv.js';
+export { BUCKETS } from './generated/buckets.js';
+export { TOKEN_USAGE_BUCKETS } from './instruments.js';
+export { createAgentSloRecorder, errorTypeOf } from './recorder.js';
+export { AgentSloSpanProcessor, SCOPES_RECORDING_CLIENT_METRICS } from './span-processor.js';
+export type { AgentSloSpanProcessorOptions, ReadableSpanLike } from './span-processor.js';
+export { AgentSloInstrumentation } from './instrumentation.js';
+export type { AgentSloInstrumentationConfig } from './instrumentation.js';
+export { BoundedValues, DEFAULT_MAX_VALUES_PER_ATTRIBUTE, DEFAULT_MAX_VALUE_LENGTH } from './cardinality.js';
+export { costFromUsage } from './pricing.js';
+export { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+export type {
+  AgentSloRecorder,
+  AgentSloRecorderOptions,
+  AgentInvocationRecord,
+  CardinalityOptions,
+  EscalationRecord,
+  ExecutionRecord,
+  HistogramMetricName,
+  ModelCallHandle,
+  ModelCallOptions,
+  ModelCallRecord,
+  ModelFallbackRecord,
+  ModelPrice,
+  PriceTable,
+  TaskHandle,
+  TaskOptions,
+  TaskRecord,
+  TokenUsage,
+  ToolCallOptions,
+  ToolCallRecord,
+} from './types.js';

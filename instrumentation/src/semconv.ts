@@ -23,6 +23,21 @@ export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name' as const;
 export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name' as const;
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type' as const;
 export const ATTR_ERROR_TYPE = 'error.type' as const;
+/** Span attributes read by the span processor (never used as metric labels). */
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens' as const;
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens' as const;
+/** Deprecated predecessor of `gen_ai.provider.name`, still emitted by instrumentation-openai 0.21 on chat spans. */
+export const ATTR_GEN_AI_SYSTEM = 'gen_ai.system' as const;
+
+// --- GenAI semantic-convention attribute values ----------------------------------------------
+export const GEN_AI_OPERATION_NAME_VALUE_CHAT = 'chat' as const;
+export const GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION = 'text_completion' as const;
+export const GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT = 'generate_content' as const;
+export const GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS = 'embeddings' as const;
+export const GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL = 'execute_tool' as const;
+export const GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT = 'invoke_agent' as const;
+export const GEN_AI_TOKEN_TYPE_VALUE_INPUT = 'input' as const;
+export const GEN_AI_TOKEN_TYPE_VALUE_OUTPUT = 'output' as const;
 
 // --- agent-slo's own namespace (no convention exists) ---------------------------------------
 /** Counter: model calls that fell back to another model. Unit `{fallback}`. */
@@ -57,6 +72,8 @@ export const ATTR_AGENT_FALLBACK_TO_MODEL = 'agent.fallback.to_model' as const;
 export const ATTR_AGENT_FALLBACK_REASON = 'agent.fallback.reason' as const;
 export const ATTR_AGENT_ESCALATION_REASON = 'agent.escalation.reason' as const;
 export const ATTR_AGENT_REJECTED_REASON = 'agent.instrumentation.reason' as const;
+/** Self-metric attribute: the instrument whose recording was rejected. */
+export const ATTR_AGENT_REJECTED_INSTRUMENT = 'agent.instrumentation.instrument' as const;
 
 // --- attribute values -----------------------------------------------------------------------
 export const TASK_OUTCOMES = ['success', 'failure', 'escalated'] as const;
@@ -67,6 +84,18 @@ export const SHADOW_RESULTS = ['match', 'mismatch'] as const;
 export type ShadowResult = (typeof SHADOW_RESULTS)[number];
 export const INTEGRITY_FAILURE_TYPES = ['conversation_integrity_fail', 'orphan_detected'] as const;
 export type IntegrityFailureType = (typeof INTEGRITY_FAILURE_TYPES)[number];
+/** Reasons a recording is rejected (values of `agent.instrumentation.reason`). */
+export const REJECTED_REASONS = [
+  'invalid_duration',
+  'invalid_cost',
+  'invalid_memory',
+  'invalid_tokens',
+  'unknown_outcome',
+  'invalid_attribute',
+  'unknown_price',
+  'internal_error',
+] as const;
+export type RejectedReason = (typeof REJECTED_REASONS)[number];
 /** The `error.type` convention's fallback value, also used for values cut by the cardinality bound. */
 export const VALUE_OTHER = '_OTHER' as const;
 
@@ -74,3 +103,4 @@ export const VALUE_OTHER = '_OTHER' as const;
 export const UNIT_SECONDS = 's' as const;
 export const UNIT_BYTES = 'By' as const;
 export const UNIT_USD = 'USD' as const;
+export const UNIT_TOKENS = '{token}' as const;

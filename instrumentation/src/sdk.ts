@@ -1,0 +1,210 @@
+/**
+ * `@agent-slo/instrumentation/sdk`: one call that starts metrics export. Needs the optional peer dependencies
+ * `@opentelemetry/sdk-metrics`, `@opentelemetry/resources`, and `@opentelemetry/exporter-prometheus` and/or
+ * `@opentelemetry/exporter-metrics-otlp-http` / `-grpc` (imported only when configured).
+ */
+import { metrics, type Attributes } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationType,
+  InstrumentType,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type ViewOptions,
+} from '@opentelemetry/sdk-metrics';
+import type { Server } from 'node:http';
+import { resolveBuckets } from './instruments.js';
+import { Recorder } from './recorder.js';
+import type { AgentSloRecorder, AgentSloRecorderOptions } from './types.js';
+import { PACKAGE_NAME } from './version.js';
+
+/** Prometheus pull exporter settings. */
+export interface PrometheusExportOptions {
+  /** 0 picks a free port (read it from the result). @default 9464 */
+  port?: number;
+  /** @default '0.0.0.0' (the exporter's default) */
+  host?: string;
+  /** @default '/metrics' */
+  endpoint?: string;
+}
+
+/** OTLP push exporter settings. */
+export interface OtlpExportOptions {
+  /** @default 'http/json' */
+  protocol?: 'http/json' | 'grpc';
+  /** @default the exporter's default (`http://localhost:4318/v1/metrics`, gRPC `http://localhost:4317`) */
+  url?: string;
+  headers?: Record<string, string>;
+  /** @default 60000 */
+  exportIntervalMillis?: number;
+}
+
+/** Options of {@link startAgentSloMetrics}. */
+export interface AgentSloSdkOptions extends Omit<AgentSloRecorderOptions, 'meterProvider'> {
+  /** `service.name` of the resource. @default process.env.OTEL_SERVICE_NAME ?? 'unknown_service:node' */
+  serviceName?: string;
+  /** More resource attributes (service.version, deployment.environment.name, …). @default {} */
+  resourceAttributes?: Attributes;
+  /** Prometheus pull exporter; `false` turns it off. @default { port: 9464 } */
+  prometheus?: PrometheusExportOptions | false;
+  /** OTLP push to a collector; off unless given. @default false */
+  otlp?: OtlpExportOptions | false;
+  /** Series per instrument kept by the SDK (the overflow goes to `otel.metric.overflow`). @default 2000 */
+  cardinalityLimit?: number;
+  /** Register the provider as the global MeterProvider (and unregister it on shutdown). @default true */
+  setGlobal?: boolean;
+  /** Extra views, applied after the package's own. @default [] */
+  views?: ViewOptions[];
+}
+
+/** What {@link startAgentSloMetrics} started. */
+export interface AgentSloMetrics {
+  readonly meterProvider: MeterProvider;
+  readonly recorder: AgentSloRecorder;
+  /** Where Prometheus can scrape, when the pull exporter runs. */
+  readonly prometheus?: { readonly url: string; readonly port: number };
+  forceFlush(): Promise<void>;
+  /** Flushes pending data, stops exporters and the HTTP server, unregisters the global provider. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Start-up failed: names the part and the fix. */
+export class AgentSloSetupError extends Error {
+  override readonly name = 'AgentSloSetupError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Views that carry the generated bucket boundaries (applied to every meter's instrument of that name, so e.g.
+ * instrumentation-openai's `gen_ai.client.operation.duration` gets the same `le` set) and the cardinality limit.
+ */
+export function agentSloViews(options: Pick<AgentSloSdkOptions, 'buckets' | 'cardinalityLimit'> = {}): ViewOptions[] {
+  const limit = options.cardinalityLimit ?? 2000;
+  const buckets = resolveBuckets(options.buckets);
+  const views: ViewOptions[] = Object.entries(buckets).map(([name, boundaries]) => ({
+    instrumentName: name,
+    instrumentType: InstrumentType.HISTOGRAM,
+    aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries } },
+    aggregationCardinalityLimit: limit,
+  }));
+  views.push(
+    { meterName: PACKAGE_NAME, instrumentName: '*', instrumentType: InstrumentType.COUNTER, aggregationCardinalityLimit: limit },
+    {
+      meterName: PACKAGE_NAME,
+      instrumentName: 'gen_ai.client.token.usage',
+      instrumentType: InstrumentType.HISTOGRAM,
+      aggregationCardinalityLimit: limit,
+    },
+  );
+  return views;
+}
+
+/**
+ * Starts metrics export: a MeterProvider with the resource, the views and the readers asked for, and a recorder
+ * bound to it. Rejects with {@link AgentSloSetupError} (after cleaning up) when an exporter cannot start.
+ */
+export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Promise<AgentSloMetrics> {
+  const readers: IMetricReader[] = [];
+  let prometheus: { url: string; port: number } | undefined;
+  const promOptions = options.prometheus === undefined ? {} : options.prometheus;
+  const stopAll = async (): Promise<void> => {
+    await Promise.allSettled(readers.map((r) => r.shutdown()));
+  };
+
+  try {
+    if (promOptions !== false) {
+      const { PrometheusExporter } = await importPeer(
+        () => import('@opentelemetry/exporter-prometheus'),
+        '@opentelemetry/exporter-prometheus',
+      );
+      const endpoint = promOptions.endpoint ?? '/metrics';
+      const exporter = new PrometheusExporter({
+        port: promOptions.port ?? 9464,
+        host: promOptions.host,
+        endpoint,
+        preventServerStart: true,
+      });
+      readers.push(exporter);
+      try {
+        await exporter.startServer();
+      } catch (err) {
+        throw new AgentSloSetupError(
+          `Prometheus exporter could not listen on ${promOptions.host ?? '0.0.0.0'}:${promOptions.port ?? 9464}: ${String(err)}; set prometheus.port to a free port (0 picks one)`,
+          { cause: err },
+        );
+      }
+      const port = listeningPort(exporter) ?? promOptions.port ?? 9464;
+      const host = promOptions.host === undefined || promOptions.host === '0.0.0.0' ? '127.0.0.1' : promOptions.host;
+      prometheus = { port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${endpoint.startsWith('/') ? '' : '/'}${endpoint}` };
+    }
+    if (options.otlp !== undefined && options.otlp !== false) {
+      const o = options.otlp;
+      const config = { url: o.url, headers: o.headers };
+      const exporter =
+        o.protocol === 'grpc'
+          ? new (
+              await importPeer(() => import('@opentelemetry/exporter-metrics-otlp-grpc'), '@opentelemetry/exporter-metrics-otlp-grpc')
+            ).OTLPMetricExporter({ url: o.url })
+          : new (
+              await importPeer(() => import('@opentelemetry/exporter-metrics-otlp-http'), '@opentelemetry/exporter-metrics-otlp-http')
+            ).OTLPMetricExporter(config);
+      readers.push(
+        new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: o.exportIntervalMillis ?? 60_000 }),
+      );
+    }
+  } catch (err) {
+    await stopAll();
+    throw err instanceof AgentSloSetupError ? err : new AgentSloSetupError(String(err), { cause: err });
+  }
+
+  const meterProvider = new MeterProvider({
+    resource: resourceFromAttributes({
+      'service.name': options.serviceName ?? process.env['OTEL_SERVICE_NAME'] ?? 'unknown_service:node',
+      ...options.resourceAttributes,
+    }),
+    views: [...agentSloViews(options), ...(options.views ?? [])],
+    readers,
+  });
+  const registered = (options.setGlobal ?? true) && metrics.setGlobalMeterProvider(meterProvider);
+  const recorder = new Recorder({ ...options, meterProvider });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    meterProvider,
+    recorder,
+    ...(prometheus === undefined ? {} : { prometheus }),
+    forceFlush: () => meterProvider.forceFlush(),
+    shutdown: () => {
+      stopped ??= (async () => {
+        if (registered && metrics.getMeterProvider() === meterProvider) metrics.disable();
+        await meterProvider.forceFlush().catch(() => undefined);
+        await meterProvider.shutdown();
+      })();
+      return stopped;
+    },
+  };
+}
+
+async function importPeer<T>(load: () => Promise<T>, name: string): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    throw new AgentSloSetupError(`${name} is not installed; it is an optional peer dependency: npm install ${name}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The port the exporter's HTTP server listens on (its server is private; read defensively). */
+function listeningPort(exporter: object): number | undefined {
+  try {
+    const server = (exporter as { _server?: Server })._server;
+    const address = server?.address();
+    return typeof address === 'object' && address !== null ? address.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
