@@ -1,0 +1,135 @@
+/**
+ * Small pure helpers to build counter series for backfill scenarios, and to compute what Prometheus will answer
+ * for `increase()` over them.
+ */
+import type { Sample } from './openmetrics.js';
+
+export interface CounterFromRatesOptions {
+  /** Timestamp (seconds) of the first sample, which holds `initialValue`. */
+  startSeconds: number;
+  /** Seconds between samples (default 60). */
+  stepSeconds?: number;
+  /**
+   * Events per minute during each step: `rates[i]` applies to the step ending at `start + (i + 1) · step`, so the
+   * series has `rates.length + 1` samples. A function form needs `steps`.
+   */
+  perMinute: readonly number[] | ((stepIndex: number, stepEndSeconds: number) => number);
+  /** Number of steps when `perMinute` is a function. */
+  steps?: number;
+  /** Value of the first sample (default 0). */
+  initialValue?: number;
+  /**
+   * Counter resets: a reset at time r (start < r) means the process restarted inside the step that contains r;
+   * the first sample at or after r holds only that step's increment.
+   */
+  resetsAtSeconds?: readonly number[];
+}
+
+/** Cumulative counter samples from per-minute rates (pure). */
+export function counterFromRates(opts: CounterFromRatesOptions): Sample[] {
+  const step = opts.stepSeconds ?? 60;
+  if (!(step > 0)) throw new RangeError(`stepSeconds must be > 0, got ${step}`);
+  const steps = typeof opts.perMinute === 'function' ? opts.steps : opts.perMinute.length;
+  if (steps === undefined || !Number.isInteger(steps) || steps < 0) {
+    throw new RangeError('steps must be a non-negative integer when perMinute is a function');
+  }
+  const resets = [...(opts.resetsAtSeconds ?? [])].sort((a, b) => a - b);
+  let value = opts.initialValue ?? 0;
+  const samples: Sample[] = [[opts.startSeconds, value]];
+  let nextReset = 0;
+  for (let i = 0; i < steps; i++) {
+    const end = opts.startSeconds + (i + 1) * step;
+    const rate = typeof opts.perMinute === 'function' ? opts.perMinute(i, end) : (opts.perMinute[i] ?? 0);
+    if (!(rate >= 0)) throw new RangeError(`rate at step ${i} must be >= 0, got ${rate}`);
+    const increment = (rate * step) / 60;
+    let reset = false;
+    while (nextReset < resets.length && (resets[nextReset] ?? Infinity) <= end) {
+      reset = true;
+      nextReset++;
+    }
+    value = reset ? increment : value + increment;
+    samples.push([end, value]);
+  }
+  return samples;
+}
+
+function isReset(previous: number, current: number): boolean {
+  return current < previous;
+}
+
+/**
+ * The true, reset-aware increase between the first and last sample with `from < t <= to` (or `from <= t`
+ * when `includeFrom`), without any extrapolation.
+ */
+export function rawIncrease(samples: readonly Sample[], fromSeconds: number, toSeconds: number, includeFrom = true): number {
+  const inRange = samples.filter(([t]) => (includeFrom ? t >= fromSeconds : t > fromSeconds) && t <= toSeconds);
+  let total = 0;
+  for (let i = 1; i < inRange.length; i++) {
+    const prev = (inRange[i - 1] as Sample)[1];
+    const cur = (inRange[i] as Sample)[1];
+    total += isReset(prev, cur) ? cur : cur - prev;
+  }
+  return total;
+}
+
+export interface PrometheusIncreaseOptions {
+  /**
+   * Range selection: Prometheus 2.x includes a sample exactly at `time − range` (closed interval); Prometheus 3
+   * excludes it (left-open). Default false (2.x, the Debian binary).
+   */
+  leftOpen?: boolean;
+}
+
+/**
+ * What `increase(m[range])` evaluated at `timeSeconds` returns for one series, following Prometheus'
+ * `extrapolatedRate`: reset-corrected difference of the samples in the range, extrapolated towards the range
+ * boundaries (by at most half an average sample interval when the gap exceeds 1.1 intervals, and never below
+ * zero for counters). Undefined with fewer than 2 samples in the range (no output series).
+ */
+export function prometheusIncrease(
+  samples: readonly Sample[],
+  timeSeconds: number,
+  rangeSeconds: number,
+  opts: PrometheusIncreaseOptions = {},
+): number | undefined {
+  const toMs = (s: number): number => Math.round(s * 1000);
+  const rangeEnd = toMs(timeSeconds);
+  const rangeStart = rangeEnd - toMs(rangeSeconds);
+  const points = samples
+    .map(([t, v]) => [toMs(t), v] as const)
+    .filter(([t]) => (opts.leftOpen ? t > rangeStart : t >= rangeStart) && t <= rangeEnd);
+  if (points.length < 2) return undefined;
+  const first = points[0] as readonly [number, number];
+  const last = points[points.length - 1] as readonly [number, number];
+  let result = last[1] - first[1];
+  let lastValue = 0;
+  for (const [, v] of points) {
+    if (v < lastValue) result += lastValue;
+    lastValue = v;
+  }
+  let durationToStart = (first[0] - rangeStart) / 1000;
+  const durationToEnd = (rangeEnd - last[0]) / 1000;
+  const sampledInterval = (last[0] - first[0]) / 1000;
+  const averageBetween = sampledInterval / (points.length - 1);
+  if (result > 0 && first[1] >= 0) {
+    const durationToZero = sampledInterval * (first[1] / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  const threshold = averageBetween * 1.1;
+  let extrapolateTo = sampledInterval;
+  extrapolateTo += durationToStart < threshold ? durationToStart : averageBetween / 2;
+  extrapolateTo += durationToEnd < threshold ? durationToEnd : averageBetween / 2;
+  return result * (extrapolateTo / sampledInterval);
+}
+
+/** Deterministic PRNG (mulberry32) in [0, 1), for reproducible varying traffic. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
