@@ -424,8 +424,11 @@ export class Recorder implements AgentSloRecorder {
     if (!isString(r?.fromModel) || !isString(r.toModel) || !isString(r.reason)) {
       return this.reject('invalid_attribute', name, 'fromModel, toModel and reason must be strings');
     }
+    const from = this.b.fallbackFrom.bound(r.fromModel);
     this.instruments().fallbacks.add(1, {
-      [ATTR_AGENT_FALLBACK_FROM_MODEL]: this.b.fallbackFrom.bound(r.fromModel),
+      // The requested model is the one that fell back: lets a gate scope the fallback rate by model.
+      [ATTR_GEN_AI_REQUEST_MODEL]: from,
+      [ATTR_AGENT_FALLBACK_FROM_MODEL]: from,
       [ATTR_AGENT_FALLBACK_TO_MODEL]: this.b.fallbackTo.bound(r.toModel),
       [ATTR_AGENT_FALLBACK_REASON]: this.b.fallbackReason.bound(r.reason),
     });
@@ -579,7 +582,15 @@ export class Recorder implements AgentSloRecorder {
     const usage: { inputTokens?: number; outputTokens?: number; responseModel?: string } = {};
     const handle: ModelCallHandle = {
       setUsage: (u) => {
-        if (u !== null && typeof u === 'object') Object.assign(usage, u);
+        try {
+          if (u === null || typeof u !== 'object') return;
+          const { inputTokens, outputTokens, responseModel } = u;
+          if (inputTokens !== undefined) usage.inputTokens = inputTokens;
+          if (outputTokens !== undefined) usage.outputTokens = outputTokens;
+          if (responseModel !== undefined) usage.responseModel = responseModel;
+        } catch (err) {
+          this.internal(err);
+        }
       },
     };
     const start = now();

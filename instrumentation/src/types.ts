@@ -114,7 +114,7 @@ export interface TaskRecord {
   errorType?: string;
 }
 
-/** One model fallback (`agent.model.fallbacks`). */
+/** One model fallback (`agent.model.fallbacks`; `gen_ai.request.model` is set to `fromModel`). */
 export interface ModelFallbackRecord {
   fromModel: string;
   toModel: string;
