@@ -223,3 +223,22 @@ export const LABEL_TEAM = 'team';
 export const LABEL_CHANNEL = 'channel';
 export const LABEL_ALERT_KIND = 'slo_alert';
 export const LABEL_ESCALATION = 'escalation';
+
+// --- recording rules (owned by src/generate; the gate and dashboards read them) ---------------
+
+/**
+ * Short-window component rates: per-second rate over RECORD_SHORT_WINDOW of each SLI component (good, bad, total,
+ * value, events, count, sum, le:<threshold>), labelled with profile, objective and `slo_component`. Long windows are
+ * built from these by `avg_over_time(...[W])` (traffic-weighted: counts, not ratios, are averaged).
+ */
+export const RECORD_SHORT_WINDOW = '5m';
+export const RECORD_COMPONENT_RATE = `${RECORD_PREFIX}:component:rate${RECORD_SHORT_WINDOW}`;
+export const LABEL_COMPONENT = 'slo_component';
+/** The SLI value over a window (label slo_window), in the objective's unit. */
+export const RECORD_SLI = `${RECORD_PREFIX}:sli`;
+/** Per objective: 0 meets target, 1 below target, 2 warning, 3 critical, -1 no data (over the alert window). */
+export const RECORD_STATE = `${RECORD_PREFIX}:state`;
+/** Error budget remaining as a fraction of the whole budget (1 = untouched, ≤0 = exhausted). */
+export const RECORD_BUDGET_REMAINING = `${RECORD_PREFIX}:error_budget_remaining`;
+/** Burn rate over a window (label slo_window): bad ratio / allowed ratio. */
+export const RECORD_BURN_RATE = `${RECORD_PREFIX}:burn_rate`;
