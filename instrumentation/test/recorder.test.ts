@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataPointType, InstrumentType } from '@opentelemetry/sdk-metrics';
+import { DataPointType } from '@opentelemetry/sdk-metrics';
 import { BUCKETS, TOKEN_USAGE_BUCKETS } from '@agent-slo/instrumentation';
 import { harness, histogram, points, total } from './helpers.js';
 
@@ -23,12 +23,12 @@ describe('instrument descriptors', () => {
       .map((x) => ({
         name: x.descriptor.name,
         unit: x.descriptor.unit,
-        type: x.descriptor.type,
+        type: x.dataPointType === DataPointType.SUM ? (x.isMonotonic ? 'counter' : 'updown') : x.dataPointType === DataPointType.HISTOGRAM ? 'histogram' : 'other',
         buckets: x.dataPointType === DataPointType.HISTOGRAM ? histogram(x).buckets.boundaries : undefined,
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
-    const hist = InstrumentType.HISTOGRAM;
-    const ctr = InstrumentType.COUNTER;
+    const hist = 'histogram';
+    const ctr = 'counter';
     expect(summary).toEqual([
       { name: 'agent.conversations', unit: '{conversation}', type: ctr, buckets: undefined },
       { name: 'agent.escalations', unit: '{escalation}', type: ctr, buckets: undefined },
@@ -210,8 +210,8 @@ describe('wrappers', () => {
     }
     expect(caught).toBe(err);
     const nonError = { weird: true };
-    await expect(h.recorder.withToolCall('t', () => Promise.reject(nonError))).rejects.toBe(nonError);
-    await expect(h.recorder.withToolCall('t', async () => Promise.reject(err))).rejects.toBe(err);
+    await expect(h.recorder.withToolCall('t', () => Promise.reject(nonError as unknown as Error))).rejects.toBe(nonError);
+    await expect(h.recorder.withToolCall('t', () => Promise.reject(err))).rejects.toBe(err);
     await new Promise((r) => setTimeout(r, 0));
     const ps = points((await h.collect()).get('gen_ai.execute_tool.duration'));
     expect(ps.map((x) => [x.attributes['error.type'], (x.value as { count: number }).count])).toEqual([
@@ -223,6 +223,7 @@ describe('wrappers', () => {
   it('withModelCall records usage reported through the handle, or the error type', async () => {
     const h = harness();
     const v = await h.recorder.withModelCall({ requestModel: 'm', providerName: 'p' }, async (call) => {
+      await Promise.resolve();
       call.setUsage({ inputTokens: 7, outputTokens: 3, responseModel: 'm-1' });
       return 42;
     });
@@ -247,10 +248,12 @@ describe('wrappers', () => {
     expect(h.recorder.withTask({ agentName: 'a' }, () => 'ok')).toBe('ok');
     await expect(
       h.recorder.withTask({ agentName: 'a' }, async () => {
+        await Promise.resolve();
         throw new TypeError('t');
       }),
     ).rejects.toThrow(TypeError);
     await h.recorder.withTask({ agentName: 'a' }, async (task) => {
+      await Promise.resolve();
       task.addCost(0.03);
       task.addCost(0.02);
       task.addCost(Number.NaN);
