@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { metrics, trace } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { startAgentSloMetrics, AgentSloSetupError, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
+import { AgentSloInstrumentation, PACKAGE_NAME } from '@agent-slo/instrumentation';
+
+let running: AgentSloMetrics | undefined;
+afterEach(async () => {
+  await running?.shutdown();
+  running = undefined;
+});
+
+describe('startAgentSloMetrics (Prometheus pull exporter)', () => {
+  it('serves the SLO metrics under the Prometheus names the profiles read, with the generated le set', async () => {
+    running = await startAgentSloMetrics({ serviceName: 'sdk-test', prometheus: { port: 0, host: '127.0.0.1' } });
+    expect(metrics.getMeterProvider()).toBe(running.meterProvider);
+    const r = running.recorder;
+    r.recordToolCall({ toolName: 'search', durationSeconds: 9, errorType: 'Timeout' });
+    r.recordTask({ outcome: 'success', costUsd: 0.12, durationSeconds: 8 });
+    r.recordExecution({ outcome: 'completed', durationSeconds: 30, memoryBytes: 5e8 });
+    r.recordModelFallback({ fromModel: 'a', toModel: 'b', reason: 'rate_limit' });
+    const text = await (await fetch(running.prometheus!.url)).text();
+    expect(text).toContain('gen_ai_execute_tool_duration_bucket{gen_ai_operation_name="execute_tool",gen_ai_tool_name="search",error_type="Timeout",otel_scope_name="@agent-slo/instrumentation"');
+    expect(text).toMatch(/agent_tasks_total\{agent_task_outcome="success",otel_scope_name="@agent-slo\/instrumentation"[^}]*\} 1\n/);
+    expect(text).toMatch(/agent_task_cost_total\{otel_scope_name="@agent-slo\/instrumentation"[^}]*\} 0\.12\n/);
+    expect(text).toMatch(/gen_ai_invoke_agent_duration_bucket\{[^}]*le="8"\} 1\n/);
+    expect(text).toMatch(/agent_execution_duration_bucket\{[^}]*le="30"\} 1\n/);
+    expect(text).toMatch(/agent_execution_memory_bucket\{[^}]*le="500000000"\} 1\n/);
+    expect(text).toMatch(/agent_execution_memory_bucket\{[^}]*le="1000000000"\} 1\n/);
+    expect(text).toContain('agent_model_fallbacks_total{');
+    expect(text).toContain('service_name="sdk-test"');
+  });
+
+  it('shutdown flushes, closes the port and unregisters the global provider; a busy port is a clear error', async () => {
+    const m = await startAgentSloMetrics({ prometheus: { port: 0, host: '127.0.0.1' } });
+    const port = m.prometheus!.port;
+    await m.shutdown();
+    await m.shutdown();
+    expect(metrics.getMeterProvider()).not.toBe(m.meterProvider);
+    await expect(fetch(m.prometheus!.url)).rejects.toThrow();
+
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(startAgentSloMetrics({ prometheus: { port, host: '127.0.0.1' } })).rejects.toBeInstanceOf(AgentSloSetupError);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('pushes OTLP/HTTP to a collector endpoint and flushes on shutdown', async () => {
+    const bodies: string[] = [];
+    const { createServer: createHttp } = await import('node:http');
+    const collector = createHttp((req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c.toString()));
+      req.on('end', () => {
+        bodies.push(`${req.url} ${b}`);
+        res.setHeader('content-type', 'application/json');
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const port = (collector.address() as { port: number }).port;
+    try {
+      const m = await startAgentSloMetrics({
+        prometheus: false,
+        setGlobal: false,
+        otlp: { url: `http://127.0.0.1:${port}/v1/metrics`, exportIntervalMillis: 3_600_000 },
+      });
+      m.recorder.recordShadowComparison('mismatch');
+      await m.shutdown();
+      expect(bodies.some((b) => b.startsWith('/v1/metrics ') && b.includes('agent.shadow.comparisons'))).toBe(true);
+    } finally {
+      collector.close();
+    }
+  });
+});
+
+describe('AgentSloInstrumentation in NodeSDK (zero-code set-up)', () => {
+  it('receives the SDK MeterProvider and turns spans into metrics through its span processor', async () => {
+    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const slo = new AgentSloInstrumentation();
+    const sdk = new NodeSDK({ instrumentations: [slo], spanProcessors: [slo.spanProcessor], metricReaders: [reader], autoDetectResources: false });
+    sdk.start();
+    try {
+      const tracer = trace.getTracer('some-agent-framework');
+      tracer.startSpan('execute_tool search', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' } }).end();
+      slo.recorder.recordShadowComparison('match');
+      await reader.forceFlush();
+      const names = exporter
+        .getMetrics()
+        .flatMap((rm) => rm.scopeMetrics)
+        .filter((sm) => sm.scope.name === PACKAGE_NAME)
+        .flatMap((sm) => sm.metrics.map((x) => x.descriptor.name));
+      expect(new Set(names)).toEqual(new Set(['gen_ai.execute_tool.duration', 'agent.shadow.comparisons']));
+      slo.disable();
+      expect(slo.getConfig().enabled).toBe(false);
+    } finally {
+      await sdk.shutdown();
+    }
+  });
+});
