@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StackStartError } from './errors.js';
 import { collectorBinary, requireBinary, shippedCollectorConfig } from './binaries.js';
 import { freePort } from './free-port.js';
@@ -36,8 +37,11 @@ export interface RunningCollector {
   logs(): string;
   /** Stops the collector (SIGTERM, then SIGKILL). Idempotent. */
   stop(): Promise<void>;
-  /** Stops and starts the collector again on the same ports and configuration. */
-  restart(): Promise<void>;
+  /**
+   * Stops and starts the collector again on the same ports and configuration, staying down for
+   * `downtimeMs` (default 0) in between, as a crash-and-restart would.
+   */
+  restart(options?: { downtimeMs?: number }): Promise<void>;
 }
 
 const START_ATTEMPTS = 3;
@@ -126,9 +130,10 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Runni
       stopped = true;
       await current.stop();
     },
-    restart: async () => {
+    restart: async (options) => {
       if (stopped) throw new Error('otelcol: restart() after stop()');
       await current.stop();
+      if (options?.downtimeMs) await sleep(options.downtimeMs);
       // Same ports, so clients keep their endpoint. A port grabbed by someone else in between fails loudly.
       const result = await launch(fixedPorts);
       if (result === 'address-in-use') {

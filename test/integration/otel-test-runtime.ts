@@ -96,6 +96,8 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
     resource: resourceFromAttributes({
       'service.name': opts.serviceName ?? 'agent-slo-test-runtime',
       'service.instance.id': opts.serviceInstanceId ?? 'runtime-1',
+      // A non-identifying attribute: the collector path writes target_info only when there is one.
+      'deployment.environment.name': 'test',
     }),
     readers,
   });
