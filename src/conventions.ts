@@ -242,3 +242,60 @@ export const RECORD_STATE = `${RECORD_PREFIX}:state`;
 export const RECORD_BUDGET_REMAINING = `${RECORD_PREFIX}:error_budget_remaining`;
 /** Burn rate over a window (label slo_window): bad ratio / allowed ratio. */
 export const RECORD_BURN_RATE = `${RECORD_PREFIX}:burn_rate`;
+
+// --- alert labels/annotations, Alertmanager and Grafana names (owned by generate/alertmanager, generate/grafana) ---
+
+/** Values of LABEL_ALERT_KIND the rule generators put on alerts. */
+export const ALERT_KINDS = ['threshold', 'burn_rate', 'budget_exhausted', 'zero_tolerance', 'no_data', 'escalation'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export const ALERT_KIND_ESCALATION: AlertKind = 'escalation';
+export const ALERT_KIND_BUDGET_EXHAUSTED: AlertKind = 'budget_exhausted';
+
+/** Annotations every generated alert carries; notification templates show them. */
+export const ANNOTATION_SUMMARY = 'summary';
+export const ANNOTATION_DESCRIPTION = 'description';
+export const ANNOTATION_METRIC = 'metric';
+export const ANNOTATION_OBSERVED = 'observed';
+export const ANNOTATION_THRESHOLD = 'threshold';
+export const ANNOTATION_WINDOW = 'window';
+export const ANNOTATION_RUNBOOK_URL = 'runbook_url';
+
+/** Prometheus's synthetic series of pending/firing alerts, and its labels. */
+export const PROM_ALERTS = 'ALERTS';
+export const LABEL_ALERTNAME = 'alertname';
+export const LABEL_ALERTSTATE = 'alertstate';
+
+/** Alertmanager: the template file and the names of the templates it defines. */
+export const AM_TEMPLATE_FILE = 'agent-slo.tmpl';
+export const AM_TEMPLATE_PREFIX = 'agent_slo';
+
+/**
+ * Alertmanager 0.25 has no webhook `url_file` and no environment expansion: committed configs carry this
+ * placeholder URL (valid, never resolvable: `.invalid` is reserved) and `agent-slo render-alertmanager` replaces it
+ * with the value of the named environment variable when the config is deployed.
+ */
+export const AM_ENV_PLACEHOLDER_HOST = 'env.agent-slo.invalid';
+export function amEnvPlaceholderUrl(envVar: string): string {
+  return `http://${AM_ENV_PLACEHOLDER_HOST}/${envVar}`;
+}
+
+/** A recipient such as `@backend-team` or `#ops-alerts` as it appears in receiver names. */
+export function amSlug(recipient: string): string {
+  return recipient.replace(/^[@#]/, '').replace(/[^a-zA-Z0-9_.-]+/g, '-');
+}
+/** Slack receiver of one recipient (owner or escalation lead) posting to one channel. */
+export function amSlackReceiver(recipient: string, channel: string): string {
+  return `slack:${amSlug(recipient)}:${amSlug(channel)}`;
+}
+/** Pager (generic webhook) receiver of one recipient. */
+export function amPagerReceiver(recipient: string): string {
+  return `pager:${amSlug(recipient)}`;
+}
+/** Receiver of alerts no objective route matches: posts to the Slack webhook's default channel, never drops them. */
+export const AM_RECEIVER_UNROUTED = 'slack:unrouted';
+
+/** Grafana: dashboard uid per profile, and the datasource template variable. */
+export function grafanaDashboardUid(profile: string): string {
+  return `agent-slo-${profile}`.slice(0, 40);
+}
+export const GRAFANA_DATASOURCE_VAR = 'datasource';
