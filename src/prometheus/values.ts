@@ -1,0 +1,43 @@
+import { PrometheusResponseError } from './errors.js';
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Parses a sample value as Prometheus writes it in JSON (a string). `NaN`, `+Inf` and `-Inf` are mapped
+ * explicitly (also `Inf`); anything else must be a plain decimal number. Throws PrometheusResponseError otherwise
+ * (never returns NaN for garbage).
+ */
+export function parseSampleValue(raw: unknown, endpoint = ''): number {
+  if (typeof raw !== 'string') {
+    throw new PrometheusResponseError(`sample value must be a string, got ${typeof raw}`, endpoint);
+  }
+  switch (raw) {
+    case 'NaN':
+      return NaN;
+    case '+Inf':
+    case 'Inf':
+      return Infinity;
+    case '-Inf':
+      return -Infinity;
+  }
+  if (!DECIMAL.test(raw)) {
+    throw new PrometheusResponseError(`sample value ${JSON.stringify(raw.slice(0, 40))} is not a number`, endpoint);
+  }
+  return Number(raw);
+}
+
+/** Parses a sample timestamp (seconds, JSON number). */
+export function parseTimestamp(raw: unknown, endpoint = ''): number {
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) {
+    throw new PrometheusResponseError(`sample timestamp must be a finite number, got ${JSON.stringify(raw)}`, endpoint);
+  }
+  return raw;
+}
+
+/** Formats a value the way Prometheus does (for messages and reports). */
+export function formatSampleValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
