@@ -299,3 +299,24 @@ export function grafanaDashboardUid(profile: string): string {
   return `agent-slo-${profile}`.slice(0, 40);
 }
 export const GRAFANA_DATASOURCE_VAR = 'datasource';
+
+// --- agent-slo serve: gauges and self-metrics on its /metrics (owned by src/serve) ------------
+
+/** Objective gauges (labels slo_profile, slo_objective; slo_window where noted), in the objective's unit. */
+export const SERVE_OBJECTIVE_VALUE = `${RECORD_PREFIX}_objective_value`; // + slo_window
+/** Same codes as RECORD_STATE: 0 meets target, 1 below target, 2 warning, 3 critical, -1 no data, -2 not active. */
+export const SERVE_OBJECTIVE_STATE = `${RECORD_PREFIX}_objective_state`;
+export const SERVE_OBJECTIVE_THRESHOLD = `${RECORD_PREFIX}_objective_threshold`; // + level (target|warning|critical)
+export const SERVE_ERROR_BUDGET_REMAINING = `${RECORD_PREFIX}_objective_error_budget_remaining`;
+export const SERVE_BURN_RATE = `${RECORD_PREFIX}_objective_burn_rate`; // + slo_window
+export const LABEL_LEVEL = 'level';
+/** The service's own health: 1 when the served status is fresh (last refresh answered), 0 otherwise. */
+export const SERVE_UP = `${RECORD_PREFIX}_serve_up`;
+export const SERVE_STATUS_AGE = `${RECORD_PREFIX}_serve_status_age_seconds`;
+export const SERVE_REFRESHES = `${RECORD_PREFIX}_serve_refreshes_total`;
+export const SERVE_REFRESH_ERRORS = `${RECORD_PREFIX}_serve_refresh_errors_total`;
+export const SERVE_QUERIES = `${RECORD_PREFIX}_serve_prometheus_queries_total`;
+export const SERVE_QUERY_ERRORS = `${RECORD_PREFIX}_serve_prometheus_query_errors_total`; // + reason (error kind)
+export const SERVE_QUERY_DURATION = `${RECORD_PREFIX}_serve_prometheus_query_duration_seconds`; // histogram
+export const SERVE_HTTP_REQUESTS = `${RECORD_PREFIX}_serve_http_requests_total`; // + path, code
+export const LABEL_REASON = 'reason';
