@@ -320,3 +320,38 @@ export const SERVE_QUERY_ERRORS = `${RECORD_PREFIX}_serve_prometheus_query_error
 export const SERVE_QUERY_DURATION = `${RECORD_PREFIX}_serve_prometheus_query_duration_seconds`; // histogram
 export const SERVE_HTTP_REQUESTS = `${RECORD_PREFIX}_serve_http_requests_total`; // + path, code
 export const LABEL_REASON = 'reason';
+
+// --- rule generator names (owned by src/generate: recording.ts, alerts.ts, burn-rate.ts) ------
+
+/** Events (the SLI's denominator: total, count, events, population) counted over a window (label slo_window). */
+export const RECORD_EVENTS = `${RECORD_PREFIX}:events`;
+/**
+ * Quantile objectives: fraction of events at or below a threshold over a window (labels slo_window, slo_threshold
+ * in the objective's unit). p_q > T ⇔ fraction_le{slo_threshold=T} < q: thresholds are decided from this, exactly.
+ */
+export const RECORD_FRACTION_LE = `${RECORD_PREFIX}:fraction_le`;
+export const LABEL_THRESHOLD = 'slo_threshold';
+/** Burn-rate alerts: the name of the spec's burn-rate pair (e.g. fast_burn) on the alert. */
+export const LABEL_BURN = 'slo_burn';
+/** Threshold alerts: the level (warning/critical) the alert stands for, whatever the severity is called. */
+export const LABEL_ALERT_LEVEL = 'slo_level';
+/** Component label values beyond the SLI's own (queries.ts): error-budget good/bad/total, all bucket rates. */
+export const COMPONENT_BUDGET_PREFIX = 'budget_';
+export const COMPONENT_BUCKETS = 'buckets';
+/** Prometheus rule group of one objective. */
+export function ruleGroupName(profile: string, objective: string): string {
+  return `${RECORD_PREFIX}:${profile}:${objective}`;
+}
+/** Alert name: `SLO` + objective in CamelCase + what fired (e.g. SLOAvailabilityCritical, SLOAvailabilityFastBurn). */
+export function alertName(objective: string, what: string): string {
+  const camel = (s: string): string => s.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
+  return `SLO${camel(objective)}${camel(what)}`;
+}
+/** Standard process metrics (the names prom-client's default collector uses), exported by `agent-slo serve`. */
+export const PROCESS_CPU_USER = 'process_cpu_user_seconds_total';
+export const PROCESS_CPU_SYSTEM = 'process_cpu_system_seconds_total';
+export const PROCESS_CPU = 'process_cpu_seconds_total';
+export const PROCESS_RESIDENT_MEMORY = 'process_resident_memory_bytes';
+export const PROCESS_START_TIME = 'process_start_time_seconds';
+export const NODEJS_HEAP_USED = 'nodejs_heap_size_used_bytes';
+export const NODEJS_HEAP_TOTAL = 'nodejs_heap_size_total_bytes';
