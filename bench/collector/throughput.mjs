@@ -1,0 +1,175 @@
+// Benchmark: sustained OTLP datapoints/second through the agent-slo collector into Prometheus with zero loss.
+//
+//   npm run build && node bench/collector/throughput.mjs [--series 1000] [--stage-seconds 10] [--rates 5,10,20,40,80]
+//
+// Each stage offers `series × rate` datapoints/s (cumulative monotonic sums, one OTLP/HTTP protobuf request per
+// tick carrying one new point for every series) to the collector, which remote-writes into Debian's Prometheus
+// 2.42. After the stage, the bench waits for the pipeline to drain and counts the samples Prometheus stored
+// (`count_over_time`) against the datapoints the collector accepted with 2xx: loss = accepted − stored.
+// Baseline (same run, same generator): the same requests to a Node sink that only answers 200, i.e. what the
+// generator itself can push on this machine; the ratio says whether the collector path or the generator limits.
+// Collector memory: max VmRSS of the collector process during the stage (from /proc).
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
+import { startCollector } from '../../dist/src/stack/collector.js';
+import { startPrometheus } from '../../dist/src/stack/prometheus.js';
+import { collectorBinary } from '../../dist/src/stack/binaries.js';
+
+const args = new Map();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const SERIES = Number(args.get('series') ?? 1000);
+const STAGE_S = Number(args.get('stage-seconds') ?? 10);
+const RATES = (args.get('rates') ?? '5,10,20,40,80').split(',').map(Number);
+
+const resource = resourceFromAttributes({ 'service.name': 'bench-runtime', 'service.instance.id': 'bench-1' });
+const hr = (ms) => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+const attrs = Array.from({ length: SERIES }, (_, i) => ({ 'gen_ai.tool.name': `tool-${i % 50}`, 'bench.series': String(i) }));
+
+/** One request: every series gets point number `tick` (value = tick) at time `ts`. */
+function request(metricName, tick, startMs, ts) {
+  const dataPoints = attrs.map((attributes) => ({ attributes, startTime: hr(startMs), endTime: hr(ts), value: tick }));
+  return ProtobufMetricsSerializer.serializeRequest({
+    resource,
+    scopeMetrics: [
+      {
+        scope: { name: 'bench' },
+        metrics: [
+          {
+            descriptor: { name: metricName, description: '', unit: '{call}', valueType: 1, type: 'COUNTER' },
+            aggregationTemporality: AggregationTemporality.CUMULATIVE,
+            dataPointType: DataPointType.SUM,
+            isMonotonic: true,
+            dataPoints,
+          },
+        ],
+      },
+    ],
+  });
+}
+
+function rssKiB(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Offers `rate` requests/s for STAGE_S seconds (or as fast as the previous answer allows, 4 in flight). */
+async function offer(url, metricName, rate, pid) {
+  const startMs = Date.now();
+  const ticks = rate * STAGE_S;
+  let accepted = 0;
+  let refused = 0;
+  let lastTs = 0;
+  let maxRss = 0;
+  const inFlight = new Set();
+  const t0 = performance.now();
+  for (let tick = 1; tick <= ticks; tick++) {
+    const due = t0 + ((tick - 1) * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    while (inFlight.size >= 4) await Promise.race(inFlight);
+    const ts = Math.max(Date.now(), lastTs + 1);
+    lastTs = ts;
+    const body = request(metricName, tick, startMs, ts);
+    const p = fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (res.ok) accepted++;
+        else refused++;
+      })
+      .catch(() => refused++)
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (pid && tick % Math.max(1, Math.floor(rate / 4)) === 0) maxRss = Math.max(maxRss, rssKiB(pid));
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - t0) / 1000;
+  return { ticks, accepted, refused, seconds, offeredDps: (ticks * SERIES) / seconds, maxRssMiB: maxRss / 1024 };
+}
+
+async function storedSamples(promUrl, metric) {
+  const q = `sum(count_over_time(${metric}[1h]))`;
+  const res = await fetch(`${promUrl}/api/v1/query?${new URLSearchParams({ query: q })}`);
+  const body = await res.json();
+  return Number(body.data.result[0]?.value[1] ?? 0);
+}
+
+async function main() {
+  const otelcol = collectorBinary();
+  if (!otelcol.path) throw new Error(otelcol.missingReason);
+
+  // Baseline: the generator against a sink that accepts everything.
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+  const sinkUrl = `http://127.0.0.1:${sink.address().port}/v1/metrics`;
+
+  const prom = await startPrometheus({});
+  const collector = await startCollector({ binary: otelcol.path, remoteWriteUrl: `${prom.url}/api/v1/write` });
+  const idleRss = rssKiB(collector.pid) / 1024;
+  const rows = [];
+  try {
+    for (const [i, rate] of RATES.entries()) {
+      const base = await offer(sinkUrl, `bench_base_${i}`, rate, 0);
+      const metric = `bench.stage${i}`;
+      const run = await offer(`${collector.otlpHttpUrl}/v1/metrics`, metric, rate, collector.pid);
+      const expected = run.accepted * SERIES;
+      // Drain: wait until the stored count stops growing (or equals the accepted count).
+      let stored = 0;
+      const drainStart = Date.now();
+      for (let stable = 0; Date.now() - drainStart < 60_000 && stable < 40; ) {
+        await sleep(100);
+        const now = await storedSamples(prom.url, `bench_stage${i}_total`);
+        stable = now === stored ? stable + 1 : 0;
+        stored = now;
+        if (stored === expected) break;
+      }
+      const drainS = (Date.now() - drainStart) / 1000;
+      const row = {
+        stage: i,
+        targetDps: rate * SERIES,
+        baselineDps: Math.round(base.offeredDps),
+        collectorDps: Math.round(run.offeredDps),
+        ratio: (run.offeredDps / base.offeredDps).toFixed(2),
+        refused: run.refused,
+        acceptedPoints: expected,
+        storedPoints: stored,
+        lost: expected - stored,
+        drainS: drainS.toFixed(1),
+        landedDps: Math.round(stored / (run.seconds + drainS)),
+        maxRssMiB: run.maxRssMiB.toFixed(0),
+      };
+      rows.push(row);
+      console.log(JSON.stringify(row));
+    }
+  } finally {
+    await collector.stop();
+    await prom.stop();
+    sink.close();
+  }
+  // Sustained = nothing refused, nothing lost, and the pipeline drained within 2 s of the last request.
+  const clean = rows.filter((r) => r.lost === 0 && r.refused === 0 && Number(r.drainS) <= 2);
+  const best = clean.reduce((a, r) => (r.landedDps > (a?.landedDps ?? 0) ? r : a), undefined);
+  console.log(`\nseries per request: ${SERIES}, stage: ${STAGE_S} s, collector idle RSS: ${idleRss.toFixed(0)} MiB`);
+  console.log('| target dp/s | baseline (sink) dp/s | sent to collector dp/s | ratio | refused | accepted points | stored points | lost | drain s | landed in Prometheus dp/s | collector max RSS MiB |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.targetDps} | ${r.baselineDps} | ${r.collectorDps} | ${r.ratio} | ${r.refused} | ${r.acceptedPoints} | ${r.storedPoints} | ${r.lost} | ${r.drainS} | ${r.landedDps} | ${r.maxRssMiB} |`);
+  }
+  console.log(
+    best
+      ? `\nhighest sustained zero-loss rate: ${best.landedDps} datapoints/s landed (${best.collectorDps} sent, ${best.ratio}× the generator-only baseline), collector max RSS ${best.maxRssMiB} MiB`
+      : '\nno stage without loss',
+  );
+}
+
+await main();
