@@ -50,3 +50,11 @@ export async function withAlertmanager<T>(
     await am.stop();
   }
 }
+
+/**
+ * The Prometheus binary tests run against: `AGENT_SLO_PROMETHEUS_BINARY` when set (e.g. a Prometheus 3 build),
+ * otherwise `prometheus` on PATH (Debian 2.42).
+ */
+export function prometheusBinary(): string {
+  return process.env.AGENT_SLO_PROMETHEUS_BINARY || 'prometheus';
+}

@@ -8,6 +8,7 @@ import { counterFromRates, prometheusIncrease, seededRandom } from '../../src/ba
 import { isPidAlive } from '../../src/stack/process.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
+import { prometheusBinary } from '../helpers/stack.js';
 
 // A fixed, past start so the evaluation time is fixed too (2025-06-01T00:00:00Z). Far older than 3 hours, and
 // the launcher's 400d retention keeps the blocks.
@@ -113,7 +114,7 @@ describe('backfill 8 days of a good/total counter pair and query the 7d ratio', 
     const progress: string[] = [];
     created = await createBlocks({ openMetrics: writeOpenMetrics(families()), dataDir, onProgress: (l) => progress.push(l) });
     expect(progress.length).toBeGreaterThan(0);
-    prom = await startPrometheus({ dataDir });
+    prom = await startPrometheus({ dataDir, binary: prometheusBinary() });
     const info = (await (await fetch(`${prom.url}/api/v1/status/buildinfo`)).json()) as { data: { version: string } };
     // Prometheus 3 selects ranges left-open: (t − 7d, t]; 2.x includes the sample at t − 7d.
     leftOpen = Number(info.data.version.split('.')[0]) >= 3;

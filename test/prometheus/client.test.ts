@@ -18,6 +18,7 @@ import { expectSingleValue, expectVector } from '../../src/prometheus/results.js
 import { freePort } from '../../src/stack/free-port.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
+import { prometheusBinary } from '../helpers/stack.js';
 import { type FakeHandler, type FakeServer, json, selfSignedCert, startFakeServer } from '../helpers/fake-http.js';
 
 const T = 1_750_000_000; // a fixed evaluation time (seconds)
@@ -36,7 +37,7 @@ describe('client against a real Prometheus', () => {
   let client: PrometheusClient;
 
   beforeAll(async () => {
-    prom = await startPrometheus({ scrapeSelf: true, scrapeInterval: '1s' });
+    prom = await startPrometheus({ scrapeSelf: true, scrapeInterval: '1s', binary: prometheusBinary() });
     client = createPrometheusClient({ url: prom.url, timeoutMs: 10_000, retries: 1 });
   });
   afterAll(async () => {
