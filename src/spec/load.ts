@@ -49,20 +49,37 @@ function locate(source: Source, path: Path, key = false): { node: YamlNode | und
   return { node: (node ?? undefined) as YamlNode | undefined, exact };
 }
 
+/**
+ * Where a resolved objective field may have come from: the objective itself, or the profile defaults it inherited.
+ * Lets a problem found in the model point at the line that set the value.
+ */
+function candidatePaths(path: Path): Path[] {
+  const out: Path[] = [path];
+  if (path[0] !== 'objectives' || typeof path[1] !== 'number') return out;
+  const rest = path.slice(2);
+  const field = rest[0];
+  if (field === 'windows') out.push(['defaults', ...rest]);
+  else if (field === 'owner' || field === 'team' || field === 'channel') out.push(['defaults', 'routing', ...rest]);
+  else if (field === 'errorBudget') out.push(['defaults', ...rest]);
+  return out;
+}
+
 function issueAt(sources: readonly Source[], path: Path, message: string, hint?: string, key = false): SpecIssue {
-  let best: { source: Source; node: YamlNode | undefined; exact: boolean } | undefined;
-  for (const source of [...sources].reverse()) {
-    const found = locate(source, path, key);
-    if (found.exact) {
-      best = { source, ...found };
-      break;
+  let best: { source: Source; node: YamlNode | undefined; path: Path } | undefined;
+  search: for (const candidate of candidatePaths(path)) {
+    for (const source of [...sources].reverse()) {
+      const found = locate(source, candidate, key);
+      if (found.exact) {
+        best = { source, node: found.node, path: candidate };
+        break search;
+      }
+      best ??= { source, node: found.node, path };
     }
-    best ??= { source, ...found };
   }
   const source = best?.source ?? sources[0];
   const range = best?.node?.range;
   const where = source !== undefined && range !== undefined && range !== null ? position(source, range[0]) : { line: 0, column: 0 };
-  const base = { file: source?.file ?? '<unknown>', line: where.line, column: where.column, path: formatPath(path), message };
+  const base = { file: source?.file ?? '<unknown>', line: where.line, column: where.column, path: formatPath(best?.path ?? path), message };
   return hint === undefined ? base : { ...base, hint };
 }
 
@@ -73,6 +90,8 @@ function describeValue(value: unknown): string {
   if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   return `${typeof value} ${String(value)}`;
 }
+
+const TYPE_WORDS: Record<string, string> = { array: 'list', object: 'mapping', number: 'number', string: 'string', boolean: 'boolean (true or false)' };
 
 function valueAt(root: unknown, path: Path): unknown {
   let v: unknown = root;
@@ -144,14 +163,19 @@ function zodIssues(error: z.ZodError, root: unknown, sources: readonly Source[])
           );
         }
         break;
-      case 'invalid_type':
-        if (actual === undefined) out.push(issueAt(sources, path, `is required but missing`, `write ${formatPath(path)}: <${issue.expected}>`));
-        else out.push(issueAt(sources, path, `expected ${issue.expected}, got ${describeValue(actual)}`, `write a ${issue.expected}`));
+      case 'invalid_type': {
+        const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+        const field = String(path[path.length - 1] ?? 'value');
+        if (actual === undefined) out.push(issueAt(sources, path, `is required but missing`, `add ${field}: <${expected}>`));
+        else out.push(issueAt(sources, path, `expected ${expected}, got ${describeValue(actual)}`, `write a ${expected}`));
         break;
+      }
       case 'invalid_value': {
         const values = issue.values.map((v) => JSON.stringify(v)).join(', ');
         const last = path[path.length - 1];
-        if (last === 'apiVersion') {
+        if (actual === undefined) {
+          out.push(issueAt(sources, path, 'is required but missing', `add ${String(last)}: ${issue.values.map(String).join(' | ')}`));
+        } else if (last === 'apiVersion') {
           out.push(issueAt(sources, path, `unsupported apiVersion ${describeValue(actual)}`, `write apiVersion: ${API_VERSION_V1}`));
         } else {
           const guess = typeof actual === 'string' ? closest(actual, issue.values.map(String)) : undefined;
@@ -166,8 +190,14 @@ function zodIssues(error: z.ZodError, root: unknown, sources: readonly Source[])
       case 'too_big': {
         const bound = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
         const cmp = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
-        const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : 'value';
-        out.push(issueAt(sources, path, `${describeValue(actual)} is out of range`, `write a ${what === 'value' ? 'value' : `number of ${what}`} ${cmp} ${bound}`));
+        if (issue.origin === 'array') {
+          const n = Array.isArray(actual) ? actual.length : 0;
+          out.push(issueAt(sources, path, `has ${n} entr${n === 1 ? 'y' : 'ies'}`, `write ${cmp} ${bound} entries`));
+        } else if (issue.origin === 'string') {
+          out.push(issueAt(sources, path, `${describeValue(actual)} is too ${issue.code === 'too_small' ? 'short' : 'long'}`, `write ${cmp} ${bound} characters`));
+        } else {
+          out.push(issueAt(sources, path, `${describeValue(actual)} is out of range`, `write a value ${cmp} ${bound}`));
+        }
         break;
       }
       default:
@@ -188,7 +218,9 @@ export function parseYaml(file: string, text: string): { source?: Source; issues
   if (text.trim() === '') return { issues: [whole('is empty', `start with apiVersion: ${API_VERSION_V1}`)] };
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (!Array.isArray(docs)) return { issues: [whole('contains no YAML document')] };
+  if (!Array.isArray(docs) || docs.length === 0 || (docs.length === 1 && docs[0]?.contents === null && docs[0].errors.length === 0)) {
+    return { issues: [whole('contains no YAML document (only comments or blank lines)', `start with apiVersion: ${API_VERSION_V1}`)] };
+  }
   if (docs.length !== 1) {
     return { issues: [whole(`contains ${docs.length} YAML documents`, 'put one profile in each file (remove the --- separators)')] };
   }

@@ -23,7 +23,7 @@ export function promqlErrorOffset(expr: string): number | undefined {
 
 /** Checks user PromQL with its `{{window}}` placeholder filled in; returns a message or undefined when fine. */
 export function checkUserPromql(expr: string): string | undefined {
-  if (!expr.includes(WINDOW_PLACEHOLDER)) return `does not use ${WINDOW_PLACEHOLDER}, so it would give the same value for every window`;
+  if (!expr.includes(WINDOW_PLACEHOLDER)) return `PromQL does not use ${WINDOW_PLACEHOLDER}, so it would give the same value for every window`;
   const filled = expr.replaceAll(WINDOW_PLACEHOLDER, '5m');
   const offset = promqlErrorOffset(filled);
   if (offset === undefined) return undefined;

@@ -100,7 +100,7 @@ function checkSli(o: Objective, at: Path, issues: PathIssue[]): void {
   for (const { selector, path } of eventSelectors(o)) {
     if (selector.kind !== 'promql') continue;
     const problem = checkUserPromql(selector.expr);
-    if (problem !== undefined) issues.push({ path: [...at, ...path, 'promql'], message: `PromQL ${problem}`, hint: 'write an expression such as sum(increase(my_events_total[{{window}}]))' });
+    if (problem !== undefined) issues.push({ path: [...at, ...path, 'promql'], message: problem, hint: 'write an expression such as sum(increase(my_events_total[{{window}}]))' });
     if (o.modelScoped) issues.push({ path: [...at, 'modelScoped'], message: '--model cannot be applied to user PromQL', hint: 'remove modelScoped, or use signals' });
   }
 }
