@@ -1,5 +1,10 @@
 import { Command } from 'commander';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
+import { gateCommand } from './commands/gate.js';
+import { approveCommand } from './commands/approve.js';
+import { overrideCommand } from './commands/override.js';
+import { auditCommand } from './commands/audit.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { Io } from './io.js';
 import { packageVersion } from './paths.js';
@@ -13,6 +18,11 @@ export function buildProgram(io: Io): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
   program.addCommand(validateCommand(io));
+  program.addCommand(gateCommand(io));
+  program.addCommand(approveCommand(io));
+  program.addCommand(overrideCommand(io));
+  program.addCommand(auditCommand(io));
+  program.addCommand(serveCommand(io));
   for (const c of program.commands) {
     c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
     c.showHelpAfterError('(run with --help for usage)');

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import type { Matcher } from '../../conventions.js';
+import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from '../../prometheus/client.js';
+import { PrometheusClientError } from '../../prometheus/errors.js';
+import { parseMatcher } from '../../promql/selector.js';
+import { parseDuration } from '../../spec/duration.js';
+import type { Profile } from '../../spec/model.js';
+import type { AuditLocation } from '../../gate/audit.js';
+import { runGate } from '../../gate/gate.js';
+import { renderJson } from '../../gate/report/json.js';
+import { renderJunit } from '../../gate/report/junit.js';
+import { renderMarkdown } from '../../gate/report/markdown.js';
+import { statusLabel } from '../../gate/report/model.js';
+import { renderText } from '../../gate/report/text.js';
+import { parseAt } from '../../gate/time.js';
+import { CliError, UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import type { Io } from '../io.js';
+import { packageVersion } from '../paths.js';
+import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+
+export const ENV_PROMETHEUS_URL = 'AGENT_SLO_PROMETHEUS_URL';
+export const ENV_BEARER_TOKEN = 'AGENT_SLO_PROMETHEUS_BEARER_TOKEN';
+export const ENV_BASIC_PASSWORD = 'AGENT_SLO_PROMETHEUS_PASSWORD';
+export const ENV_AUDIT_LOG = 'AGENT_SLO_AUDIT_LOG';
+export const ENV_AUDIT_ANCHOR = 'AGENT_SLO_AUDIT_ANCHOR';
+export const DEFAULT_AUDIT_LOG = '.agent-slo/audit.jsonl';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** --selector, --model, --at, audit location: shared by gate, approve and override. */
+export function addScopeOptions(c: Command): Command {
+  return c
+    .option('--selector <k=v>', 'extra label matcher on every series (k=v, k!=v, k=~re, k!~re); repeatable', collect, [])
+    .option('--model <name>', 'the model being enabled: labels the decision, scopes approvals/overrides, filters series where the spec says so')
+    .option('--at <time>', 'evaluation time: ISO 8601 with zone, Unix seconds, or "now" (default now); makes a decision reproducible');
+}
+
+export function addAuditOptions(c: Command): Command {
+  return c
+    .option('--audit-log <file>', `hash-chained audit log (env ${ENV_AUDIT_LOG}; default ${DEFAULT_AUDIT_LOG})`)
+    .option('--audit-anchor <file>', `anchor with the log's head hash, kept outside the log (env ${ENV_AUDIT_ANCHOR}; default <audit-log>.anchor)`);
+}
+
+export function auditLocation(opts: { auditLog?: string; auditAnchor?: string }): AuditLocation {
+  const log = opts.auditLog ?? process.env[ENV_AUDIT_LOG] ?? DEFAULT_AUDIT_LOG;
+  const anchor = opts.auditAnchor ?? process.env[ENV_AUDIT_ANCHOR];
+  return { log, ...(anchor !== undefined && anchor !== '' ? { anchor } : {}) };
+}
+
+export function parseSelectors(texts: readonly string[]): Matcher[] {
+  return texts.map((t) => {
+    const m = parseMatcher(t);
+    if (m === undefined) throw new UsageError(`--selector "${t}" is not a label matcher like scenario=a, env!=dev or route=~"api.*"`);
+    return m;
+  });
+}
+
+export function parseAtOption(text: string | undefined): number {
+  const now = Math.floor(Date.now() / 1000);
+  if (text === undefined) return now;
+  const at = parseAt(text, now);
+  if (at === undefined) throw new UsageError(`--at "${text}" is not a time: use ISO 8601 with a zone (2025-06-08T00:00:00Z), Unix seconds, or "now"`);
+  return at;
+}
+
+/** Exactly one profile (gate, approve and override work on one profile at a time). */
+export async function oneProfile(opts: SpecSelection): Promise<Profile> {
+  if ((opts.spec?.length ?? 0) + (opts.profile?.length ?? 0) !== 1) {
+    throw new UsageError('give exactly one of --spec FILE or --profile NAME');
+  }
+  const [profile] = await loadSelectedProfiles(opts);
+  if (profile === undefined) throw new UsageError('no profile selected');
+  return profile;
+}
+
+interface GateOptions extends SpecSelection {
+  prometheusUrl?: string;
+  selector: string[];
+  model?: string;
+  at?: string;
+  format: 'text' | 'json' | 'markdown' | 'junit';
+  output?: string;
+  hotfix?: boolean;
+  auditLog?: string;
+  auditAnchor?: string;
+  timeout: string;
+  retries: string;
+  bearerTokenFile?: string;
+  basicAuthUser?: string;
+  basicAuthPasswordFile?: string;
+  header: string[];
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecureSkipVerify?: boolean;
+  raw?: boolean;
+  objective: string[];
+}
+
+function readSecretFile(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** Client options from flags and environment. Secrets come only from env or files, never from arguments. */
+export function clientOptions(opts: GateOptions): PrometheusClientOptions {
+  const url = opts.prometheusUrl ?? process.env[ENV_PROMETHEUS_URL];
+  if (url === undefined || url === '') throw new UsageError(`--prometheus-url is required (or set ${ENV_PROMETHEUS_URL})`);
+  const timeout = parseDuration(opts.timeout);
+  if (timeout === undefined || timeout <= 0) throw new UsageError(`--timeout "${opts.timeout}" is not a duration like 30s`);
+  const retries = Number(opts.retries);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError(`--retries "${opts.retries}" must be an integer 0..10`);
+  const headers: Record<string, string> = {};
+  for (const h of opts.header) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--header "${h.split(':')[0] ?? ''}…" must be "Name: value"`);
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  const out: PrometheusClientOptions = { url, timeoutMs: timeout * 1000, retries };
+  if (Object.keys(headers).length > 0) out.headers = headers;
+  const envToken = process.env[ENV_BEARER_TOKEN];
+  if (opts.bearerTokenFile !== undefined) out.bearerTokenFile = opts.bearerTokenFile;
+  else if (envToken !== undefined && envToken !== '') out.bearerToken = envToken;
+  if (opts.basicAuthUser !== undefined) {
+    const password = opts.basicAuthPasswordFile !== undefined ? readSecretFile('--basic-auth-password-file', opts.basicAuthPasswordFile) : process.env[ENV_BASIC_PASSWORD];
+    if (password === undefined) throw new UsageError(`--basic-auth-user needs a password in ${ENV_BASIC_PASSWORD} or --basic-auth-password-file`);
+    out.basicAuth = { username: opts.basicAuthUser, password };
+  }
+  if (opts.caFile !== undefined) out.caFile = opts.caFile;
+  if (opts.certFile !== undefined) out.certFile = opts.certFile;
+  if (opts.keyFile !== undefined) out.keyFile = opts.keyFile;
+  if (opts.insecureSkipVerify === true) out.insecureSkipVerify = true;
+  return out;
+}
+
+const RENDER = { text: renderText, json: renderJson, markdown: renderMarkdown, junit: renderJunit } as const;
+
+/** `agent-slo gate`: the release gate. Exit 0 pass, 1 blocked, 2 approval required, 3 cannot evaluate. */
+export function gateCommand(io: Io): Command {
+  const command = new Command('gate').description(
+    'release gate: evaluate the profile\'s SLOs in Prometheus at --at and decide pass (0), blocked (1), approval required (2) or cannot evaluate (3)',
+  );
+  addSpecOptions(command);
+  command.option('--prometheus-url <url>', `Prometheus (or compatible) base URL (env ${ENV_PROMETHEUS_URL})`);
+  addScopeOptions(command);
+  command
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
+    .option('--output <file>', 'write the report to a file (stdout then gets a one-line verdict)')
+    .option('--hotfix', 'this change is a hotfix: passes a budget freeze (recorded in the audit log)')
+    .option('--objective <name>', 'evaluate only this objective; repeatable', collect, [])
+    .option('--raw', 'never read recorded series; evaluate raw expressions for every window')
+    .option('--timeout <duration>', 'per-request timeout', '30s')
+    .option('--retries <n>', 'retries for transient failures', '2')
+    .option('--bearer-token-file <file>', `bearer token file (or env ${ENV_BEARER_TOKEN})`)
+    .option('--basic-auth-user <user>', `basic auth user; password from env ${ENV_BASIC_PASSWORD} or --basic-auth-password-file`)
+    .option('--basic-auth-password-file <file>', 'basic auth password file')
+    .option('--header <header>', 'extra request header "Name: value" (e.g. "X-Scope-OrgID: team-a"); repeatable', collect, [])
+    .option('--ca-file <file>', 'CA bundle to verify the server certificate')
+    .option('--cert-file <file>', 'client certificate (mutual TLS)')
+    .option('--key-file <file>', 'client key (mutual TLS)')
+    .option('--insecure-skip-verify', 'do not verify the server certificate (testing only)');
+  addAuditOptions(command);
+  command.action(async (opts: GateOptions) => {
+    const profile = await oneProfile(opts);
+    const selector = parseSelectors(opts.selector);
+    const at = parseAtOption(opts.at);
+    for (const name of opts.objective) {
+      if (!profile.objectives.some((o) => o.name === name)) {
+        throw new UsageError(`--objective ${name}: profile ${profile.name} has ${profile.objectives.map((o) => o.name).join(', ')}`);
+      }
+    }
+    const clientOpts = clientOptions(opts);
+    let client: PrometheusClient;
+    try {
+      client = createPrometheusClient(clientOpts);
+    } catch (err) {
+      if (err instanceof PrometheusClientError) throw new CliError(`cannot evaluate: ${err.reason}`, EXIT.cannotEvaluate);
+      throw err;
+    }
+    try {
+      const report = await runGate({
+        profile,
+        client,
+        at,
+        selector,
+        selectorText: opts.selector,
+        ...(opts.model !== undefined ? { model: opts.model } : {}),
+        hotfix: opts.hotfix === true,
+        audit: auditLocation(opts),
+        toolVersion: packageVersion(),
+        preferRecorded: opts.raw !== true,
+        ...(opts.objective.length > 0 ? { objectives: opts.objective } : {}),
+      });
+      const text = RENDER[opts.format](report);
+      if (opts.output !== undefined) {
+        await writeFile(opts.output, text, 'utf8');
+        io.out(`gate ${profile.name}: ${statusLabel(report.verdict)} (exit ${report.exitCode}); ${opts.format} report in ${opts.output}`);
+      } else {
+        io.out(text.replace(/\n$/, ''));
+      }
+      if (report.exitCode !== EXIT.ok) {
+        const why = report.reasons[0] ?? '';
+        throw new CliError(`gate ${statusLabel(report.verdict).toLowerCase()}${why ? `: ${why}` : ''}`, report.exitCode);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+  return command;
+}

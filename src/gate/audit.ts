@@ -1,0 +1,144 @@
+/**
+ * The audit log on disk: append under an exclusive file lock (so concurrent release jobs serialise), anchor
+ * rewritten atomically after each append, and reading the decisions it holds. Format: audit-verify.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Decision } from './decisions.js';
+import {
+  AUDIT_FORMAT_VERSION,
+  type AuditAnchor,
+  type AuditRecord,
+  type AuditRecordType,
+  GENESIS_HASH,
+  recordHash,
+  verifyAuditText,
+  type VerifyResult,
+} from './audit-verify.js';
+
+export interface AuditLocation {
+  readonly log: string;
+  /** Default `<log>.anchor`. */
+  readonly anchor?: string;
+}
+
+/** The audit log cannot be used: unreadable, locked too long, or fails verification. */
+export class AuditError extends Error {
+  override readonly name = 'AuditError';
+  constructor(
+    readonly reason: string,
+    readonly file: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+export function anchorPath(loc: AuditLocation): string {
+  return loc.anchor ?? `${loc.log}.anchor`;
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AuditError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, file);
+  }
+}
+
+async function readAnchor(file: string): Promise<AuditAnchor | undefined> {
+  const text = await readOptional(file);
+  if (text === undefined) return undefined;
+  try {
+    const a = JSON.parse(text) as AuditAnchor;
+    if (typeof a.seq !== 'number' || typeof a.hash !== 'string') throw new Error('shape');
+    return { seq: a.seq, hash: a.hash };
+  } catch {
+    throw new AuditError('the anchor is not {"seq": N, "hash": "…"}', file);
+  }
+}
+
+/** Verifies the log against its anchor. A missing log and anchor is an empty, intact log. */
+export async function verifyAuditLog(loc: AuditLocation): Promise<VerifyResult> {
+  const text = (await readOptional(loc.log)) ?? '';
+  return verifyAuditText(text, await readAnchor(anchorPath(loc)));
+}
+
+const LOCK_STALE_MS = 60_000;
+
+/** Runs `fn` holding `<log>.lock` (O_EXCL); waits up to `timeoutMs`; a lock older than 60 s is taken over. */
+export async function withAuditLock<T>(loc: AuditLocation, fn: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const lock = `${loc.log}.lock`;
+  await mkdir(dirname(loc.log), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const h = await open(lock, 'wx');
+      await h.writeFile(`${process.pid}\n`);
+      await h.close();
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuditError(`cannot create lock ${lock}: ${String(err)}`, loc.log);
+      try {
+        const s = await stat(lock);
+        if (Date.now() - s.mtimeMs > LOCK_STALE_MS) {
+          await rm(lock, { force: true });
+          continue;
+        }
+      } catch {
+        continue;
+      }
+      if (Date.now() > deadline) throw new AuditError(`locked by another writer for more than ${timeoutMs} ms (${lock})`, loc.log);
+      await sleep(Math.min(100, 5 + attempt * 5) * (0.5 + Math.random()));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+/** Appends one record (after verifying the chain it extends) and moves the anchor. Returns the record. */
+export async function appendAudit(loc: AuditLocation, type: AuditRecordType, data: Record<string, unknown>, id: string = newId(type)): Promise<AuditRecord> {
+  return withAuditLock(loc, async () => {
+    const verified = await verifyAuditLog(loc);
+    if (!verified.ok) throw new AuditError(`refusing to extend a log that fails verification: ${verified.first.problem}`, loc.log);
+    const last = verified.records[verified.records.length - 1];
+    const unsigned = {
+      v: AUDIT_FORMAT_VERSION,
+      seq: (last?.seq ?? 0) + 1,
+      id,
+      type,
+      recordedAt: new Date().toISOString(),
+      prevHash: last?.hash ?? GENESIS_HASH,
+      data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
+    };
+    const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
+    const h = await open(loc.log, 'a');
+    try {
+      await h.appendFile(`${JSON.stringify(record)}\n`, 'utf8');
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    const anchor = anchorPath(loc);
+    await mkdir(dirname(anchor), { recursive: true });
+    const tmp = `${anchor}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify({ seq: record.seq, hash: record.hash })}\n`, 'utf8');
+    await rename(tmp, anchor);
+    return record;
+  });
+}
+
+export function newId(type: AuditRecordType): string {
+  const prefix = type === 'approval' ? 'apr' : type === 'override' ? 'ovr' : 'evl';
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Decisions recorded in a verified log. */
+export function decisionsOf(records: readonly AuditRecord[]): Decision[] {
+  return records.filter((r) => r.type === 'approval' || r.type === 'override').map((r) => ({ ...(r.data as unknown as Decision), id: r.id, kind: r.type as Decision['kind'] }));
+}

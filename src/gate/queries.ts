@@ -1,0 +1,208 @@
+/**
+ * Model → gate query plan (pure). For each objective: the SLI components over the gate window, over each of the
+ * N+1 consecutive alert windows (the k-th ends at `at − k × alert window`), the error budget components over the
+ * budget window, and the history-coverage probes that say whether the data reaches back far enough.
+ *
+ * Two sources per window: the raw component expressions (sli/queries.ts) and the recorded component rates of the
+ * generated rules (conventions RECORD_COMPONENT_RATE). The recorded form is only usable when the query scope is the
+ * profile's own (no --selector, no --model matcher), because the rules aggregate over the profile's selector.
+ */
+import {
+  LABEL_COMPONENT,
+  LABEL_OBJECTIVE,
+  LABEL_PROFILE,
+  type Matcher,
+  RECORD_COMPONENT_RATE,
+} from '../conventions.js';
+import { renderSelector } from '../promql/selector.js';
+import { formatDuration } from '../spec/duration.js';
+import type { Objective, Profile } from '../spec/model.js';
+import { budgetQueries, type ComponentName, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
+
+export type CheckKind = 'gate' | 'consecutive' | 'budget';
+export type Source = 'raw' | 'recorded';
+
+/** One PromQL expression evaluated at one instant (seconds since the epoch). */
+export interface PlannedQuery {
+  readonly expr: string;
+  readonly time: number;
+}
+
+/** The components of one window, in both sources. */
+export interface WindowPlan {
+  readonly check: CheckKind;
+  /** k for consecutive windows (0 = the window ending at `at`), 0 otherwise. */
+  readonly index: number;
+  readonly windowSeconds: number;
+  /** Evaluation time: the window's end. */
+  readonly end: number;
+  readonly raw: Readonly<Partial<Record<ComponentName, PlannedQuery>>>;
+  readonly recorded?: Readonly<Partial<Record<ComponentName, PlannedQuery>>>;
+  /** The component whose absence/zero means "no data" (undefined for zero-tolerance without population). */
+  readonly totalComponent?: ComponentName;
+  /** Display PromQL of the value (histogram_quantile for quantiles: display only). */
+  readonly display: PlannedQuery;
+}
+
+/** History coverage for a span ending at `at`: does the data reach back to `at − seconds`? */
+export interface CoveragePlan {
+  readonly seconds: number;
+  /** Window whose data start is probed. */
+  readonly raw?: PlannedQuery;
+  readonly recorded?: PlannedQuery;
+  readonly slackSeconds: number;
+}
+
+export interface ObjectivePlan {
+  readonly objective: Objective;
+  readonly scope: QueryScope;
+  /** True when recorded series can answer for this objective (scope is the profile's own). */
+  readonly recordedEligible: boolean;
+  readonly gate: WindowPlan;
+  readonly consecutive: readonly WindowPlan[];
+  readonly budget?: BudgetPlan;
+  /** Distinct spans that must be covered by history: gate window, consecutive span, budget window. */
+  readonly coverage: readonly CoveragePlan[];
+}
+
+/** The error budget is always read from raw expressions (the rules record no budget-window components). */
+export interface BudgetPlan {
+  readonly windowSeconds: number;
+  readonly allowed: number;
+  readonly bad: PlannedQuery;
+  readonly total: PlannedQuery;
+}
+
+export interface GatePlan {
+  readonly profile: Profile;
+  readonly at: number;
+  readonly selector: readonly Matcher[];
+  readonly model?: string;
+  readonly objectives: readonly ObjectivePlan[];
+}
+
+export interface PlanOptions {
+  /** Evaluation time, seconds since the epoch. */
+  readonly at: number;
+  readonly selector?: readonly Matcher[];
+  readonly model?: string;
+  /** Only these objectives (default all). */
+  readonly objectives?: readonly string[];
+}
+
+/** Slack for the coverage probe: 5% of the span, at least 2 minutes, at most 1 hour. */
+export function coverageSlack(seconds: number): number {
+  return Math.min(3600, Math.max(120, Math.round(seconds * 0.05)));
+}
+
+function recordedSelector(profile: Profile, objective: Objective, component?: ComponentName): string {
+  const matchers: Matcher[] = [
+    { label: LABEL_PROFILE, op: '=', value: profile.name },
+    { label: LABEL_OBJECTIVE, op: '=', value: objective.name },
+  ];
+  if (component !== undefined) matchers.push({ label: LABEL_COMPONENT, op: '=', value: component });
+  return renderSelector(RECORD_COMPONENT_RATE, matchers);
+}
+
+/**
+ * A component's event count over `windowSeconds` from the recorded per-second rates:
+ * the mean rate over the window times its length.
+ */
+export function recordedComponentExpr(profile: Profile, objective: Objective, component: ComponentName, windowSeconds: number): string {
+  return `sum(avg_over_time(${recordedSelector(profile, objective, component)}[${formatDuration(windowSeconds)}])) * ${windowSeconds}`;
+}
+
+function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, check: CheckKind, index: number, windowSeconds: number, end: number, recorded: boolean): WindowPlan {
+  const set = sliQueries(objective, windowSeconds, scope);
+  const raw: Partial<Record<ComponentName, PlannedQuery>> = {};
+  const rec: Partial<Record<ComponentName, PlannedQuery>> = {};
+  let totalComponent: ComponentName | undefined;
+  for (const c of set.components) {
+    raw[c.name] = { expr: c.expr, time: end };
+    rec[c.name] = { expr: recordedComponentExpr(profile, objective, c.name, windowSeconds), time: end };
+    if (c.isTotal) totalComponent = c.name;
+  }
+  return {
+    check,
+    index,
+    windowSeconds,
+    end,
+    raw,
+    ...(recorded ? { recorded: rec } : {}),
+    ...(totalComponent !== undefined ? { totalComponent } : {}),
+    display: { expr: set.display, time: end },
+  };
+}
+
+function coveragePlan(profile: Profile, objective: Objective, scope: QueryScope, seconds: number, at: number, recorded: boolean): CoveragePlan {
+  const slack = coverageSlack(seconds);
+  const probeTime = at - seconds + slack;
+  const set = sliQueries(objective, slack, scope);
+  const total = set.components.find((c) => c.isTotal) ?? set.components[0];
+  return {
+    seconds,
+    slackSeconds: slack,
+    ...(total !== undefined ? { raw: { expr: total.expr, time: probeTime } } : {}),
+    ...(recorded
+      ? { recorded: { expr: `count(count_over_time(${recordedSelector(profile, objective)}[${formatDuration(slack)}]))`, time: probeTime } }
+      : {}),
+  };
+}
+
+/** The full plan (pure). */
+export function planGate(profile: Profile, opts: PlanOptions): GatePlan {
+  const selector = opts.selector ?? [];
+  const wanted = opts.objectives === undefined ? undefined : new Set(opts.objectives);
+  const objectives = profile.objectives
+    .filter((o) => wanted === undefined || wanted.has(o.name))
+    .map((objective): ObjectivePlan => {
+      const scope = scopeFor(profile, objective, selector, opts.model);
+      const recordedEligible = scope.matchers.length === profile.selector.length;
+      const n = profile.gate.approvalAfterConsecutiveWarnings;
+      const alert = objective.windows.alert;
+      const consecutive: WindowPlan[] = [];
+      for (let k = 0; k <= n; k++) {
+        consecutive.push(windowPlan(profile, objective, scope, 'consecutive', k, alert, opts.at - k * alert, recordedEligible));
+      }
+      const spans = new Set<number>([objective.windows.gate, (n + 1) * alert]);
+      let budget: BudgetPlan | undefined;
+      const eb = objective.errorBudget;
+      if (eb !== undefined) {
+        const q = budgetQueries(objective, eb.windowSeconds, scope);
+        if (q !== undefined) {
+          budget = {
+            windowSeconds: eb.windowSeconds,
+            allowed: eb.allowed,
+            bad: { expr: q.bad, time: opts.at },
+            total: { expr: q.total, time: opts.at },
+          };
+          spans.add(eb.windowSeconds);
+        }
+      }
+      return {
+        objective,
+        scope,
+        recordedEligible,
+        gate: windowPlan(profile, objective, scope, 'gate', 0, objective.windows.gate, opts.at, recordedEligible),
+        consecutive,
+        ...(budget !== undefined ? { budget } : {}),
+        coverage: [...spans].sort((a, b) => a - b).map((s) => coveragePlan(profile, objective, scope, s, opts.at, recordedEligible)),
+      };
+    });
+  return { profile, at: opts.at, selector, ...(opts.model !== undefined ? { model: opts.model } : {}), objectives };
+}
+
+/** Every distinct query of the plan's raw source (for benchmarks and `--explain`). */
+export function rawQueries(plan: GatePlan): PlannedQuery[] {
+  const out = new Map<string, PlannedQuery>();
+  const add = (q: PlannedQuery | undefined): void => {
+    if (q !== undefined) out.set(`${q.time}\u0000${q.expr}`, q);
+  };
+  for (const o of plan.objectives) {
+    for (const c of o.coverage) add(c.raw);
+    for (const w of [o.gate, ...o.consecutive]) for (const q of Object.values(w.raw)) add(q);
+    add(o.budget?.bad);
+    add(o.budget?.total);
+  }
+  return [...out.values()];
+}
