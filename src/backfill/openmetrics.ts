@@ -189,11 +189,12 @@ function writeFamily(family: MetricFamily, out: string[]): void {
   for (const series of family.series) {
     checkLabels(name, series.labels, []);
     checkUnique(series.labels);
+    const prefix = `${sampleName}${formatLabels(series.labels)} `;
     for (const [ts, value] of sortedByTime(name, series.labels, series.samples, (s) => s[0])) {
       if (family.type === 'counter' && !(value >= 0)) {
         throw new OpenMetricsError(`counter value ${formatNumber(value)} at ${ts} must be >= 0`, name, series.labels);
       }
-      out.push(`${sampleName}${formatLabels(series.labels)} ${formatNumber(value)} ${formatTimestamp(ts)}`);
+      out.push(`${prefix}${formatNumber(value)} ${formatTimestamp(ts)}`);
     }
   }
 }
