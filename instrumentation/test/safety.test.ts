@@ -111,3 +111,17 @@ describe('never throws into the host', () => {
     expect(total((await h.collect()).get('agent.shadow.comparisons'))).toBe(1);
   });
 });
+
+describe('invalid options', () => {
+  it('are reported and replaced by defaults, never thrown', () => {
+    const bad = {
+      buckets: { 'gen_ai.execute_tool.duration': 'nope' as unknown as number[] },
+      cardinality: { maxValuesPerAttribute: -3, maxValueLength: Number.NaN },
+      priceTable: { m: { inputPerMillionTokens: Number.NaN, outputPerMillionTokens: 1 } },
+    };
+    let r: AgentSloRecorder | undefined;
+    expect(() => (r = createAgentSloRecorder(bad))).not.toThrow();
+    expect(r!.reportedProblems()).toEqual(['invalid_buckets:gen_ai.execute_tool.duration', 'invalid_price_table']);
+    expect(() => r!.recordModelCall({ requestModel: 'm', durationSeconds: 1, inputTokens: 5 })).not.toThrow();
+  });
+});
