@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { gateCommand } from './commands/gate.js';
 import { approveCommand } from './commands/approve.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(approveCommand(io));
   program.addCommand(overrideCommand(io));
   program.addCommand(auditCommand(io));
+  program.addCommand(serveCommand(io));
   for (const c of program.commands) {
     c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
     c.showHelpAfterError('(run with --help for usage)');

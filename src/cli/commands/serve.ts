@@ -1,0 +1,81 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { startServe } from '../../serve/server.js';
+import { readLastGate } from '../../review/audit.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+
+export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
+
+export function parseNonNegative(what: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${what} must be a number >= 0, got "${v}"`);
+    return n;
+  };
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`port must be an integer 0..65535, got "${v}"`);
+  return n;
+}
+
+interface ServeCliOptions extends SpecSelection {
+  prometheusUrl: string;
+  port: number;
+  host: string;
+  cacheSeconds: number;
+  auditLog?: string;
+}
+
+/** Resolves once SIGINT or SIGTERM arrives. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** `agent-slo serve`: SLO status JSON, Prometheus metrics, health and readiness over HTTP. */
+export function serveCommand(io: Io): Command {
+  const command = new Command('serve')
+    .description('serve /api/slo/status (JSON, objectives as top-level keys), /metrics, /healthz and /readyz from Prometheus data')
+    .addOption(new Option('--prometheus-url <url>', 'Prometheus base URL').env('AGENT_SLO_PROMETHEUS_URL').default(DEFAULT_PROMETHEUS_URL))
+    .addOption(new Option('--port <port>', 'port to listen on (document 002 uses 5050)').argParser(parsePort).default(5050))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .addOption(new Option('--cache-seconds <n>', 'reuse a computed status for this long (0: every request queries)').argParser(parseNonNegative('--cache-seconds')).default(30))
+    .addOption(new Option('--audit-log <file>', 'release-gate audit log (JSONL) to show the last gate verdict from'));
+  addSpecOptions(command).action(async (opts: ServeCliOptions) => {
+    const profiles = await loadSelectedProfiles(opts);
+    const auditLog = opts.auditLog;
+    let running;
+    try {
+      running = await startServe({
+        profiles,
+        prometheusUrl: opts.prometheusUrl,
+        port: opts.port,
+        host: opts.host,
+        cacheSeconds: opts.cacheSeconds,
+        ...(auditLog === undefined ? {} : { lastGate: () => readLastGate(auditLog) }),
+        log: (line) => io.err(`agent-slo serve: ${line}`),
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is already in use on ${opts.host}; choose another with --port`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${opts.host} (${code}); check --host`);
+      throw err;
+    }
+    io.out(`agent-slo serve: profiles ${profiles.map((p) => p.name).join(', ')} from ${opts.prometheusUrl}`);
+    for (const path of ['/api/slo/status', '/metrics', '/healthz', '/readyz']) io.out(`  ${running.url}${path}`);
+    const signal = await untilSignal();
+    io.out(`agent-slo serve: ${signal}, stopping`);
+    await running.close();
+  });
+  return command;
+}

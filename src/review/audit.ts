@@ -1,0 +1,128 @@
+/**
+ * Reads the release gate's hash-chained audit log (format: src/gate/audit-verify.ts) for the review (approvals,
+ * overrides, gate runs in a period) and for serve (last gate verdict per profile). The log is verified first;
+ * records after the first bad one are not trusted and the summary says so.
+ */
+import { verifyAuditLog } from '../gate/audit.js';
+import type { AuditRecord } from '../gate/audit-verify.js';
+import type { GateVerdictSummary } from '../serve/status.js';
+
+export interface AuditEvaluation {
+  readonly id: string;
+  readonly recordedAt: string;
+  /** The gate's evaluation time (ISO). */
+  readonly at: string;
+  readonly profile: string;
+  readonly verdict: string;
+  readonly model: string | null;
+  readonly objectives: readonly { readonly name: string; readonly status: string }[];
+  readonly reasons: readonly string[];
+}
+
+export interface AuditDecision {
+  readonly id: string;
+  readonly kind: 'approval' | 'override';
+  readonly recordedAt: string;
+  readonly actor: string;
+  readonly reason: string;
+  readonly ticket: string;
+  readonly effectiveFrom: string;
+  readonly expiresAt: string;
+  readonly profile: string;
+  /** Objective names, or ["*"]. */
+  readonly objectives: readonly string[];
+  readonly model: string | null;
+}
+
+export interface AuditSummary {
+  readonly file: string;
+  readonly verified: boolean;
+  /** Why verification failed; records after that point are left out. */
+  readonly problem?: string;
+  readonly evaluations: readonly AuditEvaluation[];
+  readonly decisions: readonly AuditDecision[];
+}
+
+function str(v: unknown, fallback = ''): string {
+  return typeof v === 'string' ? v : fallback;
+}
+
+function strList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Typed view of verified records (pure). */
+export function summariseAudit(file: string, records: readonly AuditRecord[], problem?: string): AuditSummary {
+  const evaluations: AuditEvaluation[] = [];
+  const decisions: AuditDecision[] = [];
+  for (const r of records) {
+    const d = r.data as Record<string, unknown>;
+    if (r.type === 'evaluation') {
+      const objectives = Array.isArray(d.objectives)
+        ? (d.objectives as unknown[]).flatMap((o) => {
+            const x = o as Record<string, unknown>;
+            return typeof x?.name === 'string' ? [{ name: x.name, status: str(x.status, 'unknown') }] : [];
+          })
+        : [];
+      evaluations.push({
+        id: r.id,
+        recordedAt: r.recordedAt,
+        at: str(d.at, r.recordedAt),
+        profile: str(d.profile),
+        verdict: str(d.verdict, 'unknown'),
+        model: typeof d.model === 'string' ? d.model : null,
+        objectives,
+        reasons: strList(d.reasons),
+      });
+    } else if (r.type === 'approval' || r.type === 'override') {
+      const scope = (d.scope ?? {}) as Record<string, unknown>;
+      decisions.push({
+        id: r.id,
+        kind: r.type,
+        recordedAt: r.recordedAt,
+        actor: str(d.actor),
+        reason: str(d.reason),
+        ticket: str(d.ticket),
+        effectiveFrom: str(d.effectiveFrom, r.recordedAt),
+        expiresAt: str(d.expiresAt),
+        profile: str(scope.profile),
+        objectives: strList(scope.objectives),
+        model: typeof scope.model === 'string' ? scope.model : null,
+      });
+    }
+  }
+  return { file, verified: problem === undefined, ...(problem === undefined ? {} : { problem }), evaluations, decisions };
+}
+
+/** Reads and verifies the log (a missing log is empty). */
+export async function readAudit(file: string): Promise<AuditSummary> {
+  const result = await verifyAuditLog({ log: file });
+  return summariseAudit(file, result.records, result.ok ? undefined : result.first.problem);
+}
+
+export interface LastGate {
+  readonly byProfile: ReadonlyMap<string, GateVerdictSummary>;
+  /** Per profile: objective name → its status in that run. */
+  readonly objectives: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** The latest gate evaluation per profile, by record order (pure). */
+export function lastGateOf(summary: AuditSummary): LastGate {
+  const byProfile = new Map<string, GateVerdictSummary>();
+  const objectives = new Map<string, Map<string, string>>();
+  for (const e of summary.evaluations) {
+    byProfile.set(e.profile, {
+      at: e.at,
+      profile: e.profile,
+      verdict: e.verdict,
+      ...(e.model === null ? {} : { model: e.model }),
+      reasons: e.reasons,
+    });
+    objectives.set(e.profile, new Map(e.objectives.map((o) => [o.name, o.status])));
+  }
+  return { byProfile, objectives };
+}
+
+export async function readLastGate(file: string): Promise<LastGate> {
+  return lastGateOf(await readAudit(file));
+}

@@ -1,0 +1,145 @@
+/**
+ * Evaluates objectives against Prometheus at one time: the SLI over each of its windows, the error budget and the
+ * burn rates. Queries are the shared ones (src/sli/queries.ts) and values are computed by src/sli/compute.ts, so
+ * serve, review and the gate agree. The only I/O is the injected `QueryFn`.
+ */
+import { budgetConsumed, computeSli, type Components, type SliOutcome } from '../sli/compute.js';
+import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
+import type { Objective, Profile } from '../spec/model.js';
+
+/** One label-free instant value: `undefined` when the query returned no series. */
+export type QueryFn = (expr: string, timeSeconds: number) => Promise<number | undefined>;
+
+export type WindowRole = 'alert' | 'gate' | 'target' | 'budget';
+export const WINDOW_ROLES: readonly WindowRole[] = ['alert', 'gate', 'target', 'budget'];
+
+export interface WindowObservation {
+  readonly seconds: number;
+  readonly outcome: SliOutcome;
+}
+
+export type BudgetOutcome = ReturnType<typeof budgetConsumed>;
+
+export interface BudgetObservation {
+  readonly windowSeconds: number;
+  readonly allowed: number;
+  readonly bad: number | undefined;
+  readonly total: number | undefined;
+  readonly outcome: BudgetOutcome;
+}
+
+export interface BurnRateObservation {
+  readonly seconds: number;
+  /** consumed over the window = bad ratio / allowed; the budget is burnt exactly at 1. */
+  readonly outcome: BudgetOutcome;
+}
+
+export interface ObjectiveObservation {
+  readonly profile: string;
+  readonly objective: Objective;
+  /** Evaluation time, seconds since the epoch. */
+  readonly at: number;
+  readonly windows: Readonly<Partial<Record<WindowRole, WindowObservation>>>;
+  readonly budget?: BudgetObservation;
+  readonly burnRates: readonly BurnRateObservation[];
+}
+
+/** Runs async jobs with at most `limit` in flight; rejects with the first error. */
+export async function pool<T>(jobs: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const out: T[] = new Array<T>(jobs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await (jobs[i] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, jobs.length)) }, worker));
+  return out;
+}
+
+/** The SLI of `objective` over `windowSeconds` ending at `at`. */
+export async function evaluateWindow(query: QueryFn, objective: Objective, windowSeconds: number, at: number, scope: QueryScope): Promise<SliOutcome> {
+  const set = sliQueries(objective, windowSeconds, scope);
+  const values = await Promise.all(set.components.map((c) => query(c.expr, at)));
+  const components: Components = {};
+  set.components.forEach((c, i) => {
+    const v = values[i];
+    if (v !== undefined) components[c.name] = v;
+  });
+  let display: number | undefined;
+  if (objective.sli.kind === 'quantile') display = await query(set.display, at);
+  return computeSli(objective, components, display);
+}
+
+/** Bad/total over `windowSeconds` → consumed fraction of the budget (or undefined without a budget). */
+export async function evaluateBudget(query: QueryFn, objective: Objective, windowSeconds: number, at: number, scope: QueryScope): Promise<BudgetObservation | undefined> {
+  const b = objective.errorBudget;
+  const q = budgetQueries(objective, windowSeconds, scope);
+  if (b === undefined || q === undefined) return undefined;
+  const [bad, total] = await Promise.all([query(q.bad, at), query(q.total, at)]);
+  return { windowSeconds, allowed: b.allowed, bad, total, outcome: budgetConsumed(b.allowed, bad, total) };
+}
+
+/** Distinct burn-rate windows of an objective (long and short window of every burn-rate alert), shortest first. */
+export function burnRateWindows(objective: Objective): number[] {
+  const b = objective.errorBudget;
+  if (b === undefined || b.allowed === 0) return [];
+  const set = new Set<number>();
+  for (const a of b.burnRateAlerts) {
+    set.add(a.withinSeconds);
+    set.add(a.shortWindowSeconds);
+  }
+  return [...set].sort((x, y) => x - y);
+}
+
+export interface ObserveOptions {
+  /** Parallel queries (default 8). */
+  concurrency?: number;
+  /** Extra matchers for every selector (e.g. `--selector`). */
+  scope?: (profile: Profile, objective: Objective) => QueryScope;
+}
+
+/** Observes every objective of `profile` at `at` (seconds). */
+export async function observeProfile(query: QueryFn, profile: Profile, at: number, opts: ObserveOptions = {}): Promise<ObjectiveObservation[]> {
+  const jobs: (() => Promise<ObjectiveObservation>)[] = profile.objectives.map((objective) => async () => {
+    const scope = opts.scope?.(profile, objective) ?? scopeFor(profile, objective);
+    const windows: Partial<Record<WindowRole, WindowObservation>> = {};
+    const distinct = new Map<number, Promise<SliOutcome>>();
+    for (const role of WINDOW_ROLES) {
+      const seconds = objective.windows[role];
+      if (seconds === undefined) continue;
+      if (!distinct.has(seconds)) distinct.set(seconds, evaluateWindow(query, objective, seconds, at, scope));
+    }
+    for (const role of WINDOW_ROLES) {
+      const seconds = objective.windows[role];
+      if (seconds === undefined) continue;
+      windows[role] = { seconds, outcome: await (distinct.get(seconds) as Promise<SliOutcome>) };
+    }
+    const budget = objective.windows.budget === undefined ? undefined : await evaluateBudget(query, objective, objective.windows.budget, at, scope);
+    const burnRates: BurnRateObservation[] = [];
+    for (const seconds of burnRateWindows(objective)) {
+      const o = await evaluateBudget(query, objective, seconds, at, scope);
+      if (o !== undefined) burnRates.push({ seconds, outcome: o.outcome });
+    }
+    return { profile: profile.name, objective, at, windows, ...(budget === undefined ? {} : { budget }), burnRates };
+  });
+  // Objectives run in parallel; queries inside each one are bounded by the QueryFn's own limiter.
+  return pool(jobs, opts.concurrency ?? 8);
+}
+
+/** Wraps a QueryFn so that at most `limit` queries are in flight at once. */
+export function limitConcurrency(query: QueryFn, limit: number): QueryFn {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (expr, time) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await query(expr, time);
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -1,0 +1,253 @@
+/**
+ * `agent-slo serve`: the HTTP edge. Everything it shows is computed by evaluate.ts/status.ts/metrics.ts; this file
+ * owns the sockets, the Prometheus client, the cache and the clock.
+ *
+ * Freshness rules: a status is served from the cache only while it is younger than `cacheSeconds`, and always
+ * with its age (`_meta.ageSeconds`, `_meta.cached`). A refresh that fails drops the cache: the answer is a 503 with
+ * the reason, never the previous numbers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpuUsage, memoryUsage, uptime } from 'node:process';
+import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
+import { PrometheusClientError } from '../prometheus/errors.js';
+import { expectVector } from '../prometheus/results.js';
+import type { Profile } from '../spec/model.js';
+import { limitConcurrency, observeProfile, type QueryFn } from './evaluate.js';
+import { exposition, EXPOSITION_CONTENT_TYPE } from './metrics.js';
+import { SelfMetrics } from './self-metrics.js';
+import type { LastGate } from '../review/audit.js';
+import { buildStatus, type StatusDocument } from './status.js';
+
+export interface ServeOptions {
+  readonly profiles: readonly Profile[];
+  readonly prometheusUrl: string;
+  /** Default 5050 (document 002's runbook commands use it). 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** How long a computed status is reused (default 30). 0 computes on every request. */
+  readonly cacheSeconds?: number;
+  /** Per-query timeout (default 15 000 ms). */
+  readonly queryTimeoutMs?: number;
+  /** Parallel queries (default 8). */
+  readonly concurrency?: number;
+  /** Reads the last gate verdicts (per profile); called on every refresh. */
+  readonly lastGate?: () => Promise<LastGate>;
+  /** Clock in milliseconds (tests). */
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServe {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A component query that returned several series: the spec's PromQL must aggregate to one value. */
+export class ComponentShapeError extends Error {
+  override readonly name = 'ComponentShapeError';
+  constructor(
+    readonly expr: string,
+    readonly series: number,
+  ) {
+    super(`query returned ${series} series where one label-free value was expected (aggregate it, e.g. sum(...)): ${expr}`);
+  }
+}
+
+/** QueryFn over a client: no series → undefined; exactly one → its value. Counts and times every query. */
+export function clientQueryFn(client: PrometheusClient, metrics?: SelfMetrics): QueryFn {
+  return async (expr, time) => {
+    const started = performance.now();
+    let kind: string | undefined;
+    try {
+      const samples = expectVector(await client.instantQuery(expr, time), client.url);
+      if (samples.length > 1) {
+        kind = 'shape';
+        throw new ComponentShapeError(expr, samples.length);
+      }
+      return samples[0]?.value;
+    } catch (err) {
+      kind ??= err instanceof PrometheusClientError ? err.kind : 'other';
+      throw err;
+    } finally {
+      metrics?.query((performance.now() - started) / 1000, kind);
+    }
+  };
+}
+
+interface Cached {
+  readonly doc: StatusDocument;
+  readonly evaluatedAtMs: number;
+}
+
+type StatusAnswer = { ok: true; doc: StatusDocument; cached: boolean; ageSeconds: number } | { ok: false; error: unknown };
+
+function json(res: ServerResponse, code: number, body: unknown, head = false): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(head ? undefined : text);
+}
+
+/** The 503 body for a failed refresh: what failed, where, and when data was last good. */
+export function unavailableBody(err: unknown, prometheusUrl: string, lastSuccessMs: number | undefined, nowMs: number): Record<string, unknown> {
+  const base = {
+    error: 'prometheus_unavailable',
+    prometheus: prometheusUrl,
+    at: new Date(nowMs).toISOString(),
+    lastSuccessfulEvaluation: lastSuccessMs === undefined ? null : new Date(lastSuccessMs).toISOString(),
+    note: 'no status is served while Prometheus cannot answer; cached values are never shown as current',
+  };
+  if (err instanceof PrometheusClientError) return { ...base, reason: err.reason, kind: err.kind, endpoint: err.endpoint };
+  if (err instanceof ComponentShapeError) return { ...base, error: 'query_shape', reason: err.message };
+  return { ...base, error: 'status_failed', reason: err instanceof Error ? err.message : String(err) };
+}
+
+export async function startServe(opts: ServeOptions): Promise<RunningServe> {
+  const now = opts.now ?? (() => Date.now());
+  const cacheMs = Math.max(0, (opts.cacheSeconds ?? 30) * 1000);
+  const client = createPrometheusClient({ url: opts.prometheusUrl, timeoutMs: opts.queryTimeoutMs ?? 15_000, retries: 1, retryBaseDelayMs: 100 });
+  const metrics = new SelfMetrics();
+  const query = limitConcurrency(clientQueryFn(client, metrics), opts.concurrency ?? 8);
+  const profiles = opts.profiles;
+  let cache: Cached | undefined;
+  let inflight: Promise<Cached> | undefined;
+  let lastSuccessMs: number | undefined;
+
+  async function refresh(): Promise<Cached> {
+    const atMs = Math.round(now());
+    const at = atMs / 1000;
+    try {
+      const observations = (await Promise.all(profiles.map((p) => observeProfile(query, p, at)))).flat();
+      const gate = opts.lastGate === undefined ? undefined : await opts.lastGate();
+      const doc = buildStatus({
+        observations,
+        profiles: profiles.map((p) => p.name),
+        evaluatedAt: at,
+        prometheusUrl: client.url,
+        ...(gate === undefined ? {} : { lastGate: gate.byProfile, lastGateObjectives: gate.objectives }),
+      });
+      metrics.refresh(true);
+      lastSuccessMs = atMs;
+      return { doc, evaluatedAtMs: atMs };
+    } catch (err) {
+      metrics.refresh(false);
+      throw err;
+    }
+  }
+
+  async function status(): Promise<StatusAnswer> {
+    const t = now();
+    if (cache !== undefined && t - cache.evaluatedAtMs < cacheMs) {
+      return { ok: true, doc: cache.doc, cached: true, ageSeconds: (t - cache.evaluatedAtMs) / 1000 };
+    }
+    inflight ??= refresh().finally(() => {
+      inflight = undefined;
+    });
+    try {
+      const fresh = await inflight;
+      cache = fresh;
+      return { ok: true, doc: fresh.doc, cached: false, ageSeconds: Math.max(0, (now() - fresh.evaluatedAtMs) / 1000) };
+    } catch (error) {
+      cache = undefined; // never serve the old numbers after a failed refresh
+      opts.log?.(`status refresh failed: ${error instanceof PrometheusClientError ? error.reason : String(error)}`);
+      return { ok: false, error };
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      json(res, 405, { error: 'method_not_allowed', reason: `${req.method ?? '?'} is not supported; use GET` });
+      return 405;
+    }
+    switch (path) {
+      case '/healthz':
+        json(res, 200, { status: 'alive', uptimeSeconds: uptime() }, head);
+        return 200;
+      case '/readyz': {
+        try {
+          const ready = await client.ready({ timeoutMs: 3000 });
+          if (ready) {
+            json(res, 200, { ready: true, prometheus: client.url }, head);
+            return 200;
+          }
+          json(res, 503, { ready: false, prometheus: client.url, reason: 'Prometheus answered /-/ready with 503 (still starting)' }, head);
+          return 503;
+        } catch (err) {
+          const reason = err instanceof PrometheusClientError ? err.reason : String(err);
+          json(res, 503, { ready: false, prometheus: client.url, reason }, head);
+          return 503;
+        }
+      }
+      case '/api/slo/status': {
+        const answer = await status();
+        if (!answer.ok) {
+          json(res, 503, unavailableBody(answer.error, client.url, lastSuccessMs, now()), head);
+          return 503;
+        }
+        const meta = { ...answer.doc._meta, ageSeconds: answer.ageSeconds, cached: answer.cached, cacheSeconds: cacheMs / 1000 };
+        json(res, 200, { ...answer.doc, _meta: meta }, head);
+        return 200;
+      }
+      case '/metrics': {
+        const answer = await status();
+        const cpu = cpuUsage();
+        const mem = memoryUsage();
+        const body = exposition({
+          ...(answer.ok ? { status: answer.doc, ageSeconds: answer.ageSeconds } : {}),
+          self: metrics.snapshot(),
+          process: {
+            cpuUserSeconds: cpu.user / 1e6,
+            cpuSystemSeconds: cpu.system / 1e6,
+            residentBytes: mem.rss,
+            startTimeSeconds: Math.round(Date.now() / 1000 - uptime()),
+            heapUsedBytes: mem.heapUsed,
+            heapTotalBytes: mem.heapTotal,
+          },
+        });
+        res.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'cache-control': 'no-store' });
+        res.end(head ? undefined : body);
+        return 200;
+      }
+      default:
+        json(res, 404, { error: 'not_found', reason: `no endpoint ${path}`, endpoints: ['/api/slo/status', '/metrics', '/healthz', '/readyz'] }, head);
+        return 404;
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    handle(req, res).then(
+      (code) => metrics.request(path, code),
+      (err: unknown) => {
+        metrics.request(path, 500);
+        if (!res.headersSent) json(res, 500, { error: 'internal', reason: err instanceof Error ? err.message : String(err) });
+        else res.destroy();
+      },
+    );
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 5050, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }).then(() => client.close());
+      return closed;
+    },
+  };
+}

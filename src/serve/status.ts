@@ -1,0 +1,256 @@
+/**
+ * Observations → the `/api/slo/status` document (pure). Objectives are top-level keys so that document 002's
+ * `curl …/api/slo/status | jq '.availability'` works; `_meta` says what was evaluated, when, and from where.
+ * Numbers are JSON numbers; non-finite values are the strings "+Inf", "-Inf", "NaN"; `null` means no data.
+ * The shape is documented in docs/serve.md.
+ */
+import type { SliOutcome } from '../sli/compute.js';
+import { formatDuration } from '../spec/duration.js';
+import type { Objective } from '../spec/model.js';
+import type { BudgetObservation, ObjectiveObservation, WindowRole } from './evaluate.js';
+
+export type JsonNumber = number | '+Inf' | '-Inf' | 'NaN' | null;
+
+/** Per-window and per-objective state; `not_active` only for objectives that are active only with data. */
+export type ObjectiveState = 'ok' | 'below_target' | 'warning' | 'critical' | 'no_data' | 'not_active';
+
+/** Numeric codes as in the recorded `agent_slo:state` series (plus -2 for not active). */
+export const STATE_CODES: Readonly<Record<ObjectiveState, number>> = {
+  ok: 0,
+  below_target: 1,
+  warning: 2,
+  critical: 3,
+  no_data: -1,
+  not_active: -2,
+};
+
+/** Worst first: what `_meta.overall` reports. */
+const SEVERITY_ORDER: readonly ObjectiveState[] = ['critical', 'warning', 'no_data', 'below_target', 'ok', 'not_active'];
+
+export interface WindowStatus {
+  readonly window: string;
+  readonly seconds: number;
+  /** In the objective's unit; for quantiles the `histogram_quantile` estimate (decisions use bucket fractions). */
+  readonly value: JsonNumber;
+  readonly events: number | null;
+  readonly state: ObjectiveState;
+  readonly noDataReason?: string;
+}
+
+export interface ErrorBudgetStatus {
+  readonly window: string;
+  /** Allowed bad fraction over the window (0 = zero tolerance). */
+  readonly allowed: number;
+  readonly badEvents: number | null;
+  readonly totalEvents: number | null;
+  /** Fraction of the budget spent (1 = exhausted); null without data. */
+  readonly consumed: JsonNumber;
+  /** 1 − consumed (≤ 0 = exhausted). */
+  readonly remaining: JsonNumber;
+  readonly exhausted: boolean | null;
+  readonly onExhausted: 'freeze' | 'alert';
+  /** Burn rate (bad ratio / allowed) per window, e.g. {"1h": 0.4, "5m": 2.1}; empty for zero-tolerance budgets. */
+  readonly burnRates: Readonly<Record<string, JsonNumber>>;
+  readonly noDataReason?: string;
+}
+
+/** The last gate decision found in the audit log for the objective's profile. */
+export interface GateVerdictSummary {
+  readonly at: string;
+  readonly profile: string;
+  /** Overall verdict of that run: pass, blocked, approval_required, cannot_evaluate (as the gate writes it). */
+  readonly verdict: string;
+  /** This objective's own verdict in that run, when the record has it. */
+  readonly objectiveVerdict?: string;
+  readonly model?: string;
+  readonly reasons?: readonly string[];
+}
+
+export interface ObjectiveStatus {
+  readonly profile: string;
+  readonly objective: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly direction: string;
+  /** The SLI over the alert window (the "current" value) — same as windows.alert.value. */
+  readonly value: JsonNumber;
+  /** State over the alert window. */
+  readonly state: ObjectiveState;
+  readonly stateReason: string;
+  readonly target: number;
+  readonly warning: number | null;
+  readonly critical: number;
+  readonly windows: Readonly<Partial<Record<WindowRole, WindowStatus>>>;
+  readonly errorBudget: ErrorBudgetStatus | null;
+  readonly lastGateVerdict: GateVerdictSummary | null;
+  readonly owner: string;
+  readonly channel: string;
+  readonly runbook: string;
+  readonly statusMetric: string | null;
+}
+
+export interface StatusMeta {
+  readonly profiles: readonly string[];
+  /** Evaluation time of every query in this document. */
+  readonly evaluatedAt: string;
+  readonly source: { readonly prometheus: string };
+  /** Worst objective state (not_active objectives do not count). */
+  readonly overall: ObjectiveState;
+  /** Objective key → profile/objective, for keys prefixed because of a name clash. */
+  readonly keys: Readonly<Record<string, { readonly profile: string; readonly objective: string }>>;
+  /** Seconds since evaluatedAt when this answer was sent; `cached` tells whether it came from the cache. */
+  readonly ageSeconds?: number;
+  readonly cached?: boolean;
+  readonly cacheSeconds?: number;
+}
+
+export interface StatusDocument {
+  readonly _meta: StatusMeta;
+  readonly [key: string]: ObjectiveStatus | StatusMeta;
+}
+
+export function jsonNumber(v: number | undefined): JsonNumber {
+  if (v === undefined) return null;
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return v;
+}
+
+/** State of one window outcome. */
+export function stateOf(outcome: SliOutcome): ObjectiveState {
+  if (outcome.status === 'no_data') return 'no_data';
+  if (outcome.breached.critical === true) return 'critical';
+  if (outcome.breached.warning === true) return 'warning';
+  if (outcome.breached.target) return 'below_target';
+  return 'ok';
+}
+
+function windowStatus(seconds: number, outcome: SliOutcome): WindowStatus {
+  const base = { window: formatDuration(seconds), seconds };
+  if (outcome.status === 'no_data') return { ...base, value: null, events: null, state: 'no_data', noDataReason: outcome.reason };
+  return { ...base, value: jsonNumber(outcome.value), events: outcome.events, state: stateOf(outcome) };
+}
+
+function describeState(o: Objective, state: ObjectiveState, w: WindowStatus | undefined): string {
+  const win = w?.window ?? '?';
+  const value = w === undefined ? '' : ` (${String(w.value)} ${o.unit})`;
+  const cmp = o.direction === 'higher_is_better' ? '<' : '>';
+  switch (state) {
+    case 'critical':
+      return `critical: ${o.critical.value} breached over ${win}${value}: ${cmp} ${o.critical.value}`;
+    case 'warning':
+      return `warning: over ${win}${value}: ${cmp} ${String(o.warning?.value)}`;
+    case 'below_target':
+      return `target ${o.target} missed over ${win}${value}, no alert threshold breached`;
+    case 'ok':
+      return `meets target ${o.target} over ${win}${value}`;
+    case 'no_data':
+      return `no data over ${win}: ${w?.noDataReason ?? 'no alert window'}`;
+    case 'not_active':
+      return 'not active: shadow-mode objective without any input series (skipped, never paged as no-data)';
+  }
+}
+
+function budgetStatus(o: Objective, b: BudgetObservation, burn: ObjectiveObservation['burnRates']): ErrorBudgetStatus {
+  const burnRates: Record<string, JsonNumber> = {};
+  for (const r of burn) burnRates[formatDuration(r.seconds)] = r.outcome.status === 'ok' ? jsonNumber(r.outcome.consumed) : null;
+  const base = {
+    window: formatDuration(b.windowSeconds),
+    allowed: b.allowed,
+    badEvents: b.bad ?? (b.total !== undefined ? 0 : null),
+    totalEvents: b.total ?? null,
+    onExhausted: o.errorBudget?.onExhausted ?? 'alert',
+    burnRates,
+  };
+  if (b.outcome.status === 'no_data') return { ...base, consumed: null, remaining: null, exhausted: null, noDataReason: b.outcome.reason };
+  const consumed = b.outcome.consumed;
+  return { ...base, consumed: jsonNumber(consumed), remaining: jsonNumber(1 - consumed), exhausted: consumed >= 1 };
+}
+
+/** One objective's status from its observation (pure). */
+export function objectiveStatus(obs: ObjectiveObservation, lastGate?: GateVerdictSummary): ObjectiveStatus {
+  const o = obs.objective;
+  const windows: Partial<Record<WindowRole, WindowStatus>> = {};
+  for (const [role, w] of Object.entries(obs.windows) as [WindowRole, ObjectiveObservation['windows'][WindowRole]][]) {
+    if (w !== undefined) windows[role] = windowStatus(w.seconds, w.outcome);
+  }
+  const alert = windows.alert;
+  let state: ObjectiveState = alert?.state ?? 'no_data';
+  const anyData = Object.values(windows).some((w) => w.state !== 'no_data');
+  if (o.activeOnlyWithData && !anyData) state = 'not_active';
+  return {
+    profile: obs.profile,
+    objective: o.name,
+    title: o.title,
+    unit: o.unit,
+    direction: o.direction,
+    value: alert?.value ?? null,
+    state,
+    stateReason: describeState(o, state, alert),
+    target: o.target,
+    warning: o.warning?.value ?? null,
+    critical: o.critical.value,
+    windows,
+    errorBudget: obs.budget === undefined ? null : budgetStatus(o, obs.budget, obs.burnRates),
+    lastGateVerdict: lastGate ?? null,
+    owner: o.owner,
+    channel: o.channel,
+    runbook: o.runbookUrl,
+    statusMetric: o.statusMetric ?? null,
+  };
+}
+
+/** Top-level keys: the objective name, or `<profile>/<objective>` for names that appear in several profiles. */
+export function objectiveKeys(items: readonly { profile: string; objective: string }[]): string[] {
+  const count = new Map<string, number>();
+  for (const i of items) count.set(i.objective, (count.get(i.objective) ?? 0) + 1);
+  return items.map((i) => ((count.get(i.objective) ?? 0) > 1 ? `${i.profile}/${i.objective}` : i.objective));
+}
+
+export function worstState(states: readonly ObjectiveState[]): ObjectiveState {
+  for (const s of SEVERITY_ORDER) if (s !== 'not_active' && states.includes(s)) return s;
+  return states.length > 0 ? 'not_active' : 'no_data';
+}
+
+export interface BuildStatusInput {
+  readonly observations: readonly ObjectiveObservation[];
+  readonly profiles: readonly string[];
+  readonly evaluatedAt: number;
+  readonly prometheusUrl: string;
+  /** Last gate verdict per profile name. */
+  readonly lastGate?: ReadonlyMap<string, GateVerdictSummary>;
+  /** Per profile: objective name → that objective's verdict in the last gate run. */
+  readonly lastGateObjectives?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** The whole status document (pure); `_meta.ageSeconds`/`cached` are added by the server when it answers. */
+export function buildStatus(input: BuildStatusInput): StatusDocument {
+  const statuses = input.observations.map((obs) => {
+    const gate = input.lastGate?.get(obs.profile);
+    const objVerdict = input.lastGateObjectives?.get(obs.profile)?.get(obs.objective.name);
+    const summary = gate === undefined ? undefined : objVerdict === undefined ? gate : { ...gate, objectiveVerdict: objVerdict };
+    return objectiveStatus(obs, summary);
+  });
+  const keys = objectiveKeys(statuses);
+  const doc: Record<string, ObjectiveStatus | StatusMeta> = {};
+  const keyMap: Record<string, { profile: string; objective: string }> = {};
+  statuses.forEach((s, i) => {
+    const key = keys[i] as string;
+    doc[key] = s;
+    keyMap[key] = { profile: s.profile, objective: s.objective };
+  });
+  const meta: StatusMeta = {
+    profiles: input.profiles,
+    evaluatedAt: new Date(input.evaluatedAt * 1000).toISOString(),
+    source: { prometheus: input.prometheusUrl },
+    overall: worstState(statuses.map((s) => s.state)),
+    keys: keyMap,
+  };
+  return { ...doc, _meta: meta };
+}
+
+/** The objective entries of a status document, in order. */
+export function objectiveEntries(doc: StatusDocument): [string, ObjectiveStatus][] {
+  return Object.entries(doc).filter((e): e is [string, ObjectiveStatus] => e[0] !== '_meta');
+}
