@@ -88,7 +88,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the string "${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${value}`;
+  return typeof value;
 }
 
 const TYPE_WORDS: Record<string, string> = { array: 'list', object: 'mapping', number: 'number', string: 'string', boolean: 'boolean (true or false)' };
@@ -249,7 +250,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Deep merge for environment overlays: mappings merge, objectives merge by name, everything else is replaced. */
 export function mergeOverlay(base: unknown, overlay: unknown, key?: string): unknown {
   if (key === 'objectives' && Array.isArray(base) && Array.isArray(overlay)) {
-    const out = [...base] as unknown[];
+    const out: unknown[] = [...(base as unknown[])];
     for (const o of overlay) {
       const name = isObject(o) ? o.name : undefined;
       const i = out.findIndex((b) => isObject(b) && b.name === name);

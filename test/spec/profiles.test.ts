@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../src/spec/load.js';
 import type { Objective, Profile } from '../../src/spec/model.js';
@@ -131,9 +134,6 @@ describe('kokino matches document 002', () => {
 
 describe('overlays', () => {
   it('override teams, channels and URLs per environment, merging objectives by name', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'agent-slo-overlay-'));
     const overlay = join(dir, 'prod.yaml');
     await writeFile(
@@ -148,9 +148,6 @@ describe('overlays', () => {
   });
 
   it('points at the overlay file when the overlay is wrong', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'agent-slo-overlay-'));
     const overlay = join(dir, 'bad.yaml');
     await writeFile(overlay, ['objectives:', '  - name: availability', '    target: "high"', ''].join('\n'));
