@@ -1,10 +1,15 @@
 import { startAlertmanager } from './alertmanager.js';
+import { startCollector } from './collector.js';
 import { startPrometheus } from './prometheus.js';
 import type { StackLauncher } from './types.js';
 
-/** Runs Prometheus and Alertmanager from the Debian binaries on PATH (or the `binary` option). */
+/**
+ * Runs Prometheus and Alertmanager from the Debian binaries on PATH (or the `binary` option), and the collector
+ * built by collector-config/build.sh.
+ */
 export const localStackLauncher: StackLauncher = {
   kind: 'local',
   startPrometheus,
   startAlertmanager,
+  startCollector,
 };

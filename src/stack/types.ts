@@ -1,3 +1,5 @@
+import type { CollectorOptions, RunningCollector } from './collector.js';
+
 /** Options for a Prometheus server started for tests, the demo or `agent-slo serve`. */
 export interface PrometheusOptions {
   /** Rule files (absolute paths) listed under `rule_files`. */
@@ -64,4 +66,6 @@ export interface StackLauncher {
   readonly kind: string;
   startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus>;
   startAlertmanager(opts: AlertmanagerOptions): Promise<RunningAlertmanager>;
+  /** The agent-slo OpenTelemetry collector (collector-config/otelcol.yaml), where the launcher can run it. */
+  startCollector?(opts: CollectorOptions): Promise<RunningCollector>;
 }

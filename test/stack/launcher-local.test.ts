@@ -1,0 +1,13 @@
+/** The StackLauncher contract against the Debian binaries (always runs; the collector part needs the built collector). */
+import { collectorBinary } from '../../src/stack/binaries.js';
+import { localStackLauncher } from '../../src/stack/local.js';
+import { liveManagedPids } from '../../src/stack/process.js';
+import { launcherContract } from './launcher-contract.js';
+
+const collectorSkipReason = collectorBinary().missingReason;
+if (collectorSkipReason !== undefined) console.warn(`[skipped] local launcher collector contract: ${collectorSkipReason}`);
+
+launcherContract(localStackLauncher, {
+  leftovers: () => Promise.resolve(liveManagedPids().map((pid) => `pid ${pid}`)),
+  ...(collectorSkipReason !== undefined ? { collectorSkipReason } : {}),
+});
