@@ -217,6 +217,6 @@ describe('live delivery: Prometheus → Alertmanager → Slack and pager sinks (
 
   it('healthy latency and inactive shadow mode deliver nothing', () => {
     const all = [...pager.deliveries.flatMap((d) => (d.body as WebhookPayload).alerts.map((a) => a.labels.slo_objective)), ...slack.deliveries.map((d) => (d.body as SlackPayload).attachments[0]?.title ?? '')];
-    expect(all.some((x) => x.includes('latency_p95') || x.includes('shadow_correctness'))).toBe(false);
+    expect(all.some((x) => (x ?? "").includes('latency_p95') || (x ?? "").includes('shadow_correctness'))).toBe(false);
   });
 });
