@@ -11,3 +11,16 @@ export class StackStartError extends Error {
     super(`${component} did not start: ${reason}\n--- last log lines ---\n${logTail}`, options);
   }
 }
+
+/** `POST /-/reload` was refused (usually an invalid config or rule file); `answer` is the server's text. */
+export class StackReloadError extends Error {
+  override readonly name = 'StackReloadError';
+  constructor(
+    readonly component: string,
+    readonly status: number,
+    readonly answer: string,
+    readonly logTail: string,
+  ) {
+    super(`${component} refused to reload (${status}): ${answer}\n--- last log lines ---\n${logTail}`);
+  }
+}

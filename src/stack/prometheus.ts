@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { StackStartError } from './errors.js';
+import { StackReloadError, StackStartError } from './errors.js';
 import { freePort } from './free-port.js';
 import { registerExitCleanup, spawnManaged } from './process.js';
 import { exitDescription, waitForReady } from './ready.js';
@@ -102,7 +102,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Run
           const res = await fetch(`${url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
           const body = await res.text();
           if (res.status !== 200) {
-            throw new StackStartError('prometheus', `reload failed (${res.status}): ${body.trim()}`, proc.logs());
+            throw new StackReloadError('prometheus', res.status, body.trim(), proc.logs());
           }
         },
       };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startAlertmanager } from '../../src/stack/alertmanager.js';
-import { StackStartError } from '../../src/stack/errors.js';
+import { StackReloadError, StackStartError } from '../../src/stack/errors.js';
 import { freePort } from '../../src/stack/free-port.js';
 import { localStackLauncher } from '../../src/stack/local.js';
 import { isPidAlive, liveManagedPids, ProcessStartError } from '../../src/stack/process.js';
@@ -66,7 +66,7 @@ describe('Prometheus launcher', () => {
   const track = trackStack();
 
   it('starts on loopback with remote write and lifecycle enabled, reloads, and leaves nothing behind', async () => {
-    const prom = await startPrometheus({ retention: '400d' });
+    const prom = track(await startPrometheus({ retention: '400d' }));
     expect(prom.url).toBe(`http://127.0.0.1:${prom.port}`);
     expect(isPidAlive(prom.pid)).toBe(true);
 
@@ -77,6 +77,14 @@ describe('Prometheus launcher', () => {
     expect(flags.data['web.listen-address']).toBe(`127.0.0.1:${prom.port}`);
 
     await prom.reload();
+    // A broken rule file makes reload fail with the server's answer.
+    const rules = join(prom.dataDir, 'broken-rules.yml');
+    await writeFile(rules, 'groups: [{name: g, rules: [{record: r, expr: "sum("}]}]\n');
+    await writeFile(prom.configFile, `rule_files: [${JSON.stringify(rules)}]\n`);
+    const reloadErr = await prom.reload().catch((e: unknown) => e);
+    expect(reloadErr).toBeInstanceOf(StackReloadError);
+    expect((reloadErr as StackReloadError).answer).toMatch(/failed to reload/);
+    expect((reloadErr as StackReloadError).logTail).toMatch(/broken-rules\.yml/);
     expect(existsSync(prom.dataDir)).toBe(true);
     await prom.stop();
     expect(isPidAlive(prom.pid)).toBe(false);
