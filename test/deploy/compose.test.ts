@@ -223,6 +223,8 @@ describe.skipIf(skipReason !== undefined)('docker-compose.yml', () => {
     }
     const ignored = spawnSync('git', ['check-ignore', '-q', SLACK_SECRET_HOST_FILE], { cwd: root });
     expect(ignored.status, `${SLACK_SECRET_HOST_FILE} must be git-ignored`).toBe(0);
+    // Webhook URLs come from the environment or a .env file next to docker-compose.yml (docs/stack.md).
+    expect(spawnSync('git', ['check-ignore', '-q', '.env'], { cwd: root }).status, '.env must be git-ignored').toBe(0);
     const tracked = spawnSync('git', ['ls-files', 'deploy/secrets'], { cwd: root, encoding: 'utf8' }).stdout.trim().split('\n');
     expect(tracked.filter((f) => f !== '' && !/\/(\.gitignore|README\.md)$/.test(f))).toEqual([]);
   });
