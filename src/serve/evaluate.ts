@@ -61,14 +61,13 @@ export async function pool<T>(jobs: readonly (() => Promise<T>)[], limit: number
 /** The SLI of `objective` over `windowSeconds` ending at `at`. */
 export async function evaluateWindow(query: QueryFn, objective: Objective, windowSeconds: number, at: number, scope: QueryScope): Promise<SliOutcome> {
   const set = sliQueries(objective, windowSeconds, scope);
-  const values = await Promise.all(set.components.map((c) => query(c.expr, at)));
+  const displayP = objective.sli.kind === 'quantile' ? query(set.display, at) : Promise.resolve(undefined);
+  const [values, display] = await Promise.all([Promise.all(set.components.map((c) => query(c.expr, at))), displayP]);
   const components: Components = {};
   set.components.forEach((c, i) => {
     const v = values[i];
     if (v !== undefined) components[c.name] = v;
   });
-  let display: number | undefined;
-  if (objective.sli.kind === 'quantile') display = await query(set.display, at);
   return computeSli(objective, components, display);
 }
 
@@ -108,20 +107,19 @@ export async function observeProfile(query: QueryFn, profile: Profile, at: numbe
     const distinct = new Map<number, Promise<SliOutcome>>();
     for (const role of WINDOW_ROLES) {
       const seconds = objective.windows[role];
-      if (seconds === undefined) continue;
-      if (!distinct.has(seconds)) distinct.set(seconds, evaluateWindow(query, objective, seconds, at, scope));
+      if (seconds !== undefined && !distinct.has(seconds)) distinct.set(seconds, evaluateWindow(query, objective, seconds, at, scope));
     }
+    const budgetWindow = objective.windows.budget;
+    const budgetP = budgetWindow === undefined ? Promise.resolve(undefined) : evaluateBudget(query, objective, budgetWindow, at, scope);
+    const burnP = burnRateWindows(objective).map(async (seconds) => ({ seconds, o: await evaluateBudget(query, objective, seconds, at, scope) }));
+    // One Promise.all over everything: every rejection is handled, the first one is reported.
+    const [outcomes, budget, burns] = await Promise.all([Promise.all(distinct.values()), budgetP, Promise.all(burnP)]);
+    const bySeconds = new Map([...distinct.keys()].map((k, i) => [k, outcomes[i] as SliOutcome]));
     for (const role of WINDOW_ROLES) {
       const seconds = objective.windows[role];
-      if (seconds === undefined) continue;
-      windows[role] = { seconds, outcome: await (distinct.get(seconds) as Promise<SliOutcome>) };
+      if (seconds !== undefined) windows[role] = { seconds, outcome: bySeconds.get(seconds) as SliOutcome };
     }
-    const budget = objective.windows.budget === undefined ? undefined : await evaluateBudget(query, objective, objective.windows.budget, at, scope);
-    const burnRates: BurnRateObservation[] = [];
-    for (const seconds of burnRateWindows(objective)) {
-      const o = await evaluateBudget(query, objective, seconds, at, scope);
-      if (o !== undefined) burnRates.push({ seconds, outcome: o.outcome });
-    }
+    const burnRates: BurnRateObservation[] = burns.flatMap((b) => (b.o === undefined ? [] : [{ seconds: b.seconds, outcome: b.o.outcome }]));
     return { profile: profile.name, objective, at, windows, ...(budget === undefined ? {} : { budget }), burnRates };
   });
   // Objectives run in parallel; queries inside each one are bounded by the QueryFn's own limiter.

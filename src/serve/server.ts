@@ -117,8 +117,19 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   async function refresh(): Promise<Cached> {
     const atMs = Math.round(now());
     const at = atMs / 1000;
+    // Fail fast: after the first failed query, the rest of this refresh does not hit Prometheus again.
+    let failed: { error: unknown } | undefined;
+    const q: QueryFn = async (expr, time) => {
+      if (failed !== undefined) throw failed.error;
+      try {
+        return await query(expr, time);
+      } catch (error) {
+        failed ??= { error };
+        throw error;
+      }
+    };
     try {
-      const observations = (await Promise.all(profiles.map((p) => observeProfile(query, p, at)))).flat();
+      const observations = (await Promise.all(profiles.map((p) => observeProfile(q, p, at)))).flat();
       const gate = opts.lastGate === undefined ? undefined : await opts.lastGate();
       const doc = buildStatus({
         observations,

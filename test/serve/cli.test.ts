@@ -1,0 +1,34 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/run.js';
+
+function io(): Io & { outLines: string[]; errLines: string[] } {
+  const outLines: string[] = [];
+  const errLines: string[] = [];
+  return { outLines, errLines, out: (l) => outLines.push(l), err: (l) => errLines.push(l), isTty: false };
+}
+
+describe('agent-slo serve options', () => {
+  it('rejects a bad port and a negative cache interval with exit 64', async () => {
+    const a = io();
+    expect(await runCli(['serve', '--port', 'abc'], a)).toBe(64);
+    expect(a.errLines.join('\n')).toMatch(/port must be an integer/);
+    const b = io();
+    expect(await runCli(['serve', '--cache-seconds', '-1'], b)).toBe(64);
+    expect(b.errLines.join('\n')).toMatch(/--cache-seconds must be a number >= 0/);
+  });
+
+  it('reports a port already in use as a usage error naming --port', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const c = io();
+      expect(await runCli(['serve', '--profile', 'kokino', '--port', String(port), '--prometheus-url', 'http://127.0.0.1:9'], c)).toBe(64);
+      expect(c.errLines.join('\n')).toContain(`port ${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
