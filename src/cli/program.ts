@@ -5,6 +5,7 @@ import { gateCommand } from './commands/gate.js';
 import { approveCommand } from './commands/approve.js';
 import { overrideCommand } from './commands/override.js';
 import { auditCommand } from './commands/audit.js';
+import { renderAlertmanagerCommand } from '../alertmanager/command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { Io } from './io.js';
 import { packageVersion } from './paths.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(overrideCommand(io));
   program.addCommand(auditCommand(io));
   program.addCommand(serveCommand(io));
+  program.addCommand(renderAlertmanagerCommand(io));
   for (const c of program.commands) {
     c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
     c.showHelpAfterError('(run with --help for usage)');

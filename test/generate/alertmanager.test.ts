@@ -207,3 +207,25 @@ describe('renderAlertmanagerConfig', () => {
     expect(out.receivers.flatMap((r) => r.slack_configs ?? []).every((s) => s.api_url_file === '/tmp/s')).toBe(true);
   });
 });
+
+describe('agent-slo render-alertmanager (compiled CLI)', () => {
+  it('renders the committed kokino config from the environment into a 0600 file that amtool accepts', async () => {
+    const { runAgentSlo } = await import('../helpers/cli.js');
+    const { stat } = await import('node:fs/promises');
+    const out = join(dir, 'cli-rendered.yml');
+    const r = runAgentSlo(['render-alertmanager', 'alertmanager/kokino/alertmanager.yml', '--out', out], { env: { AGENT_SLO_PAGER_URL: 'https://pager.example.test/k' } });
+    expect(r.stderr).toContain('webhook URLs from $AGENT_SLO_PAGER_URL');
+    expect(r.code).toBe(0);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const { stdout } = await run('amtool', ['check-config', out]);
+    expect(stdout).toContain('SUCCESS');
+  });
+
+  it('exits 64 and names the variable when it is not set', async () => {
+    const { runAgentSlo } = await import('../helpers/cli.js');
+    const r = runAgentSlo(['render-alertmanager', 'alertmanager/kokino/alertmanager.yml'], { env: { AGENT_SLO_PAGER_URL: '' } });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('$AGENT_SLO_PAGER_URL not set');
+    expect(r.stdout).toBe('');
+  });
+});
