@@ -1,14 +1,5 @@
 import type { Matcher } from '../conventions.js';
-
-/** Escapes a label value for a double-quoted PromQL string literal. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** Escapes text so that it matches literally inside a PromQL (RE2) regex matcher. */
-export function escapeRegex(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { escapeLabelValue } from '../prometheus/promql-escape.js';
 
 /** `metric{a="b",c!="d"}`; matchers rendered in the given order, `{}` omitted when there are none. */
 export function renderSelector(metric: string, matchers: readonly Matcher[]): string {
