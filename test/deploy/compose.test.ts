@@ -390,6 +390,35 @@ describe.skipIf(skipReason !== undefined)('docker-compose.yml', () => {
     }
   });
 
+  it.each(profiles)('start.sh renders the generated Alertmanager config of %s into one amtool accepts, every placeholder filled', async (profile) => {
+    const spec = parse(readFileSync(join(root, 'profiles', `${profile}.yaml`), 'utf8')) as {
+      notifications?: { webhook?: { urlEnv: string } };
+    };
+    const urlEnv = spec.notifications?.webhook?.urlEnv;
+    const dir = await mkdtemp(join(tmpdir(), 'agent-slo-am-render-'));
+    try {
+      const out = join(dir, 'rendered');
+      const run = spawnSync('sh', [join(root, 'deploy/alertmanager/start.sh')], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          AGENT_SLO_AM_CONFIG_DIR: join(root, 'alertmanager', profile),
+          AGENT_SLO_AM_RENDER_DIR: out,
+          AGENT_SLO_AM_BINARY: 'true',
+          ...(urlEnv !== undefined ? { [urlEnv]: `https://hooks.example.com/${profile}` } : {}),
+        },
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const rendered = readFileSync(join(out, 'alertmanager.yml'), 'utf8');
+      expect(rendered).not.toContain(AM_ENV_PLACEHOLDER_HOST);
+      if (urlEnv !== undefined) expect(rendered).toContain(`https://hooks.example.com/${profile}`);
+      const check = spawnSync('amtool', ['check-config', join(out, 'alertmanager.yml')], { encoding: 'utf8' });
+      expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('start.sh refuses to start without a generated config and says what to do', () => {
     const result = spawnSync('sh', [join(root, 'deploy/alertmanager/start.sh')], {
       env: { PATH: process.env.PATH ?? '', AGENT_SLO_AM_CONFIG_DIR: join(tmpdir(), 'agent-slo-does-not-exist'), AGENT_SLO_AM_BINARY: 'true' },
