@@ -210,7 +210,7 @@ export function generateAlertmanager(profile: Profile): GeneratedFile[] {
   const env = profile.notifications.webhookUrlEnv;
   const header = [
     `# ${GENERATED_NOTICE}`,
-    `# Profile: ${profile.name} (${profile.files.map((f) => f.replace(/^.*\/(profiles\/)/, '$1')).join(', ')})`,
+    `# Profile: ${profile.name} (${profile.title})`,
     '# Routing follows the ownership matrix: owner + channel per objective, escalations to the lead, page severities',
     `# (${profile.notifications.pageSeverities.join(', ') || 'none'}) additionally page through the webhook receiver.`,
     ...(env === undefined
