@@ -8,7 +8,7 @@
  * - A decision applies when its scope matches exactly (profile; objective listed or "*"; the same --model or both
  *   absent; the same --selector set) and effectiveFrom ≤ at < expiresAt.
  */
-import type { CheckResult, ObjectiveResult, ObjectiveStatus, Verdict } from './policy.js';
+import type { CheckResult, ObjectiveResult, Verdict } from './policy.js';
 import { worst } from './policy.js';
 
 export type DecisionKind = 'approval' | 'override';
@@ -84,11 +84,11 @@ function passes(d: Decision, c: CheckResult): boolean {
 
 /** Applies valid, in-scope decisions to each objective. */
 export function applyDecisions(objectives: readonly ObjectiveResult[], decisions: readonly Decision[], ctx: GateContext): DecidedObjective[] {
-  return objectives.map((o) => {
+  return objectives.map((o): DecidedObjective => {
     if (o.status === 'not_active') return { ...o, decisions: [] };
     const valid = decisions.filter((d) => whyNotApplicable(d, o.name, ctx) === undefined);
     const used = new Map<string, Decision>();
-    const checks = o.checks.map((c) => {
+    const checks = o.checks.map((c): CheckResult => {
       const d = valid.find((x) => passes(x, c));
       if (d === undefined) return c;
       used.set(d.id, d);

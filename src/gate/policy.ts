@@ -7,7 +7,7 @@
  * zero traffic and too little history → cannot evaluate. Optional objectives without data are "not active".
  * Overall = worst, ordered blocked > cannot evaluate > approval required > pass.
  */
-import { formatDuration } from '../spec/duration.js';
+import { formatDuration as promDuration } from '../spec/duration.js';
 import type { Objective, Profile } from '../spec/model.js';
 import { budgetConsumed, type Components, computeSli, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
@@ -17,6 +17,12 @@ import type { PlannedQuery, Source } from './queries.js';
 export type Verdict = 'pass' | 'blocked' | 'approval_required' | 'cannot_evaluate';
 export type ObjectiveStatus = Verdict | 'not_active';
 export type CheckName = 'activity' | 'coverage' | 'gate' | 'consecutive' | 'budget';
+
+/** A window as people say it: hours up to 2 days (24h, 48h), else the Prometheus duration (7d, 30d, 5m). */
+export function formatDuration(seconds: number): string {
+  if (seconds >= 3600 && seconds <= 2 * 86_400 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  return promDuration(seconds);
+}
 
 /** Severity order for "worst": blocked > cannot evaluate > approval required > pass. */
 export const VERDICT_ORDER: readonly Verdict[] = ['pass', 'approval_required', 'cannot_evaluate', 'blocked'];

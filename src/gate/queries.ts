@@ -90,9 +90,9 @@ export interface PlanOptions {
   readonly objectives?: readonly string[];
 }
 
-/** Slack for the coverage probe: 5% of the span, at least 2 minutes, at most 1 hour. */
+/** Slack for the coverage probe: 5% of the span, at least 10 minutes (two scrapes of a slow target), at most 1 hour. */
 export function coverageSlack(seconds: number): number {
-  return Math.min(3600, Math.max(120, Math.round(seconds * 0.05)));
+  return Math.min(3600, Math.max(600, Math.round(seconds * 0.05)));
 }
 
 function recordedSelector(profile: Profile, objective: Objective, component?: ComponentName): string {

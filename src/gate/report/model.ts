@@ -2,9 +2,8 @@
  * The gate report: the one structure every output format renders, and the JSON output itself
  * (schema: docs/gate-report.schema.json, version GATE_REPORT_SCHEMA). Pure.
  */
-import { formatDuration } from '../../spec/duration.js';
 import type { DecidedObjective } from '../decisions.js';
-import type { CheckName, ObjectiveStatus, Verdict } from '../policy.js';
+import { type CheckName, formatDuration, type ObjectiveStatus, type Verdict } from '../policy.js';
 import type { Source } from '../queries.js';
 
 export const GATE_REPORT_SCHEMA = 'agent-slo/gate-report/v1';

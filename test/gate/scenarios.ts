@@ -1,0 +1,97 @@
+/**
+ * The gate's scenario histories for runtime-v1 and kokino, told apart by the `scenario` label. 5-minute steps:
+ * every window the gate evaluates ends on the step grid, so `increase()` needs no extrapolation and the expected
+ * values are exact sums of the per-step counts.
+ */
+import { DAY, type HistogramSpec, labelsFor, type ScenarioHistory, SIG, type SeriesSpec } from './scenario-data.js';
+
+export const STEP = 300;
+
+/** Evaluation time: a day boundary at least a day ago (inside the launcher's retention, outside the head block). */
+export function scenarioEnd(nowSeconds = Date.now() / 1000): number {
+  return Math.floor(nowSeconds / DAY) * DAY - DAY;
+}
+
+function steps(start: number, end: number): number[] {
+  const out: number[] = [];
+  for (let t = start + STEP; t <= end; t += STEP) out.push(t);
+  return out;
+}
+
+/** 0 for steps ending in (end − 1d, end], 1 for the day before, … */
+function dayFromEnd(end: number, stepEnd: number): number {
+  return Math.floor((end - stepEnd) / DAY);
+}
+
+function hist(metric: string, labels: Record<string, string>, bounds: number[], perStep: HistogramSpec['perStep']): HistogramSpec {
+  return { kind: 'histogram', metric, labels, bounds, perStep };
+}
+
+const C = SIG.counter;
+const H = SIG.histogram;
+
+export type RuntimeScenario = 'healthy' | 'critical' | 'warn3' | 'warn2' | 'warn3nc' | 'recovery' | 'reset' | 'short';
+
+/** Tool failures per 500 calls per step, by day from the end. */
+const TOOL_FAIL: Record<RuntimeScenario, (d: number) => number> = {
+  healthy: () => 5, // 1%
+  critical: () => 30, // 6%: 0.94 < 0.95 over 7d
+  warn3: (d) => (d <= 2 ? 20 : 5), // 4% in windows 0,1,2: 0.96 < 0.97
+  warn2: (d) => (d <= 1 ? 20 : 5),
+  warn3nc: (d) => (d === 0 || d === 2 || d === 4 ? 20 : 5),
+  recovery: (d) => (d >= 6 ? 50 : 5), // 10% on days 6 and 7; day 7 lies outside the 7d window
+  reset: () => 5,
+  short: () => 5,
+};
+
+export function runtimeScenario(name: RuntimeScenario, end: number): ScenarioHistory {
+  const start = name === 'short' ? end - 3 * DAY : end - 8 * DAY;
+  const ends = steps(start, end);
+  const labels = { scenario: name };
+  const fail = ends.map((t) => TOOL_FAIL[name](dayFromEnd(end, t)));
+  const series: SeriesSpec[] = [
+    hist(H.tool_duration.metric, labelsFor(C.tool_calls_succeeded.matchers, labels), [], fail.map((f) => ({ le: [], count: 500 - f, sum: (500 - f) * 0.5 }))),
+    hist(H.tool_duration.metric, labelsFor(C.tool_calls_failed.matchers, labels), [], fail.map((f) => ({ le: [], count: f, sum: f * 2 }))),
+    hist(H.model_call_duration.metric, labels, [], ends.map(() => ({ le: [], count: 250, sum: 250 }))),
+    { kind: 'counter', metric: C.model_fallbacks.metric, labels, perStep: ends.map(() => 5) }, // 2%
+    // 200 responses per step: 195 ≤ 8 s (97.5%), all ≤ 10 s.
+    hist(H.response_latency.metric, labels, [8, 10, 15], ends.map(() => ({ le: [195, 200, 200], count: 200, sum: 600 }))),
+    { kind: 'counter', metric: C.tasks_succeeded.metric, labels: labelsFor(C.tasks_succeeded.matchers, labels), perStep: ends.map(() => 39) },
+    { kind: 'counter', metric: C.tasks_escalated.metric, labels: labelsFor(C.tasks_escalated.matchers, labels), perStep: ends.map(() => 1) }, // 2.5%
+    { kind: 'counter', metric: C.task_cost_usd.metric, labels, perStep: ends.map(() => 1.95) }, // 0.05 USD per successful task
+  ];
+  return { name, start, step: STEP, series, ...(name === 'reset' ? { resetSteps: [Math.floor(ends.length / 2)] } : {}) };
+}
+
+export type KokinoScenario = 'k-healthy' | 'k-budget' | 'k-critical' | 'k-shadowoff';
+
+/** Failed executions per 1000 per step, by day from the end. */
+const EXEC_FAIL: Record<KokinoScenario, (d: number) => number> = {
+  'k-healthy': () => 1, // 0.1%: 20% of the 0.5% budget
+  'k-budget': () => 6, // 0.6% for 31 days: budget exhausted (120%), 7d value 0.994 ≥ 0.99
+  'k-critical': (d) => (d < 7 ? 15 : 1), // 1.5% in the gate window: 0.985 < 0.99; budget 85%
+  'k-shadowoff': () => 1,
+};
+
+export function kokinoScenario(name: KokinoScenario, end: number): ScenarioHistory {
+  const start = end - 31 * DAY;
+  const ends = steps(start, end);
+  const labels = { scenario: name };
+  const fail = ends.map((t) => EXEC_FAIL[name](dayFromEnd(end, t)));
+  const series: SeriesSpec[] = [
+    { kind: 'counter', metric: C.executions_completed.metric, labels: labelsFor(C.executions_completed.matchers, labels), perStep: fail.map((f) => 1000 - f) },
+    { kind: 'counter', metric: C.executions_failed.metric, labels: labelsFor(C.executions_failed.matchers, labels), perStep: fail },
+    // 100 completed executions per step: 97 ≤ 30 s, all ≤ 60 s (3% over 30 s: 30% of the 10% budget).
+    hist(H.execution_duration.metric, labelsFor(H.execution_duration.matchers, labels), [30, 60], ends.map(() => ({ le: [97, 100], count: 100, sum: 1000 }))),
+    { kind: 'counter', metric: C.conversations.metric, labels, perStep: ends.map(() => 50) },
+    // 100 executions per step averaging 300 MB; 90 ≤ 500 MB (10% over: 50% of the 20% budget).
+    hist(H.execution_memory.metric, labels, [5e8, 1e9], ends.map(() => ({ le: [90, 100], count: 100, sum: 3e10 }))),
+  ];
+  if (name !== 'k-shadowoff') {
+    series.push(
+      { kind: 'counter', metric: C.shadow_matches.metric, labels: labelsFor(C.shadow_matches.matchers, labels), perStep: ends.map(() => 98) },
+      { kind: 'counter', metric: C.shadow_mismatches.metric, labels: labelsFor(C.shadow_mismatches.matchers, labels), perStep: ends.map(() => 2) },
+    );
+  }
+  return { name, start, step: STEP, series };
+}
