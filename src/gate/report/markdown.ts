@@ -10,7 +10,7 @@ const ICON: Record<string, string> = {
 };
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
 }
 
 export function renderMarkdown(report: GateReport): string {
