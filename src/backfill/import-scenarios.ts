@@ -141,7 +141,7 @@ function mergeFamilies(families: readonly MetricFamily[]): MetricFamily[] {
     const prev = byName.get(f.name);
     if (prev === undefined) byName.set(f.name, f);
     else if (prev.type === 'histogram' && f.type === 'histogram') byName.set(f.name, { ...prev, series: [...prev.series, ...f.series] });
-    else if (prev.type !== 'histogram' && f.type === prev.type) byName.set(f.name, { ...prev, series: [...prev.series, ...f.series] } as MetricFamily);
+    else if (prev.type !== 'histogram' && f.type === prev.type) byName.set(f.name, { ...prev, series: [...prev.series, ...f.series] });
     else throw new Error(`scenario: family ${f.name} built with two types`);
   }
   return [...byName.values()];
