@@ -5,6 +5,7 @@ import { gateCommand } from './commands/gate.js';
 import { approveCommand } from './commands/approve.js';
 import { overrideCommand } from './commands/override.js';
 import { auditCommand } from './commands/audit.js';
+import { backfillCommand } from './commands/backfill.js';
 import { renderAlertmanagerCommand } from '../alertmanager/command.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: Io): Command {
   program.addCommand(overrideCommand(io));
   program.addCommand(auditCommand(io));
   program.addCommand(serveCommand(io));
+  program.addCommand(backfillCommand(io));
   program.addCommand(renderAlertmanagerCommand(io));
   for (const c of program.commands) {
     c.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
