@@ -1,9 +1,9 @@
 // Benchmark: sustained OTLP datapoints/second through the agent-slo collector into Prometheus with zero loss.
 //
-//   npm run build && node bench/collector/throughput.mjs [--series 1000] [--stage-seconds 10] [--rates 5,10,20,40,80]
+//   npm run build && node bench/collector/throughput.mjs [--series 1000] [--runtimes 4] [--stage-seconds 10] [--rates 5,10,20,40,80]
 //
-// Each stage offers `series × rate` datapoints/s (cumulative monotonic sums, one OTLP/HTTP protobuf request per
-// tick carrying one new point for every series) to the collector, which remote-writes into Debian's Prometheus
+// Each stage offers `series × rate` datapoints/s (cumulative monotonic sums; `runtimes` senders with their own
+// resource and series, each sending one OTLP/HTTP protobuf request at a time carrying a new point for each of its series) to the collector, which remote-writes into Debian's Prometheus
 // 2.42. After the stage, the bench waits for the pipeline to drain and counts the samples Prometheus stored
 // (`count_over_time`) against the datapoints the collector accepted with 2xx: loss = accepted − stored.
 // Baseline (same run, same generator): the same requests to a Node sink that only answers 200, i.e. what the
@@ -25,15 +25,18 @@ const SERIES = Number(args.get('series') ?? 1000);
 const STAGE_S = Number(args.get('stage-seconds') ?? 10);
 const RATES = (args.get('rates') ?? '5,10,20,40,80').split(',').map(Number);
 
-const resource = resourceFromAttributes({ 'service.name': 'bench-runtime', 'service.instance.id': 'bench-1' });
+const RUNTIMES = Number(args.get('runtimes') ?? 4);
+const resources = Array.from({ length: RUNTIMES }, (_, r) =>
+  resourceFromAttributes({ 'service.name': 'bench-runtime', 'service.instance.id': `bench-${r}` }),
+);
 const hr = (ms) => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
 const attrs = Array.from({ length: SERIES }, (_, i) => ({ 'gen_ai.tool.name': `tool-${i % 50}`, 'bench.series': String(i) }));
 
-/** One request: every series gets point number `tick` (value = tick) at time `ts`. */
-function request(metricName, tick, startMs, ts) {
+/** One request of runtime `r`: every one of its series gets point number `tick` (value = tick) at time `ts`. */
+function request(r, metricName, tick, startMs, ts) {
   const dataPoints = attrs.map((attributes) => ({ attributes, startTime: hr(startMs), endTime: hr(ts), value: tick }));
   return ProtobufMetricsSerializer.serializeRequest({
-    resource,
+    resource: resources[r],
     scopeMetrics: [
       {
         scope: { name: 'bench' },
@@ -60,37 +63,46 @@ function rssKiB(pid) {
   }
 }
 
-/** Offers `rate` requests/s for STAGE_S seconds (or as fast as the previous answer allows, 4 in flight). */
+/**
+ * Offers `rate` requests/s in total for STAGE_S seconds, spread over RUNTIMES runtimes that each send one request
+ * at a time, as an SDK's periodic exporter does (a runtime never has two exports of the same series in flight, so
+ * its points cannot overtake each other; a slow answer delays that runtime's next request).
+ */
 async function offer(url, metricName, rate, pid) {
   const startMs = Date.now();
-  const ticks = rate * STAGE_S;
+  const ticksPerRuntime = Math.max(1, Math.round((rate * STAGE_S) / RUNTIMES));
+  const perRuntimeRate = rate / RUNTIMES;
   let accepted = 0;
   let refused = 0;
-  let lastTs = 0;
   let maxRss = 0;
-  const inFlight = new Set();
   const t0 = performance.now();
-  for (let tick = 1; tick <= ticks; tick++) {
-    const due = t0 + ((tick - 1) * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await sleep(wait);
-    while (inFlight.size >= 4) await Promise.race(inFlight);
-    const ts = Math.max(Date.now(), lastTs + 1);
-    lastTs = ts;
-    const body = request(metricName, tick, startMs, ts);
-    const p = fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body })
-      .then(async (res) => {
+  const sampler = pid ? setInterval(() => (maxRss = Math.max(maxRss, rssKiB(pid))), 250) : undefined;
+  const runtime = async (r) => {
+    let lastTs = 0;
+    for (let tick = 1; tick <= ticksPerRuntime; tick++) {
+      const due = t0 + ((tick - 1) * 1000) / perRuntimeRate + (r * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      const ts = Math.max(Date.now(), lastTs + 1);
+      lastTs = ts;
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-protobuf' },
+          body: request(r, metricName, tick, startMs, ts),
+        });
         await res.arrayBuffer();
         if (res.ok) accepted++;
         else refused++;
-      })
-      .catch(() => refused++)
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-    if (pid && tick % Math.max(1, Math.floor(rate / 4)) === 0) maxRss = Math.max(maxRss, rssKiB(pid));
-  }
-  await Promise.all(inFlight);
+      } catch {
+        refused++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: RUNTIMES }, (_, r) => runtime(r)));
+  clearInterval(sampler);
   const seconds = (performance.now() - t0) / 1000;
+  const ticks = ticksPerRuntime * RUNTIMES;
   return { ticks, accepted, refused, seconds, offeredDps: (ticks * SERIES) / seconds, maxRssMiB: maxRss / 1024 };
 }
 
@@ -150,6 +162,10 @@ async function main() {
       };
       rows.push(row);
       console.log(JSON.stringify(row));
+      if (row.lost !== 0 || row.refused !== 0) {
+        const why = collector.logs().split('\n').filter((l) => /error|drop|refus|full|fail/i.test(l)).slice(-5);
+        console.log(`  collector log lines about the loss:\n  ${why.join('\n  ')}`);
+      }
     }
   } finally {
     await collector.stop();
@@ -159,7 +175,7 @@ async function main() {
   // Sustained = nothing refused, nothing lost, and the pipeline drained within 2 s of the last request.
   const clean = rows.filter((r) => r.lost === 0 && r.refused === 0 && Number(r.drainS) <= 2);
   const best = clean.reduce((a, r) => (r.landedDps > (a?.landedDps ?? 0) ? r : a), undefined);
-  console.log(`\nseries per request: ${SERIES}, stage: ${STAGE_S} s, collector idle RSS: ${idleRss.toFixed(0)} MiB`);
+  console.log(`\nruntimes: ${RUNTIMES}, series per request: ${SERIES}, stage: ${STAGE_S} s, collector idle RSS: ${idleRss.toFixed(0)} MiB`);
   console.log('| target dp/s | baseline (sink) dp/s | sent to collector dp/s | ratio | refused | accepted points | stored points | lost | drain s | landed in Prometheus dp/s | collector max RSS MiB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
