@@ -89,7 +89,9 @@ export class SeriesStore {
     const out: MetricFamily[] = [];
     for (const [name, series] of this.counters) out.push({ name, type: 'counter', series });
     for (const [name, series] of this.gauges) out.push({ name, type: 'gauge', series });
-    for (const h of this.histograms) out.push({ name: h.base, type: 'histogram', series: [{ labels: h.labels, points: h.points }] });
+    const byBase = new Map<string, { labels: Labels; points: HistogramDef['points'] }[]>();
+    for (const h of this.histograms) byBase.set(h.base, [...(byBase.get(h.base) ?? []), { labels: h.labels, points: h.points }]);
+    for (const [name, series] of byBase) out.push({ name, type: 'histogram', series });
     return out;
   }
 

@@ -1,0 +1,81 @@
+import { Command, Option } from 'commander';
+import { AuditError } from '../../gate/audit.js';
+import { createPrometheusClient, type PrometheusClient } from '../../prometheus/client.js';
+import { PrometheusClientError } from '../../prometheus/errors.js';
+import type { AlertSamples } from '../../review/alerts.js';
+import { type AuditSummary, readAudit } from '../../review/audit.js';
+import { type AlertFetch, collectReview } from '../../review/collect.js';
+import { reviewPeriod, type PeriodKind } from '../../review/period.js';
+import { buildReview, type ReviewReport } from '../../review/report.js';
+import { renderJson, renderMarkdown } from '../../review/render.js';
+import { limitConcurrency } from '../../serve/evaluate.js';
+import { ComponentShapeError, clientQueryFn } from '../../serve/server.js';
+import { CliError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import type { Io } from '../io.js';
+import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+import { ENV_AUDIT_LOG, ENV_PROMETHEUS_URL, parseAtOption } from './gate.js';
+import { DEFAULT_PROMETHEUS_URL } from './serve.js';
+
+interface ReviewCliOptions extends SpecSelection {
+  period: PeriodKind;
+  at?: string;
+  format: 'markdown' | 'json';
+  prometheusUrl?: string;
+  auditLog?: string;
+}
+
+/** Raw samples of a range selector (matrix answer of an instant query). */
+export function alertFetch(client: PrometheusClient): AlertFetch {
+  return async (expr, at) => {
+    const res = await client.instantQuery(expr, at);
+    if (res.resultType !== 'matrix') throw new CliError(`ALERTS query answered ${res.resultType}, expected a matrix: ${expr}`, EXIT.cannotEvaluate);
+    return res.result.map((s): AlertSamples => ({ labels: s.labels, timestamps: s.samples.map((p) => p.timestamp) }));
+  };
+}
+
+/** `agent-slo review`: weekly reliability review (document 000) / monthly SLO history (document 002). */
+export function reviewCommand(io: Io): Command {
+  const command = new Command('review')
+    .description('weekly or monthly reliability review per objective: values per day/week, budget consumed, alerts fired, approvals/overrides, trend, needs attention (exit 0 even when SLOs are bad; 3 when the data cannot be read)')
+    .addOption(new Option('--period <period>', 'week: the 7 days ending at --at; month: the calendar month before --at (to date when mid-month)').choices(['week', 'month']).default('week'))
+    .option('--at <time>', 'end of the period: ISO 8601 with zone, Unix seconds, or "now" (default now)')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .option('--prometheus-url <url>', `Prometheus base URL (env ${ENV_PROMETHEUS_URL}; default ${DEFAULT_PROMETHEUS_URL})`)
+    .option('--audit-log <file>', `release-gate audit log to list approvals, overrides and gate runs from (env ${ENV_AUDIT_LOG})`);
+  addSpecOptions(command).action(async (opts: ReviewCliOptions) => {
+    const profiles = await loadSelectedProfiles(opts);
+    const at = parseAtOption(opts.at);
+    const url = opts.prometheusUrl ?? process.env[ENV_PROMETHEUS_URL] ?? DEFAULT_PROMETHEUS_URL;
+    const auditFile = opts.auditLog ?? process.env[ENV_AUDIT_LOG];
+    let audit: AuditSummary | undefined;
+    if (auditFile !== undefined && auditFile !== '') {
+      try {
+        audit = await readAudit(auditFile);
+      } catch (err) {
+        if (err instanceof AuditError) throw new CliError(`cannot read the audit log: ${err.message}`, EXIT.cannotEvaluate);
+        throw err;
+      }
+    }
+    const client = createPrometheusClient({ url, timeoutMs: 60_000 });
+    const reports: ReviewReport[] = [];
+    try {
+      const query = limitConcurrency(clientQueryFn(client), 8);
+      const fetchAlerts = alertFetch(client);
+      const period = reviewPeriod(opts.period, at);
+      for (const profile of profiles) {
+        const data = await collectReview(query, fetchAlerts, profile, period);
+        reports.push(buildReview(data, { generatedAt: Date.now() / 1000, prometheusUrl: client.url, ...(audit === undefined ? {} : { audit }) }));
+      }
+    } catch (err) {
+      if (err instanceof PrometheusClientError) throw new CliError(`cannot read the data from Prometheus: ${err.reason}`, EXIT.cannotEvaluate);
+      if (err instanceof ComponentShapeError) throw new CliError(`cannot read the data: ${err.message}`, EXIT.cannotEvaluate);
+      throw err;
+    } finally {
+      await client.close();
+    }
+    if (opts.format === 'json') io.out(renderJson(reports).trimEnd());
+    else io.out(reports.map(renderMarkdown).join('\n---\n\n').trimEnd());
+  });
+  return command;
+}
