@@ -1,0 +1,192 @@
+// Benchmark: one full gate decision for runtime-v1 over 7d against a local Prometheus (Debian 2.42) holding
+// ~1,000 series across the profile's metrics (1-minute samples, 8 days), vs the same queries run one by one with
+// `promtool query instant` in the same run; and the same decision from recorded component series (12 series of
+// agent_slo:component:rate5m at 1-minute resolution, backfilled as the generated rules would have recorded them)
+// vs raw 7d expressions.
+//
+//   npm run build && node bench/gate/decision.mjs [--repeat 5]
+//
+// Output: a Markdown table for BENCHMARKS.md (## Gate).
+import { spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createBlocks } from '../../dist/src/backfill/blocks.js';
+import { runCli } from '../../dist/src/cli/run.js';
+import { COUNTER_SIGNALS as C, HISTOGRAM_SIGNALS as H, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, RECORD_COMPONENT_RATE } from '../../dist/src/conventions.js';
+import { planGate, rawQueries } from '../../dist/src/gate/queries.js';
+import { loadProfile } from '../../dist/src/spec/load.js';
+import { startPrometheus } from '../../dist/src/stack/prometheus.js';
+
+const args = new Map();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const REPEAT = Number(args.get('repeat') ?? 5);
+const DAY = 86_400;
+const STEP = 60;
+const END = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY;
+const START = END - 8 * DAY;
+const N = (END - START) / STEP; // steps
+
+// Series plan: [family, type, labels, per-minute increment, extra] — ~1,000 series in total.
+const counters = []; // { name, labels, inc }
+const histos = []; // { name, labels, bounds, incCount, incLe: number[], incSum }
+const tools = 63;
+for (let t = 0; t < tools; t++) {
+  histos.push({ name: H.tool_duration.metric, labels: { gen_ai_tool_name: `tool-${t}` }, bounds: [], incCount: 20, incLe: [], incSum: 10 });
+  histos.push({ name: H.tool_duration.metric, labels: { gen_ai_tool_name: `tool-${t}`, error_type: 'timeout' }, bounds: [], incCount: 0.2, incLe: [], incSum: 1 });
+}
+for (let m = 0; m < 40; m++) {
+  histos.push({ name: H.model_call_duration.metric, labels: { gen_ai_request_model: `model-${m}` }, bounds: [], incCount: 10, incLe: [], incSum: 10 });
+  counters.push({ name: C.model_fallbacks.metric, labels: { gen_ai_request_model: `model-${m}` }, inc: 0.2 });
+}
+for (let a = 0; a < 50; a++) {
+  histos.push({ name: H.response_latency.metric, labels: { gen_ai_agent_name: `agent-${a}` }, bounds: [8, 10, 15], incCount: 10, incLe: [9.8, 10, 10], incSum: 30 });
+}
+for (let a = 0; a < 40; a++) {
+  counters.push({ name: C.tasks.metric, labels: { gen_ai_agent_name: `agent-${a}`, agent_task_outcome: 'success' }, inc: 5 });
+  counters.push({ name: C.tasks.metric, labels: { gen_ai_agent_name: `agent-${a}`, agent_task_outcome: 'failure' }, inc: 0.1 });
+  counters.push({ name: C.tasks.metric, labels: { gen_ai_agent_name: `agent-${a}`, agent_task_outcome: 'escalated' }, inc: 0.1 });
+  counters.push({ name: C.task_cost_usd.metric, labels: { gen_ai_agent_name: `agent-${a}` }, inc: 0.25 });
+}
+const seriesCount = counters.length + histos.reduce((n, h) => n + h.bounds.length + 3, 0);
+
+const lbl = (labels, extra) => {
+  const parts = Object.keys(labels).sort().map((k) => `${k}="${labels[k]}"`);
+  if (extra) parts.push(`${extra[0]}="${extra[1]}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+};
+const num = (v) => String(Math.round(v * 1e6) / 1e6);
+
+async function writeSeries(out, name, labelText, inc, rate = false) {
+  let buf = '';
+  for (let i = 0; i <= N; i++) {
+    buf += `${name}${labelText} ${num(rate ? inc : inc * i)} ${START + i * STEP}\n`;
+    if (buf.length > 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  if (!out.write(buf)) await once(out, 'drain');
+}
+
+async function writeData(file, withRecorded) {
+  const out = createWriteStream(file);
+  const byName = new Map();
+  for (const c of counters) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  for (const [name, list] of byName) {
+    const family = name.replace(/_total$/, '');
+    out.write(`# TYPE ${family} counter\n`);
+    for (const c of list) await writeSeries(out, name, lbl(c.labels), c.inc);
+  }
+  const hByName = new Map();
+  for (const h of histos) hByName.set(h.name, [...(hByName.get(h.name) ?? []), h]);
+  for (const [name, list] of hByName) {
+    out.write(`# TYPE ${name} histogram\n`);
+    for (const h of list) {
+      for (let b = 0; b < h.bounds.length; b++) await writeSeries(out, `${name}_bucket`, lbl(h.labels, ['le', String(h.bounds[b])]), h.incLe[b]);
+      await writeSeries(out, `${name}_bucket`, lbl(h.labels, ['le', '+Inf']), h.incCount);
+      await writeSeries(out, `${name}_count`, lbl(h.labels), h.incCount);
+      await writeSeries(out, `${name}_sum`, lbl(h.labels), h.incSum);
+    }
+  }
+  if (withRecorded) {
+    // Per-second rates of each SLI component, as the generated rules record them (one series per component).
+    const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+    const okTools = sum(histos.filter((h) => h.name === H.tool_duration.metric && !h.labels.error_type).map((h) => h.incCount));
+    const allTools = sum(histos.filter((h) => h.name === H.tool_duration.metric).map((h) => h.incCount));
+    const lat = histos.filter((h) => h.name === H.response_latency.metric);
+    const comps = {
+      tool_success_rate: { good: okTools, total: allTools },
+      model_fallback_rate: { bad: sum(counters.filter((c) => c.name === C.model_fallbacks.metric).map((c) => c.inc)), total: sum(histos.filter((h) => h.name === H.model_call_duration.metric).map((h) => h.incCount)) },
+      response_latency_p95: { 'le:8000': sum(lat.map((h) => h.incLe[0])), 'le:10000': sum(lat.map((h) => h.incLe[1])), 'le:15000': sum(lat.map((h) => h.incLe[2])), count: sum(lat.map((h) => h.incCount)) },
+      cost_per_successful_task: { value: sum(counters.filter((c) => c.name === C.task_cost_usd.metric).map((c) => c.inc)), events: sum(counters.filter((c) => c.labels.agent_task_outcome === 'success').map((c) => c.inc)) },
+      escalation_rate: { bad: sum(counters.filter((c) => c.labels.agent_task_outcome === 'escalated').map((c) => c.inc)), total: sum(counters.filter((c) => c.name === C.tasks.metric).map((c) => c.inc)) },
+    };
+    out.write(`# TYPE ${RECORD_COMPONENT_RATE} gauge\n`);
+    for (const [objective, cs] of Object.entries(comps)) {
+      for (const [component, perMinute] of Object.entries(cs)) {
+        await writeSeries(out, RECORD_COMPONENT_RATE, lbl({ [LABEL_PROFILE]: 'runtime-v1', [LABEL_OBJECTIVE]: objective, [LABEL_COMPONENT]: component }), perMinute / 60, true);
+      }
+    }
+  }
+  out.write('# EOF\n');
+  out.end();
+  await once(out, 'finish');
+}
+
+async function gate(url, extra, dir) {
+  const lines = [];
+  const io = { out: (l) => lines.push(l), err: (l) => lines.push(l), isTty: false };
+  const t0 = performance.now();
+  const code = await runCli(['gate', '--profile', 'runtime-v1', '--prometheus-url', url, '--at', String(END), '--format', 'json', '--audit-log', join(dir, 'audit.jsonl'), ...extra], io);
+  const ms = performance.now() - t0;
+  const report = JSON.parse(lines.filter((l) => !l.startsWith('agent-slo:')).join('\n'));
+  return { ms, code, report };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'agent-slo-bench-gate-'));
+let prom;
+try {
+  const file = join(dir, 'data.om');
+  let t = performance.now();
+  await writeData(file, true);
+  const writeMs = performance.now() - t;
+  t = performance.now();
+  const created = await createBlocks({ openMetrics: { file }, dataDir: join(dir, 'tsdb') });
+  const blocksMs = performance.now() - t;
+  prom = await startPrometheus({ dataDir: join(dir, 'tsdb') });
+
+  const profile = await loadProfile(new URL('../../profiles/runtime-v1.yaml', import.meta.url).pathname);
+  const queries = rawQueries(planGate(profile, { at: END }));
+
+  // Warm-up (page cache, Prometheus' postings cache) for both paths.
+  await gate(prom.url, ['--raw'], dir);
+  spawnSync('promtool', ['query', 'instant', `--time=${END}`, prom.url, queries[0].expr]);
+
+  const raw = [];
+  const recorded = [];
+  const promtool = [];
+  let rawReport;
+  let recReport;
+  for (let r = 0; r < REPEAT; r++) {
+    const a = await gate(prom.url, ['--raw'], dir);
+    raw.push(a.ms);
+    rawReport = a.report;
+    const b = await gate(prom.url, [], dir);
+    recorded.push(b.ms);
+    recReport = b.report;
+    const t1 = performance.now();
+    for (const q of queries) {
+      const res = spawnSync('promtool', ['query', 'instant', `--time=${q.time}`, prom.url, q.expr], { encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(`promtool failed on ${q.expr}: ${res.stderr}`);
+    }
+    promtool.push(performance.now() - t1);
+  }
+  const mRaw = median(raw);
+  const mRec = median(recorded);
+  const mProm = median(promtool);
+  const sources = (rep) => [...new Set(rep.objectives.map((o) => o.source))].join(',');
+  console.log(`series: ${seriesCount} raw + 12 recorded, samples: ${created.input.samples}, write ${Math.round(writeMs)} ms, promtool blocks ${Math.round(blocksMs)} ms`);
+  console.log(`distinct raw queries: ${queries.length}; gate sent ${rawReport.stats.queries} (raw) / ${recReport.stats.queries} (recorded)`);
+  console.log(`verdicts: raw ${rawReport.verdict} (${sources(rawReport)}), recorded ${recReport.verdict} (${sources(recReport)})`);
+  console.log('');
+  console.log('| measurement (median of ' + REPEAT + ') | wall time | ratio |');
+  console.log('|---|---:|---:|');
+  console.log(`| promtool query instant, ${queries.length} queries one by one (baseline) | ${Math.round(mProm)} ms | 1.00× |`);
+  console.log(`| agent-slo gate, raw 7d expressions (--raw), concurrent | ${Math.round(mRaw)} ms | ${(mRaw / mProm).toFixed(3)}× of baseline |`);
+  console.log(`| agent-slo gate, recorded component series | ${Math.round(mRec)} ms | ${(mRec / mRaw).toFixed(3)}× of raw (${(mRaw / mRec).toFixed(1)}× cheaper) |`);
+  for (const o of rawReport.objectives) {
+    const r2 = recReport.objectives.find((x) => x.name === o.name);
+    console.log(`  ${o.name}: raw ${o.value} (${o.status}) vs recorded ${r2.value} (${r2.status})`);
+  }
+} finally {
+  await prom?.stop();
+  await rm(dir, { recursive: true, force: true });
+}
