@@ -1,0 +1,39 @@
+/** Every file `agent-slo generate` produces for a set of profiles (pure). */
+import type { Profile } from '../spec/model.js';
+import { generateAlertmanager } from './alertmanager.js';
+import { generateBucketsFile } from './buckets.js';
+import { generateDashboards } from './grafana.js';
+import { generatePromtoolTests } from './promtool-tests.js';
+import { generateRuleFile } from './rules.js';
+import type { GeneratedFile } from './types.js';
+
+export interface ProfileSource {
+  readonly profile: Profile;
+  /** The spec file as shown in headers (relative to the output root). */
+  readonly specPath: string;
+}
+
+export interface GenerateOptions {
+  /** Also generate the instrumentation bucket boundaries from these profiles (the shipped set). */
+  readonly buckets: boolean;
+}
+
+export function generateProfileFiles(source: ProfileSource): GeneratedFile[] {
+  return [
+    generateRuleFile(source.profile, source.specPath),
+    ...generatePromtoolTests(source.profile),
+    ...generateAlertmanager(source.profile),
+    ...generateDashboards(source.profile),
+  ];
+}
+
+export function generateAll(sources: readonly ProfileSource[], opts: GenerateOptions): GeneratedFile[] {
+  const files = sources.flatMap(generateProfileFiles);
+  if (opts.buckets) files.push(generateBucketsFile(sources.map((s) => s.profile)));
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.path)) throw new Error(`two generated files share the path ${f.path} (two profiles with the same name?)`);
+    seen.add(f.path);
+  }
+  return files;
+}

@@ -1,0 +1,355 @@
+/**
+ * Generated promtool unit tests (rules/<profile>/tests/<objective>.yaml): for every threshold, traffic just past
+ * and just short of it, each followed by the opposite side (both directions), asserting which alerts fire, after
+ * exactly how long, with exactly which labels and annotations; burn-rate, budget, zero-tolerance, no-data and
+ * escalation cases. All tests evaluate every 1m and span at most a few windows (promtool refuses queries that load
+ * more than 10,000 samples; a 1m-spaced long-window query stays below that for spans up to ~6.9 days).
+ */
+import { stringify } from 'yaml';
+import { LABEL_ALERT_LEVEL, LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_THRESHOLD, LABEL_WINDOW, alertName } from '../conventions.js';
+import { formatDuration } from '../spec/duration.js';
+import { type Objective, type Profile, type Threshold, breaches, thresholdsOf } from '../spec/model.js';
+import { histogramBounds } from '../sli/queries.js';
+import { escalationAlerts, noDataAlert, NO_DATA_AFTER_SECONDS, thresholdAlertName, thresholdAlerts } from './alerts.js';
+import { budgetExhaustedAlert, burnRateAlerts } from './burn-rate.js';
+import { objectiveComponents } from './components.js';
+import { formatPercent, formatValue } from './humanize.js';
+import type { AlertingRule } from './rule-types.js';
+import { ruleFilePath } from './rules.js';
+import { type InputSeries, type LeStyle, objectiveSeries, type Phase, syntheticQuantile } from './test-series.js';
+import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
+import { RULE_INTERVAL_SECONDS } from './windows.js';
+
+interface ExpAlert {
+  exp_labels: Record<string, string>;
+  exp_annotations: Record<string, string>;
+}
+interface AlertCheck {
+  eval_time: string;
+  alertname: string;
+  exp_alerts: ExpAlert[];
+}
+interface TestCase {
+  name: string;
+  interval: string;
+  input_series: InputSeries[];
+  alert_rule_test: AlertCheck[];
+}
+
+/** Events per minute in every scenario: far above any minimum-traffic guard after one minute. */
+const PER_MINUTE = 1000;
+const MIN = 60;
+
+function minutes(seconds: number): number {
+  return Math.ceil(seconds / MIN);
+}
+function at(mins: number): string {
+  return formatDuration(mins * MIN);
+}
+
+/** The annotations of `rule` with `$value` and the quantile query replaced by the expected numbers. */
+function expected(rule: AlertingRule, o: Objective, value: number, extraLabels: Record<string, string>, quantileEstimate?: number): ExpAlert {
+  const annotations: Record<string, string> = {};
+  for (const [k, text] of Object.entries(rule.annotations)) {
+    annotations[k] = text
+      .replace(/\{\{ with query `[^`]*` \}\}.*?\{\{ else \}\}unknown\{\{ end \}\}/, () => formatValue(o.unit, quantileEstimate ?? Number.NaN))
+      .replace(/\{\{ \$value \| humanizePercentage \}\}/g, () => formatPercent(value))
+      .replace(/\{\{ \$value \| printf "%\.(\d)f" \}\}/g, (_m, d: string) => value.toFixed(Number(d)));
+  }
+  return { exp_labels: { ...rule.labels, ...extraLabels }, exp_annotations: annotations };
+}
+
+function check(evalMinutes: number, alertname: string, alerts: ExpAlert[]): AlertCheck {
+  return { eval_time: at(evalMinutes), alertname, exp_alerts: alerts };
+}
+
+/** Value just past (breach) or just short of a threshold, in the objective's unit. */
+function nearValue(o: Objective, t: Threshold, breach: boolean): number {
+  const delta = o.unit === 'ratio' ? 0.001 : Math.abs(t.value) * 0.01;
+  const towardsBreach = o.direction === 'higher_is_better' ? -delta : delta;
+  return Number((t.value + (breach ? towardsBreach : -towardsBreach)).toPrecision(12));
+}
+
+/** Quantile fractions putting the quantile just past (breach) or just short of threshold `x`. */
+function nearFractions(o: Objective, x: number, breach: boolean): Map<number, number> {
+  if (o.sli.kind !== 'quantile') throw new Error('not a quantile objective');
+  const q = o.sli.quantile;
+  const out = new Map<number, number>();
+  for (const { value } of histogramBounds(o, o.sli.histogram)) {
+    // Bounds below x: the quantile lies above them; x itself: q ∓ 0.01; bounds above x: everything below.
+    out.set(value, value < x ? q - 0.02 : value === x ? (breach ? q - 0.01 : q + 0.01) : 1);
+  }
+  return out;
+}
+
+function phaseFor(o: Objective, t: Threshold, breach: boolean, mins: number): Phase {
+  if (o.sli.kind === 'quantile') return { minutes: mins, perMinute: PER_MINUTE, fractions: nearFractions(o, t.value, breach) };
+  return { minutes: mins, perMinute: PER_MINUTE, value: nearValue(o, t, breach) };
+}
+
+/** Expected threshold alerts for a phase, evaluated `sinceStart` minutes after its value filled the window. */
+function thresholdExpectations(profile: Profile, o: Objective, rules: AlertingRule[], phase: Phase, activeMinutes: number): { name: string; alerts: ExpAlert[] }[] {
+  return thresholdsOf(o).map((t) => {
+    const rule = rules.find((r) => r.labels[LABEL_ALERT_LEVEL] === t.level)!;
+    const window = formatDuration(o.windows.alert);
+    let breached: boolean;
+    let value: number;
+    let estimate: number | undefined;
+    const extra: Record<string, string> = { [LABEL_WINDOW]: window };
+    if (o.sli.kind === 'quantile') {
+      const f = phase.fractions!.get(t.value)!;
+      breached = f < o.sli.quantile;
+      value = f;
+      estimate = syntheticQuantile(o, phase.fractions!);
+      extra[LABEL_THRESHOLD] = String(t.value);
+    } else {
+      value = phase.value!;
+      breached = breaches(o.direction, value, t.value);
+    }
+    const firing = breached && activeMinutes >= minutes(t.forSeconds);
+    void profile;
+    return { name: rule.alert, alerts: firing ? [expected(rule, o, value, extra, estimate)] : [] };
+  });
+}
+
+function thresholdCases(profile: Profile, o: Objective, leStyles: LeStyle[]): TestCase[] {
+  const rules = thresholdAlerts(objectiveComponents(profile, o));
+  const cases: TestCase[] = [];
+  const w = minutes(o.windows.alert);
+  let styleIndex = 0;
+  for (const t of thresholdsOf(o)) {
+    const forMin = minutes(t.forSeconds);
+    for (const breach of [true, false]) {
+      const p1Min = forMin + 10;
+      const p2Min = w + forMin + 15;
+      const p1 = phaseFor(o, t, breach, p1Min);
+      const p2 = phaseFor(o, t, !breach, p2Min);
+      const leStyle = leStyles[styleIndex++ % leStyles.length]!;
+      const checks: AlertCheck[] = [];
+      // The condition holds from t = 1m (first 5m rate); `for` counts from there.
+      const points = [...new Set([Math.max(1, forMin), 1 + forMin])];
+      for (const m of points) for (const e of thresholdExpectations(profile, o, rules, p1, m - 1)) checks.push(check(m, e.name, e.alerts));
+      // Phase 2 fills the whole window (plus the 5m rate window) and then holds for `for` + 10m.
+      for (const e of thresholdExpectations(profile, o, rules, p2, forMin + 10)) checks.push(check(p1Min + p2Min, e.name, e.alerts));
+      const side = (b: boolean) => (b ? 'just past' : 'just short of');
+      cases.push({
+        name: `${o.name}: ${side(breach)} the ${t.level} threshold (${String(t.value)}), then ${side(!breach)} it${o.sli.kind === 'quantile' ? ` [le spelled ${leStyle}]` : ''}`,
+        interval: '1m',
+        input_series: objectiveSeries(profile, o, [p1, p2], { leStyle }),
+        alert_rule_test: checks,
+      });
+    }
+  }
+  return cases;
+}
+
+function budgetPhase(o: Objective, bad: number, mins: number): Phase {
+  const b = o.errorBudget!;
+  const s = o.sli;
+  if (s.kind === 'ratio') return { minutes: mins, perMinute: PER_MINUTE, value: s.numerator === 'good' ? 1 - bad : bad };
+  if (s.kind === 'quantile') {
+    const f = new Map<number, number>();
+    for (const { value } of histogramBounds(o, s.histogram)) f.set(value, value === o.target ? 1 - bad : 1);
+    return { minutes: mins, perMinute: PER_MINUTE, fractions: f };
+  }
+  void b;
+  return { minutes: mins, perMinute: PER_MINUTE, value: o.target * 0.5, budgetBad: bad };
+}
+
+function burnCases(profile: Profile, o: Objective): TestCase[] {
+  const b = o.errorBudget;
+  if (b === undefined || b.allowed === 0) return [];
+  const c = objectiveComponents(profile, o);
+  const cases: TestCase[] = [];
+  const base = { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name };
+  for (const rule of burnRateAlerts(c).rules) {
+    const a = b.burnRateAlerts.find((x) => x.name === rule.labels[LABEL_BURN])!;
+    const edge = a.burnRate * b.allowed;
+    const longW = formatDuration(a.withinSeconds);
+    const extra = { ...base, [LABEL_WINDOW]: longW };
+    for (const factor of [1.02, 0.98]) {
+      const bad = edge * factor;
+      const checkAt = 30;
+      cases.push({
+        name: `${o.name}: ${rule.alert} with ${formatPercent(bad)} bad events (burn rate ${(a.burnRate * factor).toFixed(2)} vs ${a.burnRate.toFixed(2)})`,
+        interval: '1m',
+        input_series: objectiveSeries(profile, o, [budgetPhase(o, bad, checkAt + 5)]),
+        alert_rule_test: [
+          check(1, rule.alert, factor > 1 ? [expected(rule, o, bad / b.allowed, extra)] : []),
+          check(checkAt, rule.alert, factor > 1 ? [expected(rule, o, bad / b.allowed, extra)] : []),
+        ],
+      });
+    }
+    // Long window still burning, short window recovered: the pair must not fire (both windows are required).
+    const shortMin = minutes(a.shortWindowSeconds);
+    const p1Min = Math.max(2 * shortMin, 30);
+    const p2Min = shortMin + 15;
+    const r1 = Math.min(0.99, 1.3 * edge * (p1Min + p2Min + 1) / p1Min);
+    cases.push({
+      name: `${o.name}: ${rule.alert} fires while both windows burn, and stops when the ${formatDuration(a.shortWindowSeconds)} window recovers`,
+      interval: '1m',
+      input_series: objectiveSeries(profile, o, [budgetPhase(o, r1, p1Min), budgetPhase(o, 0, p2Min)]),
+      alert_rule_test: [check(p1Min, rule.alert, [expected(rule, o, r1 / b.allowed, extra)]), check(p1Min + p2Min, rule.alert, [])],
+    });
+  }
+  const exhausted = budgetExhaustedAlert(c);
+  if (exhausted !== undefined) {
+    for (const factor of [1.1, 0.9]) {
+      const bad = b.allowed * factor;
+      cases.push({
+        name: `${o.name}: ${exhausted.alert} with ${formatPercent(bad)} bad events over the budget window (allowed ${formatPercent(b.allowed)})`,
+        interval: '1m',
+        input_series: objectiveSeries(profile, o, [budgetPhase(o, bad, 65)]),
+        alert_rule_test: [check(60, exhausted.alert, factor > 1 ? [expected(exhausted, o, 1 - factor, base)] : [])],
+      });
+    }
+  }
+  return cases;
+}
+
+function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
+  if (o.sli.kind !== 'zeroTolerance') return [];
+  const c = objectiveComponents(profile, o);
+  const [rule] = thresholdAlerts(c);
+  const esc = escalationAlerts(c).filter((e) => e.expr === rule!.expr);
+  const exhausted = budgetExhaustedAlert(c);
+  const names = [rule!, ...esc];
+  const fire = (v: number) => names.map((r) => expected(r, o, v, {}));
+  const cases: TestCase[] = [
+    {
+      name: `${o.name}: no bad events, no alert`,
+      interval: '1m',
+      input_series: objectiveSeries(profile, o, [{ minutes: 30, perMinute: PER_MINUTE }]),
+      alert_rule_test: names.map((r) => check(20, r.alert, [])),
+    },
+    {
+      name: `${o.name}: one bad event on an existing series fires at once and clears when it leaves the ${formatDuration(o.windows.alert)} window`,
+      interval: '1m',
+      input_series: objectiveSeries(profile, o, [
+        { minutes: 10, perMinute: PER_MINUTE },
+        { minutes: 20, perMinute: PER_MINUTE, badEvents: 1 },
+      ]),
+      alert_rule_test: [
+        ...names.flatMap((r, i) => [check(10, r.alert, []), check(11, r.alert, [fire(1)[i]!]), check(10 + minutes(o.windows.alert), r.alert, [fire(1)[i]!]), check(11 + minutes(o.windows.alert), r.alert, [])]),
+        ...(exhausted === undefined ? [] : [check(11, exhausted.alert, [expected(exhausted, o, Number.NEGATIVE_INFINITY, { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name })])]),
+      ],
+    },
+  ];
+  if (o.sli.events.kind === 'series') {
+    // The failure counter is born with its first failure (value 1): increase() cannot see it, the new-series clause does.
+    const series = objectiveSeries(profile, o, [{ minutes: 10, perMinute: PER_MINUTE }, { minutes: 20, perMinute: PER_MINUTE, badEvents: 1 }]);
+    const bad = objectiveSeries(profile, o, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: 20, perMinute: 0, badEvents: 1 }])[0]!;
+    cases.push({
+      name: `${o.name}: a failure counter that appears with its first failure fires at once`,
+      interval: '1m',
+      input_series: [bad, ...series.slice(1)],
+      alert_rule_test: names.flatMap((r, i) => [check(9, r.alert, []), check(10, r.alert, [fire(1)[i]!]), check(9 + minutes(o.windows.alert), r.alert, [fire(1)[i]!]), check(10 + minutes(o.windows.alert), r.alert, [])]),
+    });
+  }
+  return cases;
+}
+
+function noDataCases(profile: Profile, o: Objective): TestCase[] {
+  const c = objectiveComponents(profile, o);
+  const rule = noDataAlert(c);
+  const base = { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name };
+  if (rule === undefined) {
+    if (!o.activeOnlyWithData) return [];
+    // Optional objective, inputs absent: not active, nothing pages (no threshold alert, no no-data alert).
+    return [
+      {
+        name: `${o.name}: optional objective without inputs (not active) never pages`,
+        interval: '1m',
+        input_series: [{ series: 'agent_slo_unrelated_series', values: '0+1x120' }],
+        alert_rule_test: [...thresholdAlerts(c), ...escalationAlerts(c)].map((r) => check(120, r.alert, [])).concat([check(120, alertName(o.name, 'no_data'), [])]),
+      },
+    ];
+  }
+  const live = 30;
+  // Last 5m rate at live+4m (two samples in the window), so absent_over_time[1h] holds from live+5m+1h.
+  const firesAt = live + 5 + minutes(NO_DATA_AFTER_SECONDS);
+  const phases: Phase[] =
+    o.sli.kind === 'zeroTolerance' ? [{ minutes: live, perMinute: PER_MINUTE }, { minutes: 90, perMinute: 0, absent: true }] : [{ ...phaseFor(o, o.critical, false, live) }, { minutes: 90, perMinute: 0, absent: true }];
+  return [
+    {
+      name: `${o.name}: inputs vanish -> ${rule.alert} after ${formatDuration(NO_DATA_AFTER_SECONDS)} without samples`,
+      interval: '1m',
+      input_series: objectiveSeries(profile, o, phases),
+      alert_rule_test: [check(live + 10, rule.alert, []), check(firesAt - 1, rule.alert, []), check(firesAt, rule.alert, [expected(rule, o, 0, base)])],
+    },
+  ];
+}
+
+function escalationCases(profile: Profile, o: Objective): TestCase[] {
+  const e = o.escalation;
+  if (e === undefined || e.kind === 'immediate') return [];
+  const c = objectiveComponents(profile, o);
+  const [rule] = escalationAlerts(c);
+  if (rule === undefined) return [];
+  const base = { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name };
+  if (e.kind === 'delay') {
+    const critFiring = 1 + minutes(o.critical.forSeconds);
+    const fires = critFiring + minutes(e.afterSeconds);
+    return [
+      {
+        name: `${o.name}: ${thresholdAlertName(o, o.critical)} unresolved for ${formatDuration(e.afterSeconds)} escalates to ${e.to}`,
+        interval: '1m',
+        input_series: objectiveSeries(profile, o, [phaseFor(o, o.critical, true, fires + 10)]),
+        alert_rule_test: [check(fires - 1, rule.alert, []), check(fires, rule.alert, [expected(rule, o, 1, base)])],
+      },
+    ];
+  }
+  const w = minutes(e.windowSeconds);
+  return [e.above + 1, e.above].map((n) => ({
+    name: `${o.name}: ${String(n)} events in ${formatDuration(e.windowSeconds)} ${n > e.above ? 'escalate' : 'do not escalate'} to ${e.to} (limit ${String(e.above)})`,
+    interval: '1m',
+    input_series: objectiveSeries(profile, o, [
+      { minutes: 10, perMinute: PER_MINUTE, value: 1 },
+      { minutes: 50, perMinute: PER_MINUTE, value: 1, badEvents: n },
+    ]),
+    alert_rule_test: [check(10, rule.alert, []), check(30, rule.alert, n > e.above ? [expected(rule, o, n, {})] : []), check(Math.min(w, 55), rule.alert, n > e.above ? [expected(rule, o, n, {})] : [])],
+  }));
+}
+
+function simulatable(o: Objective): boolean {
+  const s = o.sli;
+  const ev = (x: { kind: string }) => x.kind === 'series';
+  switch (s.kind) {
+    case 'ratio':
+      return ev(s.events) && ev(s.total);
+    case 'perEvent':
+      return ev(s.value) && ev(s.events);
+    case 'zeroTolerance':
+      return ev(s.events) && (s.population === undefined || ev(s.population));
+    default:
+      return true;
+  }
+}
+
+export function objectiveTests(profile: Profile, o: Objective): TestCase[] {
+  const styles: LeStyle[] = ['js', 'prom3', 'go'];
+  if (o.sli.kind === 'zeroTolerance') return [...zeroToleranceCases(profile, o), ...burnCases(profile, o), ...noDataCases(profile, o), ...escalationCases(profile, o)];
+  return [...thresholdCases(profile, o, styles), ...burnCases(profile, o), ...noDataCases(profile, o), ...escalationCases(profile, o)];
+}
+
+export function testFilePath(profile: string, objective: string): string {
+  return `rules/${profile}/tests/${objective}.yaml`;
+}
+
+export function generatePromtoolTests(profile: Profile): GeneratedFile[] {
+  const files: GeneratedFile[] = [];
+  for (const o of profile.objectives) {
+    const header = `# ${GENERATED_NOTICE}\n# promtool unit tests for ${profile.name}/${o.name}: run \`promtool test rules ${testFilePath(profile.name, o.name)}\`\n`;
+    if (!simulatable(o)) {
+      files.push({ path: testFilePath(profile.name, o.name), content: `${header}# Not generated: the SLI reads user PromQL, which cannot be simulated from the spec.\nrule_files: [../rules.yaml]\ntests: []\n` });
+      continue;
+    }
+    const doc = {
+      rule_files: [`../${ruleFilePath(profile.name).split('/').pop()!}`],
+      evaluation_interval: formatDuration(RULE_INTERVAL_SECONDS),
+      tests: objectiveTests(profile, o),
+    };
+    files.push({ path: testFilePath(profile.name, o.name), content: header + stringify(doc, { lineWidth: 0 }) });
+  }
+  return files;
+}

@@ -1,0 +1,47 @@
+/** A profile's rule groups (one per objective, evaluated in order) and its rule file. */
+import { ruleGroupName } from '../conventions.js';
+import type { Objective, Profile } from '../spec/model.js';
+import { escalationAlerts, noDataAlert, thresholdAlerts } from './alerts.js';
+import { budgetExhaustedAlert, budgetRecordingRules, burnRateAlerts } from './burn-rate.js';
+import { objectiveComponents } from './components.js';
+import { recordingRules, stateRule } from './recording.js';
+import type { Rule, RuleGroup } from './rule-types.js';
+import { renderRuleFile } from './rules-file.js';
+import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
+
+/** The rule group of one objective: recording rules first (alerts in the same group read this evaluation's values). */
+export function objectiveRuleGroup(profile: Profile, objective: Objective): RuleGroup {
+  const c = objectiveComponents(profile, objective);
+  const burn = burnRateAlerts(c);
+  const exhausted = budgetExhaustedAlert(c);
+  const noData = noDataAlert(c);
+  const rules: Rule[] = [
+    ...recordingRules(c),
+    ...budgetRecordingRules(c),
+    stateRule(c),
+    ...thresholdAlerts(c),
+    ...burn.rules,
+    ...(exhausted === undefined ? [] : [exhausted]),
+    ...(noData === undefined ? [] : [noData]),
+    ...escalationAlerts(c),
+  ];
+  const comments = [`${objective.title} (${objective.name}): ${objective.sli.kind} SLI, owner ${objective.owner}, channel ${objective.channel}`, ...burn.comments];
+  return { name: ruleGroupName(profile.name, objective.name), rules, comments };
+}
+
+export function profileRuleGroups(profile: Profile): RuleGroup[] {
+  return profile.objectives.map((o) => objectiveRuleGroup(profile, o));
+}
+
+/** Path of a profile's rule file relative to the output root. */
+export function ruleFilePath(profile: string): string {
+  return `rules/${profile}/rules.yaml`;
+}
+
+export function ruleFileHeader(profile: Profile, specPath: string): string[] {
+  return [GENERATED_NOTICE, `Source: ${specPath} (profile ${profile.name}: ${profile.title})`, 'One group per objective; every group is evaluated every 1m (long windows count 5m rates x 60 s).'];
+}
+
+export function generateRuleFile(profile: Profile, specPath: string): GeneratedFile {
+  return { path: ruleFilePath(profile.name), content: renderRuleFile(ruleFileHeader(profile, specPath), profileRuleGroups(profile)) };
+}
