@@ -56,7 +56,7 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
     await sleep(250);
   }
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${lastError ? `; last error: ${String(lastError)}` : ''}`,
+    `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}${lastError instanceof Error ? `; last error: ${lastError.message}` : ''}`,
   );
 }
 
