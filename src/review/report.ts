@@ -13,7 +13,10 @@ export const REVIEW_REPORT_SCHEMA = 'agent-slo/review-report/v1';
 
 export type Trend = 'better' | 'worse' | 'unchanged' | 'n/a';
 
-/** Relative change below which the trend is "unchanged". */
+/**
+ * A change smaller than this share of the objective's own scale (|target − critical|) is "unchanged". Relative
+ * change of the value would be wrong for ratios near 1: 99.9% → 99.0% is under 1% but ten times the errors.
+ */
 export const TREND_TOLERANCE = 0.01;
 
 /** Budget share spent in a period at or above which an objective needs attention (the slow-burn level). */
@@ -88,13 +91,13 @@ function num(v: JsonNumber): number | undefined {
   return v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : NaN;
 }
 
-/** Direction-aware trend of `now` vs `before`; within TREND_TOLERANCE (relative) is unchanged. */
+/** Direction-aware trend of `now` vs `before`; a change within TREND_TOLERANCE × |target − critical| is unchanged. */
 export function trendOf(o: Objective, now: JsonNumber, before: JsonNumber): Trend {
   const a = num(now);
   const b = num(before);
   if (a === undefined || b === undefined || Number.isNaN(a) || Number.isNaN(b)) return 'n/a';
   if (a === b) return 'unchanged';
-  if (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= TREND_TOLERANCE * Math.max(Math.abs(b), Number.EPSILON)) return 'unchanged';
+  if (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= TREND_TOLERANCE * Math.abs(o.target - o.critical.value)) return 'unchanged';
   const better = o.direction === 'higher_is_better' ? a > b : a < b;
   return better ? 'better' : 'worse';
 }
