@@ -84,12 +84,12 @@ export class QueryRunner {
 
 async function window(runner: QueryRunner, w: WindowPlan, source: Source, quantile: boolean): Promise<WindowObservation> {
   const queries = source === 'recorded' && w.recorded !== undefined ? w.recorded : w.raw;
-  const entries = await Promise.all(
-    (Object.entries(queries) as [ComponentName, PlannedQuery][]).map(async ([name, q]) => [name, await runner.run(q)] as const),
-  );
+  const [entries, display] = await Promise.all([
+    Promise.all((Object.entries(queries) as [ComponentName, PlannedQuery][]).map(async ([name, q]) => [name, await runner.run(q)] as const)),
+    quantile ? runner.run(w.display) : Promise.resolve(undefined),
+  ]);
   const components: Partial<Record<ComponentName, QueryResult>> = {};
   for (const [name, r] of entries) components[name] = r;
-  const display = quantile ? await runner.run(w.display) : undefined;
   return { plan: w, source, components, ...(display !== undefined ? { display } : {}) };
 }
 
