@@ -20,7 +20,7 @@ import {
 } from '../conventions.js';
 import { type ComponentDef, objectiveComponents, type ObjectiveComponents } from '../generate/components.js';
 import { isAlertingRule, type AlertingRule, type RecordingRule, type RuleGroup } from '../generate/rule-types.js';
-import { RULE_INTERVAL_SECONDS, SHORT_WINDOW_SECONDS } from '../generate/windows.js';
+import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../generate/windows.js';
 import { formatDuration, parseDuration } from '../spec/duration.js';
 import type { Profile } from '../spec/model.js';
 
@@ -78,7 +78,7 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
   const rate = escapeRe(RECORD_COMPONENT_RATE);
   // The long-window count countAt() writes.
   const longCount = new RegExp(
-    `\\(sum without \\(${LABEL_COMPONENT}\\) \\(sum_over_time\\(${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]\\)\\) \\* ${String(RULE_INTERVAL_SECONDS)}\\)`,
+    `\\(sum without \\(${LABEL_COMPONENT}\\) \\(sum_over_time\\(${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]\\)\\) \\* [0-9]+\\)`,
     'g',
   );
   const rateRange = new RegExp(`${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]`, 'g');
@@ -94,7 +94,7 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
     out = out.replace(rateRange, (_m, sel: string, win: string) => {
       const { c, name } = comp(parseMatchers(sel));
       const rateExpr = `${rawCount(c, name, SHORT_WINDOW_SECONDS)} / ${String(SHORT_WINDOW_SECONDS)}`;
-      return `${withLabels(rateExpr, { ...objLabels(c), [LABEL_COMPONENT]: name })}[${win}:${formatDuration(RULE_INTERVAL_SECONDS)}]`;
+      return `${withLabels(rateExpr, { ...objLabels(c), [LABEL_COMPONENT]: name })}[${win}:${formatDuration(ruleIntervalSeconds(c.objective))}]`;
     });
     if (instant !== undefined) {
       out = out.replace(instant, (_m, record: string, sel: string) => {

@@ -19,7 +19,10 @@ export function renderCheckText(r: CheckReport): string {
   for (const d of r.days) {
     lines.push(`day ending ${iso(d.end)}`);
     if (d.alerts.length === 0) lines.push('  alerts: none');
-    for (const a of d.alerts) lines.push(`  alert ${a.alert} (${a.severity}) firing ${hhmm(a.from)}–${hhmm(a.to)} UTC`);
+    for (const a of d.alerts) {
+      const span = a.from <= d.start && a.to >= d.end - r.stepSeconds ? 'the whole day' : `${hhmm(a.from)}–${hhmm(a.to)} UTC`;
+      lines.push(`  alert ${a.alert} (${a.severity}) firing ${span}`);
+    }
     if (d.gate !== undefined) {
       lines.push(`  gate:   ${VERDICT_LABEL[d.gate.verdict] ?? d.gate.verdict}`);
       for (const reason of d.gate.reasons.slice(0, 4)) lines.push(`          - ${reason}`);

@@ -72,7 +72,7 @@ export function recordingRuleLevels(groups: readonly RuleGroup[]): RuleLevel[] {
     const out: RuleGroup[] = [];
     for (const g of groups) {
       const rules = g.rules.filter((r): r is RecordingRule => !isAlertingRule(r) && ruleLevel.get(r) === level);
-      if (rules.length > 0) out.push({ name: g.name, rules });
+      if (rules.length > 0) out.push({ name: g.name, intervalSeconds: g.intervalSeconds, rules });
     }
     const all = out.flatMap((g) => g.rules as RecordingRule[]);
     levels.push({ level, groups: out, rules: all.length, records: [...new Set(all.map((r) => r.record))] });
@@ -149,8 +149,7 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
       const outs = await Promise.all(
         level.groups.map(async (group, gi) => {
           const file = join(work, `level-${level.level}-${gi}.yaml`);
-          let text = renderRuleFile([`level ${level.level} of the generated recording rules (backfill only)`], [group]);
-          if (interval !== undefined) text = text.replace(/^(\s*)interval: .*$/gm, `$1interval: ${formatDuration(interval)}`);
+          const text = renderRuleFile([`level ${level.level} of the generated recording rules (backfill only)`], [interval === undefined ? group : { ...group, intervalSeconds: interval }]);
           await writeFile(file, text, 'utf8');
           const out = join(work, `out-${level.level}-${gi}`);
           const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${opts.prometheusUrl()}`, `--start=${String(start)}`, `--end=${String(opts.endSeconds)}`, `--output-dir=${out}`, file];
