@@ -3,6 +3,19 @@ import { defineConfig } from 'vitest/config';
 
 const instrumentationSrc = fileURLToPath(new URL('./instrumentation/src/', import.meta.url));
 
+/**
+ * Tests that need the Go-built collector or Prometheus 3. CI builds those in the background (.ci/prebuild.sh) while
+ * everything else runs, so they form a second group that starts after the first; each waits for its binary
+ * (test/helpers/go-built.ts).
+ */
+const GO_BUILT = [
+  'test/integration/collector.test.ts',
+  'test/integration/prometheus3.test.ts',
+  'test/deploy/compose.test.ts',
+  'test/deploy/demo-runtime.test.ts',
+  'test/stack/launcher-local.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -11,11 +24,27 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts', 'instrumentation/test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most integration tests wait on Prometheus/promtool processes rather than the CPU: two workers on two cores.
+    maxWorkers: 2,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts', 'instrumentation/test/**/*.test.ts'],
+          exclude: GO_BUILT,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'go-built', include: GO_BUILT, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AM_ENV_PLACEHOLDER_HOST, amEnvPlaceholderUrl, GRAFANA_DATASOURCE_VAR } from '../../src/conventions.js';
 import { collectorBinary } from '../../src/stack/binaries.js';
+import { goBuilt } from '../helpers/go-built.js';
 import { freePort } from '../../src/stack/free-port.js';
 import { STACK_IMAGES } from '../../src/stack/images.js';
 import { spawnManaged } from '../../src/stack/process.js';
@@ -311,7 +312,7 @@ describe.skipIf(skipReason !== undefined)('docker-compose.yml', () => {
     const svc = config.services['otel-collector']!;
     const mounts = mountsOf(config).filter((m) => m.service === 'otel-collector');
     expect(mounts.map((m) => relative(root, m.source))).toEqual(['collector-config/otelcol.yaml']);
-    const otelcol = collectorBinary();
+    const otelcol = await goBuilt(() => collectorBinary());
     if (otelcol.path === undefined) {
       console.warn(`[skipped] collector validation of the compose command: ${otelcol.missingReason}`);
       ctx.skip();

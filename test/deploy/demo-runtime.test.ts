@@ -11,13 +11,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC_AGENT_TASKS, METRIC_GEN_AI_EXECUTE_TOOL_DURATION } from '../../instrumentation/src/semconv.js';
 import { promCounter, promHistogram } from '../../src/conventions.js';
 import { collectorBinary } from '../../src/stack/binaries.js';
+import { goBuilt } from '../helpers/go-built.js';
 import { startCollector } from '../../src/stack/collector.js';
 import { spawnManaged } from '../../src/stack/process.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import { eventually, instant } from '../integration/prom-query.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const otelcol = collectorBinary();
+const otelcol = await goBuilt(() => collectorBinary());
 if (otelcol.missingReason !== undefined) console.warn(`[skipped] demo runtime through the collector: ${otelcol.missingReason}`);
 
 const started: { stop(): Promise<void> }[] = [];

@@ -21,13 +21,14 @@ import {
 } from '../../instrumentation/src/semconv.js';
 import { promCounter, promHistogram } from '../../src/conventions.js';
 import { collectorBinary, shippedCollectorConfig } from '../../src/stack/binaries.js';
+import { goBuilt } from '../helpers/go-built.js';
 import { startCollector, validateCollectorConfig, type RunningCollector } from '../../src/stack/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { SCOPE_NAME, SCOPE_VERSION, scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
 import { byLabels, eventually, instant, rawSamples, seriesNames } from './prom-query.js';
 
-const otelcol = collectorBinary();
+const otelcol = await goBuilt(() => collectorBinary());
 const skipReason = otelcol.missingReason;
 if (skipReason !== undefined) console.warn(`[skipped] collector integration tests: ${skipReason}`);
 

@@ -11,14 +11,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectorBinary, prometheus3Binary } from '../../src/stack/binaries.js';
+import { goBuilt } from '../helpers/go-built.js';
 import { startCollector } from '../../src/stack/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
 import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
 
-const prom3 = prometheus3Binary();
-const otelcol = collectorBinary();
+const prom3 = await goBuilt(() => prometheus3Binary());
+const otelcol = await goBuilt(() => collectorBinary());
 if (prom3.missingReason !== undefined) console.warn(`[skipped] Prometheus 3 integration tests: ${prom3.missingReason}`);
 if (otelcol.missingReason !== undefined) console.warn(`[skipped] collector → Prometheus 3 test: ${otelcol.missingReason}`);
 

@@ -2,9 +2,10 @@
 import { collectorBinary } from '../../src/stack/binaries.js';
 import { localStackLauncher } from '../../src/stack/local.js';
 import { liveManagedPids } from '../../src/stack/process.js';
+import { goBuilt } from '../helpers/go-built.js';
 import { launcherContract } from './launcher-contract.js';
 
-const collectorSkipReason = collectorBinary().missingReason;
+const collectorSkipReason = (await goBuilt(() => collectorBinary())).missingReason;
 if (collectorSkipReason !== undefined) console.warn(`[skipped] local launcher collector contract: ${collectorSkipReason}`);
 
 launcherContract(localStackLauncher, {
