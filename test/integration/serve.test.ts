@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlocks } from '../../src/backfill/blocks.js';
+import { appendAudit } from '../../src/gate/audit.js';
+import { readLastGate } from '../../src/review/audit.js';
 import { writeOpenMetrics } from '../../src/backfill/openmetrics.js';
 import { shippedProfilePath } from '../../src/cli/paths.js';
 import { type RunningServe, startServe } from '../../src/serve/server.js';
@@ -175,6 +177,32 @@ describe('agent-slo serve over backfilled kokino history', () => {
     expect(metricValue(after.body, 'agent_slo_serve_up')).toBe(1);
     expect(metricValue(after.body, 'agent_slo_serve_http_requests_total{path="/api/slo/status",code="200"}')).toBe(2);
     expect(metricValue(after.body, 'process_resident_memory_bytes')).toBeGreaterThan(1e6);
+  });
+
+  it('shows the last gate verdict of the profile from the audit log (--audit-log)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-slo-serve-audit-'));
+    try {
+      const log = join(dir, 'audit.jsonl');
+      const gateRun = (verdict: string, availability: string): Record<string, unknown> => ({
+        profile: 'kokino',
+        at: new Date(scenario.end * 1000).toISOString(),
+        verdict,
+        model: 'model-a',
+        objectives: [{ name: 'availability', status: availability }, { name: 'latency_p95', status: 'pass' }],
+        reasons: [`availability ${availability}`],
+      });
+      await appendAudit({ log }, 'evaluation', gateRun('pass', 'pass'));
+      await appendAudit({ log }, 'evaluation', gateRun('blocked', 'blocked'));
+      const s = await startServe({ profiles: [kokino], prometheusUrl: prom.url, port: 0, cacheSeconds: 60, now: () => Date.now() - offsetMs, lastGate: () => readLastGate(log) });
+      servers.push(s);
+      const doc = JSON.parse((await get(`${s.url}/api/slo/status`)).body);
+      expect(doc.availability.lastGateVerdict).toEqual({ at: new Date(scenario.end * 1000).toISOString(), profile: 'kokino', verdict: 'blocked', objectiveVerdict: 'blocked', model: 'model-a', reasons: ['availability blocked'] });
+      expect(doc.latency_p95.lastGateVerdict).toMatchObject({ verdict: 'blocked', objectiveVerdict: 'pass' });
+      expect(doc.memory_per_execution.lastGateVerdict).toMatchObject({ verdict: 'blocked' });
+      expect(doc.memory_per_execution.lastGateVerdict).not.toHaveProperty('objectiveVerdict');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('/healthz and /readyz answer while Prometheus is up; unknown paths are 404', async () => {
