@@ -8,7 +8,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, REPO_ROOT } from '../helpers/cli.js';
 import { createBlocks } from '../../src/backfill/blocks.js';
 import { appendAudit } from '../../src/gate/audit.js';
 import { readLastGate } from '../../src/review/audit.js';
@@ -203,6 +205,31 @@ describe('agent-slo serve over backfilled kokino history', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the real CLI process serves on the wall clock (short windows without data say so) and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--profile', 'kokino', '--port', '0', '--prometheus-url', prom.url, '--cache-seconds', '0'], { cwd: REPO_ROOT });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/http:\/\/127\.0\.0\.1:\d+\/api\/slo\/status/.test(stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const url = /(http:\/\/127\.0\.0\.1:\d+)\/api\/slo\/status/.exec(stdout)?.[1];
+      expect(url, stdout).toBeDefined();
+      const res = await get(`${url!}/api/slo/status`);
+      expect(res.status, res.body).toBe(200);
+      const doc = JSON.parse(res.body);
+      // The backfilled data ended 3.5 h ago: the 1h alert window has no data and says so; the 30d window has data.
+      expect(doc.availability.state).toBe('no_data');
+      expect(doc.availability.windows.alert.noDataReason).toMatch(/no total events|zero events/);
+      expect(typeof doc.availability.windows.target.value).toBe('number');
+      expect(doc._meta.cached).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('SIGTERM, stopping');
   });
 
   it('/healthz and /readyz answer while Prometheus is up; unknown paths are 404', async () => {
