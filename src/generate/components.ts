@@ -17,7 +17,7 @@ import { renderSelector } from '../promql/selector.js';
 import { formatDuration } from '../spec/duration.js';
 import type { Objective, Profile } from '../spec/model.js';
 import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
-import { RAW_WINDOW_MAX_SECONDS, RULE_INTERVAL_SECONDS, SHORT_WINDOW_SECONDS } from './windows.js';
+import { RAW_WINDOW_MAX_SECONDS, ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from './windows.js';
 
 export interface ComponentDef {
   /** Value of the slo_component label. */
@@ -120,7 +120,7 @@ function paddedCount(c: ObjectiveComponents, name: string, w: number): string {
 export function countAt(c: ObjectiveComponents, name: string, w: number): string {
   if (w <= RAW_WINDOW_MAX_SECONDS) return paddedCount(c, name, w);
   const sel = `${RECORD_COMPONENT_RATE}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_COMPONENT}="${name}"}`;
-  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${formatDuration(w)}])) * ${RULE_INTERVAL_SECONDS})`;
+  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${formatDuration(w)}])) * ${String(ruleIntervalSeconds(c.objective))})`;
 }
 
 /** True when countAt(w) yields label-free vectors (raw form). */

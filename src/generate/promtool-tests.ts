@@ -18,7 +18,7 @@ import type { AlertingRule } from './rule-types.js';
 import { ruleFilePath } from './rules.js';
 import { type InputSeries, type LeStyle, objectiveSeries, type Phase, syntheticQuantile } from './test-series.js';
 import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
-import { RULE_INTERVAL_SECONDS } from './windows.js';
+import { ruleIntervalSeconds } from './windows.js';
 
 interface ExpAlert {
   exp_labels: Record<string, string>;
@@ -42,6 +42,13 @@ const MIN = 60;
 
 function minutes(seconds: number): number {
   return Math.ceil(seconds / MIN);
+}
+function roundUp(mins: number, step: number): number {
+  return Math.ceil(mins / step) * step;
+}
+/** Evaluation step of the objective's group, in minutes. */
+function stepOf(o: Objective): number {
+  return ruleIntervalSeconds(o) / MIN;
 }
 function at(mins: number): string {
   return formatDuration(mins * MIN);
@@ -117,18 +124,20 @@ function thresholdCases(profile: Profile, o: Objective, leStyles: LeStyle[]): Te
   const cases: TestCase[] = [];
   const w = minutes(o.windows.alert);
   let styleIndex = 0;
+  const s = stepOf(o);
   for (const t of thresholdsOf(o)) {
     const forMin = minutes(t.forSeconds);
     for (const breach of [true, false]) {
-      const p1Min = forMin + 10;
-      const p2Min = w + forMin + 15;
+      const p1Min = roundUp(forMin + 10, s);
+      const p2Min = roundUp(w + forMin + 15, s);
       const p1 = phaseFor(o, t, breach, p1Min);
       const p2 = phaseFor(o, t, !breach, p2Min);
       const leStyle = leStyles[styleIndex++ % leStyles.length]!;
       const checks: AlertCheck[] = [];
-      // The condition holds from t = 1m (first 5m rate); `for` counts from there.
-      const points = [...new Set([Math.max(1, forMin), 1 + forMin])];
-      for (const m of points) for (const e of thresholdExpectations(profile, o, rules, p1, m - 1)) checks.push(check(m, e.name, e.alerts));
+      // The condition holds from the first evaluation after t = 0 (first 5m rate); `for` counts from there.
+      const firing = s + roundUp(forMin, s);
+      const points = [...new Set([Math.max(s, firing - s), firing])];
+      for (const m of points) for (const e of thresholdExpectations(profile, o, rules, p1, m - s)) checks.push(check(m, e.name, e.alerts));
       // Phase 2 fills the whole window (plus the 5m rate window) and then holds for `for` + 10m.
       for (const e of thresholdExpectations(profile, o, rules, p2, forMin + 10)) checks.push(check(p1Min + p2Min, e.name, e.alerts));
       const side = (b: boolean) => (b ? 'just past' : 'just short of');
@@ -175,7 +184,7 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
         interval: '1m',
         input_series: objectiveSeries(profile, o, [budgetPhase(o, bad, checkAt + 5)]),
         alert_rule_test: [
-          check(1, rule.alert, factor > 1 ? [expected(rule, o, bad / b.allowed, extra)] : []),
+          check(stepOf(o), rule.alert, factor > 1 ? [expected(rule, o, bad / b.allowed, extra)] : []),
           check(checkAt, rule.alert, factor > 1 ? [expected(rule, o, bad / b.allowed, extra)] : []),
         ],
       });
@@ -275,7 +284,7 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
       name: `${o.name}: inputs vanish -> ${rule.alert} after ${formatDuration(NO_DATA_AFTER_SECONDS)} without samples`,
       interval: '1m',
       input_series: objectiveSeries(profile, o, phases),
-      alert_rule_test: [check(live + 10, rule.alert, []), check(firesAt - 1, rule.alert, []), check(firesAt, rule.alert, [expected(rule, o, 0, base)])],
+      alert_rule_test: [check(live + 10, rule.alert, []), check(firesAt - stepOf(o), rule.alert, []), check(firesAt, rule.alert, [expected(rule, o, 0, base)])],
     },
   ];
 }
@@ -288,14 +297,15 @@ function escalationCases(profile: Profile, o: Objective): TestCase[] {
   if (rule === undefined) return [];
   const base = { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name };
   if (e.kind === 'delay') {
-    const critFiring = 1 + minutes(o.critical.forSeconds);
-    const fires = critFiring + minutes(e.afterSeconds);
+    const s = stepOf(o);
+    const critFiring = s + roundUp(minutes(o.critical.forSeconds), s);
+    const fires = critFiring + roundUp(minutes(e.afterSeconds), s);
     return [
       {
         name: `${o.name}: ${thresholdAlertName(o, o.critical)} unresolved for ${formatDuration(e.afterSeconds)} escalates to ${e.to}`,
         interval: '1m',
         input_series: objectiveSeries(profile, o, [phaseFor(o, o.critical, true, fires + 10)]),
-        alert_rule_test: [check(fires - 1, rule.alert, []), check(fires, rule.alert, [expected(rule, o, 1, base)])],
+        alert_rule_test: [check(fires - s, rule.alert, []), check(fires, rule.alert, [expected(rule, o, 1, base)])],
       },
     ];
   }
@@ -346,7 +356,7 @@ export function generatePromtoolTests(profile: Profile): GeneratedFile[] {
     }
     const doc = {
       rule_files: [`../${ruleFilePath(profile.name).split('/').pop()!}`],
-      evaluation_interval: formatDuration(RULE_INTERVAL_SECONDS),
+      evaluation_interval: formatDuration(ruleIntervalSeconds(o)),
       tests: objectiveTests(profile, o),
     };
     files.push({ path: testFilePath(profile.name, o.name), content: header + stringify(doc, { lineWidth: 0 }) });

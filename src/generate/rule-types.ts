@@ -23,6 +23,8 @@ export type Rule = RecordingRule | AlertingRule;
 export interface RuleGroup {
   readonly name: string;
   readonly rules: readonly Rule[];
+  /** Evaluation interval in seconds. */
+  readonly intervalSeconds: number;
   /** Comment lines rendered above the group (e.g. burn-rate alerts left out because they can never fire). */
   readonly comments?: readonly string[];
 }

@@ -2,7 +2,6 @@
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { formatDuration } from '../spec/duration.js';
 import { isAlertingRule, type Rule, type RuleGroup } from './rule-types.js';
-import { RULE_INTERVAL_SECONDS } from './windows.js';
 
 function ruleObject(rule: Rule): Record<string, unknown> {
   if (isAlertingRule(rule)) {
@@ -19,7 +18,7 @@ function commentText(lines: readonly string[]): string {
 /** The YAML text of a rule file: header lines (without `#`), then `groups:`. */
 export function renderRuleFile(header: readonly string[], groups: readonly RuleGroup[]): string {
   const doc = new Document({
-    groups: groups.map((g) => ({ name: g.name, interval: formatDuration(RULE_INTERVAL_SECONDS), rules: g.rules.map(ruleObject) })),
+    groups: groups.map((g) => ({ name: g.name, interval: formatDuration(g.intervalSeconds), rules: g.rules.map(ruleObject) })),
   });
   doc.commentBefore = commentText(header);
   const seq = (doc.contents as YAMLMap).get('groups') as YAMLSeq;

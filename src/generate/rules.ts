@@ -8,6 +8,7 @@ import { recordingRules, stateRule } from './recording.js';
 import type { Rule, RuleGroup } from './rule-types.js';
 import { renderRuleFile } from './rules-file.js';
 import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
+import { ruleIntervalSeconds } from './windows.js';
 
 /** The rule group of one objective: recording rules first (alerts in the same group read this evaluation's values). */
 export function objectiveRuleGroup(profile: Profile, objective: Objective): RuleGroup {
@@ -26,7 +27,7 @@ export function objectiveRuleGroup(profile: Profile, objective: Objective): Rule
     ...escalationAlerts(c),
   ];
   const comments = [`${objective.title} (${objective.name}): ${objective.sli.kind} SLI, owner ${objective.owner}, channel ${objective.channel}`, ...burn.comments];
-  return { name: ruleGroupName(profile.name, objective.name), rules, comments };
+  return { name: ruleGroupName(profile.name, objective.name), intervalSeconds: ruleIntervalSeconds(objective), rules, comments };
 }
 
 export function profileRuleGroups(profile: Profile): RuleGroup[] {
@@ -39,7 +40,7 @@ export function ruleFilePath(profile: string): string {
 }
 
 export function ruleFileHeader(profile: Profile, specPath: string): string[] {
-  return [GENERATED_NOTICE, `Source: ${specPath} (profile ${profile.name}: ${profile.title})`, 'One group per objective; every group is evaluated every 1m (long windows count 5m rates x 60 s).'];
+  return [GENERATED_NOTICE, `Source: ${specPath} (profile ${profile.name}: ${profile.title})`, 'One group per objective, evaluated every 1m (alert windows up to 1h) or 5m; long windows sum the recorded 5m rates x the interval.'];
 }
 
 export function generateRuleFile(profile: Profile, specPath: string): GeneratedFile {
