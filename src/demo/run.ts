@@ -273,6 +273,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     throw err;
   } finally {
     const t = Date.now();
+    const pids = [prom !== undefined ? `prometheus ${prom.pid}` : '', am !== undefined ? `alertmanager ${am.pid}` : ''].filter(Boolean).join(', ');
     for (const c of cleanups.reverse()) {
       try {
         await c();
@@ -281,6 +282,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       }
     }
     if (ownDir) await rm(dir, { recursive: true, force: true });
-    opts.out(`stopped: Prometheus, Alertmanager, runtime and sink (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    opts.out(`stopped: Prometheus, Alertmanager, runtime and sink (${((Date.now() - t) / 1000).toFixed(1)} s; pids ${pids || 'none'})`);
   }
 }
