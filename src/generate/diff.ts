@@ -32,12 +32,12 @@ function lineOps(a: readonly string[], b: readonly string[]): Op[] {
         ops.push({ kind: ' ', line: a[start + i]! });
         i++;
         j++;
-      } else if (j < m && (i === n || lcs[i * (m + 1) + j + 1]! >= lcs[(i + 1) * (m + 1) + j]!)) {
-        ops.push({ kind: '+', line: b[start + j]! });
-        j++;
-      } else {
+      } else if (i < n && (j === m || lcs[(i + 1) * (m + 1) + j]! >= lcs[i * (m + 1) + j + 1]!)) {
         ops.push({ kind: '-', line: a[start + i]! });
         i++;
+      } else {
+        ops.push({ kind: '+', line: b[start + j]! });
+        j++;
       }
     }
   }
