@@ -1,14 +1,17 @@
 /**
- * Runs a gate plan against Prometheus: phase 1 probes history coverage (raw and, where eligible, recorded),
- * phase 2 evaluates each window from the chosen source. All queries of a phase run concurrently (bounded).
+ * Runs a gate plan against Prometheus. Objectives the recorded series may answer: phase 1 counts the recorded
+ * evaluations in each span (gate window, consecutive span, budget window); phase 2 evaluates each window from
+ * recorded series where they cover its span and from raw expressions otherwise (probing raw history only for those
+ * spans). Raw-only objectives run probes and windows at once. All queries run concurrently (bounded).
  * Every answer that cannot be trusted becomes a QueryResult error with a reason; nothing here decides a verdict.
  */
 import { PrometheusClientError } from '../prometheus/errors.js';
 import type { PrometheusClient } from '../prometheus/client.js';
-import { formatDuration } from '../spec/duration.js';
 import type { ComponentName } from '../sli/queries.js';
+import { recordedCoverageSeconds } from '../sli/recorded.js';
 import type { CoverageObservation, ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
-import type { GatePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } from './queries.js';
+import { formatDuration } from './policy.js';
+import type { CoveragePlan, GatePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } from './queries.js';
 
 export interface EvaluateOptions {
   /** Queries in flight at once (default 16). */
@@ -83,74 +86,133 @@ export class QueryRunner {
 }
 
 async function window(runner: QueryRunner, w: WindowPlan, source: Source, quantile: boolean): Promise<WindowObservation> {
-  const queries = source === 'recorded' && w.recorded !== undefined ? w.recorded : w.raw;
-  const [entries, display] = await Promise.all([
-    Promise.all((Object.entries(queries) as [ComponentName, PlannedQuery][]).map(async ([name, q]) => [name, await runner.run(q)] as const)),
-    quantile ? runner.run(w.display) : Promise.resolve(undefined),
+  const recorded = source === 'recorded' && w.recorded !== undefined;
+  const queries = recorded ? w.recorded : w.raw;
+  // Quantiles: the display value (histogram_quantile) from the same source as the components.
+  const display = recorded ? w.recordedDisplay : w.display;
+  const [entries, shown] = await Promise.all([
+    Promise.all((Object.entries(queries ?? {}) as [ComponentName, PlannedQuery][]).map(async ([name, q]) => [name, await runner.run(q)] as const)),
+    quantile && display !== undefined ? runner.run(display) : Promise.resolve(undefined),
   ]);
   const components: Partial<Record<ComponentName, QueryResult>> = {};
   for (const [name, r] of entries) components[name] = r;
-  return { plan: w, source, components, ...(display !== undefined ? { display } : {}) };
+  return { plan: w, source: recorded ? 'recorded' : 'raw', components, ...(shown !== undefined ? { display: shown } : {}) };
 }
 
-function startWindows(runner: QueryRunner, o: ObjectivePlan, source: Source, quantile: boolean) {
+interface Sources {
+  readonly gate: Source;
+  readonly consecutive: Source;
+  readonly budget: Source;
+}
+
+const RAW: Sources = { gate: 'raw', consecutive: 'raw', budget: 'raw' };
+
+function startWindows(runner: QueryRunner, o: ObjectivePlan, sources: Sources, quantile: boolean) {
+  const b = o.budget;
+  const budget = b === undefined ? undefined : sources.budget === 'recorded' && b.recorded !== undefined ? b.recorded : { bad: b.bad, total: b.total };
   return Promise.all([
-    window(runner, o.gate, source, quantile),
-    Promise.all(o.consecutive.map((w) => window(runner, w, source, quantile))),
-    o.budget !== undefined ? Promise.all([runner.run(o.budget.bad), runner.run(o.budget.total)]) : Promise.resolve(undefined),
+    window(runner, o.gate, sources.gate, quantile),
+    Promise.all(o.consecutive.map((w) => window(runner, w, sources.consecutive, quantile))),
+    budget !== undefined ? Promise.all([runner.run(budget.bad), runner.run(budget.total)]) : Promise.resolve(undefined),
   ] as const);
 }
 
-function covered(r: QueryResult): boolean {
-  return r.status === 'ok' && r.value !== undefined;
+/** What the recorded probe of one span says: covered, or how much it covers (seconds) / why it cannot tell. */
+type RecordedCoverage = { readonly covered: true; readonly result: QueryResult } | { readonly covered: false; readonly seconds?: number; readonly reason?: string };
+
+function recordedCoverage(o: ObjectivePlan, c: CoveragePlan, r: QueryResult): RecordedCoverage {
+  if (r.status === 'error') return { covered: false, reason: r.reason };
+  const samples = r.value ?? 0;
+  if (!Number.isFinite(samples)) return { covered: false, reason: `the recorded sample count is ${String(samples)}` };
+  const seconds = recordedCoverageSeconds(o.objective, samples, c.seconds);
+  return seconds >= c.seconds - c.slackSeconds ? { covered: true, result: r } : { covered: false, seconds };
+}
+
+function shortfall(span: number, r: RecordedCoverage | undefined): string {
+  if (r === undefined || r.covered) return '';
+  if (r.reason !== undefined) return `raw (recorded series could not be checked over ${formatDuration(span)}: ${r.reason})`;
+  const s = r.seconds ?? 0;
+  if (s <= 0) return `raw (no recorded series within ${formatDuration(span)}: rules added recently or history not backfilled)`;
+  return `raw (recorded series cover only ${formatDuration(Math.floor(s / 60) * 60)} of ${formatDuration(span)})`;
+}
+
+function sourceNote(o: ObjectivePlan, sources: Sources, spans: { gate: number; consecutive: number; budget?: number }, probes: ReadonlyMap<number, RecordedCoverage>): string {
+  const parts: [string, Source, number][] = [
+    [`gate window ${formatDuration(spans.gate)}`, sources.gate, spans.gate],
+    [`${String(o.consecutive.length)} consecutive ${formatDuration(o.objective.windows.alert)} windows`, sources.consecutive, spans.consecutive],
+  ];
+  if (spans.budget !== undefined) parts.push([`error budget ${formatDuration(spans.budget)}`, sources.budget, spans.budget]);
+  if (parts.every(([, s]) => s === 'recorded')) return `recorded series cover ${[...new Set(parts.map(([, , w]) => formatDuration(w)))].join(', ')}`;
+  const all = parts.every(([, s]) => s === 'raw');
+  if (all && new Set(parts.map(([, , w]) => shortfall(w, probes.get(w)))).size === 1) return shortfall(spans.gate, probes.get(spans.gate));
+  return parts.map(([what, s, w]) => `${what}: ${s === 'recorded' ? 'recorded' : shortfall(w, probes.get(w))}`).join('; ');
 }
 
 async function objective(runner: QueryRunner, o: ObjectivePlan, preferRecorded: boolean): Promise<ObjectiveObservation> {
   const quantile = o.objective.sli.kind === 'quantile';
-  // Raw-only objectives need no source decision: start their windows together with the coverage probes.
-  const rawEarly = !preferRecorded || !o.recordedEligible ? startWindows(runner, o, 'raw', quantile) : undefined;
-  // Phase 1: coverage, both sources at once.
-  const probes = await Promise.all(
-    o.coverage.map(async (c) => {
-      const [raw, recorded] = await Promise.all([
-        c.raw !== undefined ? runner.run(c.raw) : undefined,
-        preferRecorded && c.recorded !== undefined ? runner.run(c.recorded) : undefined,
-      ]);
-      return { plan: c, raw, recorded };
-    }),
-  );
-  // Recorded series are used only when they cover every span the SLI windows need (gate and consecutive spans).
-  const sliSpans = new Set([o.gate.windowSeconds, o.consecutive.length * o.objective.windows.alert]);
-  const recordedCovers =
-    preferRecorded && o.recordedEligible && probes.filter((p) => sliSpans.has(p.plan.seconds)).every((p) => p.recorded !== undefined && covered(p.recorded));
-  const source: Source = recordedCovers ? 'recorded' : 'raw';
-  let sourceNote: string;
-  if (recordedCovers) sourceNote = `recorded series cover ${[...sliSpans].map(formatDuration).join(' and ')}`;
-  else if (!preferRecorded) sourceNote = 'raw expressions (recorded series not requested)';
-  else if (!o.recordedEligible) sourceNote = 'raw expressions: --selector/--model narrow the series beyond what the recording rules aggregate';
-  else sourceNote = `raw expressions: recorded series do not cover ${formatDuration(o.gate.windowSeconds)} (rules added recently or history backfilled)`;
-  if (o.budget !== undefined) sourceNote += `; error budget over ${formatDuration(o.budget.windowSeconds)} from raw expressions`;
+  const spans = {
+    gate: o.gate.windowSeconds,
+    consecutive: o.consecutive.length * o.objective.windows.alert,
+    ...(o.budget !== undefined ? { budget: o.budget.windowSeconds } : {}),
+  };
 
-  const coverage: CoverageObservation[] = [];
-  for (const p of probes) {
-    // SLI spans use the chosen source; the budget span is always raw.
-    const useRecorded = source === 'recorded' && sliSpans.has(p.plan.seconds) && p.recorded !== undefined;
-    const query = useRecorded ? p.plan.recorded : p.plan.raw;
-    const result = useRecorded ? p.recorded : p.raw;
-    if (query === undefined || result === undefined) continue;
-    coverage.push({ plan: p.plan, source: useRecorded ? 'recorded' : 'raw', query, result });
+  if (!preferRecorded || !o.recordedEligible) {
+    // Raw only: no source decision, so coverage probes and windows start together.
+    const [probes, [gate, consecutive, budget]] = await Promise.all([
+      Promise.all(
+        o.coverage.map(async (c): Promise<CoverageObservation | undefined> => (c.raw !== undefined ? { plan: c, source: 'raw', query: c.raw, result: await runner.run(c.raw) } : undefined)),
+      ),
+      startWindows(runner, o, RAW, quantile),
+    ]);
+    let note = !preferRecorded
+      ? 'raw expressions (recorded series not requested)'
+      : 'raw expressions: --selector/--model narrow the series beyond what the recording rules aggregate';
+    if (o.budget !== undefined) note += `; error budget over ${formatDuration(o.budget.windowSeconds)} from raw expressions`;
+    return {
+      plan: o,
+      source: 'raw',
+      sourceNote: note,
+      coverage: probes.filter((p): p is CoverageObservation => p !== undefined),
+      gate,
+      consecutive,
+      ...(budget !== undefined ? { budget: { bad: budget[0], total: budget[1] } } : {}),
+    };
   }
 
-  // Phase 2: the windows.
-  const [gate, consecutive, budget] = await (rawEarly ?? startWindows(runner, o, source, quantile));
+  // Phase 1: how much of each span the recorded series cover (cheap: sample counts of a few recorded series).
+  const recorded = new Map<number, RecordedCoverage>();
+  await Promise.all(
+    o.coverage.map(async (c) => {
+      if (c.recorded !== undefined) recorded.set(c.seconds, recordedCoverage(o, c, await runner.run(c.recorded)));
+    }),
+  );
+  const covers = (span: number | undefined): boolean => span !== undefined && recorded.get(span)?.covered === true;
+  const sources: Sources = {
+    gate: covers(spans.gate) ? 'recorded' : 'raw',
+    consecutive: covers(spans.consecutive) ? 'recorded' : 'raw',
+    budget: o.budget?.recorded !== undefined && covers(spans.budget) ? 'recorded' : 'raw',
+  };
+
+  // Phase 2: the windows, and raw coverage probes only for spans the recorded series do not cover.
+  const [probes, [gate, consecutive, budget]] = await Promise.all([
+    Promise.all(
+      o.coverage.map(async (c): Promise<CoverageObservation | undefined> => {
+        const rec = recorded.get(c.seconds);
+        if (rec?.covered === true && c.recorded !== undefined) return { plan: c, source: 'recorded', query: c.recorded, result: rec.result };
+        if (c.raw === undefined) return undefined;
+        return { plan: c, source: 'raw', query: c.raw, result: await runner.run(c.raw) };
+      }),
+    ),
+    startWindows(runner, o, sources, quantile),
+  ]);
   return {
     plan: o,
-    source,
-    sourceNote,
-    coverage,
+    source: sources.gate,
+    sourceNote: sourceNote(o, sources, spans, recorded),
+    coverage: probes.filter((p): p is CoverageObservation => p !== undefined),
     gate,
     consecutive,
-    ...(budget !== undefined ? { budget: { bad: budget[0], total: budget[1] } } : {}),
+    ...(budget !== undefined ? { budget: { bad: budget[0], total: budget[1], source: sources.budget } } : {}),
   };
 }
 

@@ -37,5 +37,6 @@ export interface ObjectiveObservation {
   readonly coverage: readonly CoverageObservation[];
   readonly gate: WindowObservation;
   readonly consecutive: readonly WindowObservation[];
-  readonly budget?: { readonly bad: QueryResult; readonly total: QueryResult };
+  /** Error budget counts; `source` says which queries of the budget plan answered (default raw). */
+  readonly budget?: { readonly bad: QueryResult; readonly total: QueryResult; readonly source?: Source };
 }

@@ -253,7 +253,8 @@ function budgetCheck(ctx: PolicyContext, o: Objective, obs: ObjectiveObservation
   const b = obs.budget;
   const eb = o.errorBudget;
   if (plan === undefined || b === undefined || eb === undefined) return undefined;
-  const queries = [plan.bad, plan.total];
+  const asked = b.source === 'recorded' && plan.recorded !== undefined ? plan.recorded : plan;
+  const queries = [asked.bad, asked.total];
   const w = formatDuration(plan.windowSeconds);
   for (const [name, r] of [['bad', b.bad], ['total', b.total]] as const) {
     if (r.status === 'error') return check('budget', 'cannot_evaluate', plan.windowSeconds, `cannot evaluate the ${w} error budget: ${name}: ${r.reason}`, queries);

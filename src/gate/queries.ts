@@ -4,19 +4,13 @@
  * budget window, and the history-coverage probes that say whether the data reaches back far enough.
  *
  * Two sources per window: the raw component expressions (sli/queries.ts) and the recorded component rates of the
- * generated rules (conventions RECORD_COMPONENT_RATE). The recorded form is only usable when the query scope is the
- * profile's own (no --selector, no --model matcher), because the rules aggregate over the profile's selector.
+ * generated rules, read exactly as the rules read them (sli/recorded.ts: Σ rate × rule interval). The recorded form
+ * is only usable when the query scope is the profile's own (no --selector, no --model matcher), because the rules
+ * aggregate over the profile's selector, and only for spans the recorded series cover (decided by evaluate.ts).
  */
-import {
-  LABEL_COMPONENT,
-  LABEL_OBJECTIVE,
-  LABEL_PROFILE,
-  type Matcher,
-  RECORD_COMPONENT_RATE,
-} from '../conventions.js';
-import { renderSelector } from '../promql/selector.js';
-import { formatDuration } from '../spec/duration.js';
-import type { Objective, Profile } from '../spec/model.js';
+import { COMPONENT_BUCKETS, type Matcher } from '../conventions.js';
+import { type Objective, type Profile, unitScale } from '../spec/model.js';
+import { recordedBudgetComponents, recordedCountExpr, recordedSamplesExpr } from '../sli/recorded.js';
 import { budgetQueries, type ComponentName, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
 
 export type CheckKind = 'gate' | 'consecutive' | 'budget';
@@ -40,14 +34,19 @@ export interface WindowPlan {
   readonly recorded?: Readonly<Partial<Record<ComponentName, PlannedQuery>>>;
   /** The component whose absence/zero means "no data" (undefined for zero-tolerance without population). */
   readonly totalComponent?: ComponentName;
-  /** Display PromQL of the value (histogram_quantile for quantiles: display only). */
+  /** Display PromQL of the value over raw series (histogram_quantile for quantiles: display only). */
   readonly display: PlannedQuery;
+  /** The same display value from the recorded bucket rates (quantiles only; what the rules record as the SLI). */
+  readonly recordedDisplay?: PlannedQuery;
 }
 
-/** History coverage for a span ending at `at`: does the data reach back to `at − seconds`? */
+/**
+ * History coverage for a span ending at `at`. Raw: is there data within `slackSeconds` after `at − seconds`?
+ * Recorded: how many rule evaluations lie in the span (× the rule interval = seconds of the span the recorded
+ * counts cover; covered when that is at least `seconds − slackSeconds`).
+ */
 export interface CoveragePlan {
   readonly seconds: number;
-  /** Window whose data start is probed. */
   readonly raw?: PlannedQuery;
   readonly recorded?: PlannedQuery;
   readonly slackSeconds: number;
@@ -65,12 +64,13 @@ export interface ObjectivePlan {
   readonly coverage: readonly CoveragePlan[];
 }
 
-/** The error budget is always read from raw expressions (the rules record no budget-window components). */
 export interface BudgetPlan {
   readonly windowSeconds: number;
   readonly allowed: number;
   readonly bad: PlannedQuery;
   readonly total: PlannedQuery;
+  /** The same counts from the recorded budget components (when eligible). */
+  readonly recorded?: { readonly bad: PlannedQuery; readonly total: PlannedQuery };
 }
 
 export interface GatePlan {
@@ -95,21 +95,21 @@ export function coverageSlack(seconds: number): number {
   return Math.min(3600, Math.max(600, Math.round(seconds * 0.05)));
 }
 
-function recordedSelector(profile: Profile, objective: Objective, component?: ComponentName): string {
-  const matchers: Matcher[] = [
-    { label: LABEL_PROFILE, op: '=', value: profile.name },
-    { label: LABEL_OBJECTIVE, op: '=', value: objective.name },
-  ];
-  if (component !== undefined) matchers.push({ label: LABEL_COMPONENT, op: '=', value: component });
-  return renderSelector(RECORD_COMPONENT_RATE, matchers);
-}
-
 /**
- * A component's event count over `windowSeconds` from the recorded per-second rates:
- * the mean rate over the window times its length.
+ * A component's event count over `windowSeconds` from the recorded rates, exactly as the generated rules count it
+ * (sli/recorded.ts: Σ rate × rule interval).
  */
 export function recordedComponentExpr(profile: Profile, objective: Objective, component: ComponentName, windowSeconds: number): string {
-  return `sum(avg_over_time(${recordedSelector(profile, objective, component)}[${formatDuration(windowSeconds)}])) * ${windowSeconds}`;
+  return recordedCountExpr(profile.name, objective, component, windowSeconds);
+}
+
+/** The quantile display value from the recorded bucket rates: the rules' own SLI expression for the window. */
+function recordedQuantileDisplay(profile: Profile, objective: Objective, windowSeconds: number): string | undefined {
+  const s = objective.sli;
+  if (s.kind !== 'quantile') return undefined;
+  const scale = unitScale(objective.unit, s.histogram.unit);
+  const q = `histogram_quantile(${String(s.quantile)}, sum by (le) (${recordedCountExpr(profile.name, objective, COMPONENT_BUCKETS, windowSeconds)}))`;
+  return scale === 1 ? q : `${q} / ${String(scale)}`;
 }
 
 function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, check: CheckKind, index: number, windowSeconds: number, end: number, recorded: boolean): WindowPlan {
@@ -122,6 +122,7 @@ function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, c
     rec[c.name] = { expr: recordedComponentExpr(profile, objective, c.name, windowSeconds), time: end };
     if (c.isTotal) totalComponent = c.name;
   }
+  const recDisplay = recorded ? recordedQuantileDisplay(profile, objective, windowSeconds) : undefined;
   return {
     check,
     index,
@@ -131,6 +132,7 @@ function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, c
     ...(recorded ? { recorded: rec } : {}),
     ...(totalComponent !== undefined ? { totalComponent } : {}),
     display: { expr: set.display, time: end },
+    ...(recDisplay !== undefined ? { recordedDisplay: { expr: recDisplay, time: end } } : {}),
   };
 }
 
@@ -143,9 +145,29 @@ function coveragePlan(profile: Profile, objective: Objective, scope: QueryScope,
     seconds,
     slackSeconds: slack,
     ...(total !== undefined ? { raw: { expr: total.expr, time: probeTime } } : {}),
-    ...(recorded
-      ? { recorded: { expr: `count(count_over_time(${recordedSelector(profile, objective)}[${formatDuration(slack)}]))`, time: probeTime } }
-      : {}),
+    ...(recorded ? { recorded: { expr: recordedSamplesExpr(profile.name, objective, seconds), time: at } } : {}),
+  };
+}
+
+function budgetPlan(profile: Profile, objective: Objective, scope: QueryScope, at: number, recorded: boolean): BudgetPlan | undefined {
+  const eb = objective.errorBudget;
+  if (eb === undefined) return undefined;
+  const q = budgetQueries(objective, eb.windowSeconds, scope);
+  if (q === undefined) return undefined;
+  const names = recorded ? recordedBudgetComponents(objective, scopeFor(profile, objective)) : undefined;
+  let rec: BudgetPlan['recorded'];
+  if (names !== undefined) {
+    const count = (c: string) => recordedCountExpr(profile.name, objective, c, eb.windowSeconds);
+    const total = count(names.total);
+    const bad = names.bad !== undefined ? count(names.bad) : `(${total} - (${count(names.good ?? '')} or ${total} * 0))`;
+    rec = { bad: { expr: bad, time: at }, total: { expr: total, time: at } };
+  }
+  return {
+    windowSeconds: eb.windowSeconds,
+    allowed: eb.allowed,
+    bad: { expr: q.bad, time: at },
+    total: { expr: q.total, time: at },
+    ...(rec !== undefined ? { recorded: rec } : {}),
   };
 }
 
@@ -165,20 +187,8 @@ export function planGate(profile: Profile, opts: PlanOptions): GatePlan {
         consecutive.push(windowPlan(profile, objective, scope, 'consecutive', k, alert, opts.at - k * alert, recordedEligible));
       }
       const spans = new Set<number>([objective.windows.gate, (n + 1) * alert]);
-      let budget: BudgetPlan | undefined;
-      const eb = objective.errorBudget;
-      if (eb !== undefined) {
-        const q = budgetQueries(objective, eb.windowSeconds, scope);
-        if (q !== undefined) {
-          budget = {
-            windowSeconds: eb.windowSeconds,
-            allowed: eb.allowed,
-            bad: { expr: q.bad, time: opts.at },
-            total: { expr: q.total, time: opts.at },
-          };
-          spans.add(eb.windowSeconds);
-        }
-      }
+      const budget = budgetPlan(profile, objective, scope, opts.at, recordedEligible);
+      if (budget !== undefined) spans.add(budget.windowSeconds);
       return {
         objective,
         scope,

@@ -30,7 +30,7 @@ export function renderText(report: GateReport): string {
     }
     for (const r of o.reasons) out.push(`- ${o.name}: ${r}`);
     for (const d of o.decisions) out.push(`- ${o.name}: ${d.kind} ${d.id} by ${d.actor} (${d.ticket}), expires ${d.expiresAt}: ${d.reason}`);
-    if (o.source === 'raw' && o.sourceNote.startsWith('raw expressions: recorded')) out.push(`- ${o.name}: ${o.sourceNote}`);
+    if (/\braw \(/.test(o.sourceNote)) out.push(`- ${o.name}: source ${o.sourceNote}`);
   }
   out.push('');
   const under = report.underlyingVerdict !== report.verdict ? ` (underlying verdict: ${statusLabel(report.underlyingVerdict)})` : '';

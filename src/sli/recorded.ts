@@ -1,0 +1,73 @@
+/**
+ * The recorded component series, one definition for both readers: the rule generator (src/generate) records, per
+ * objective, the per-second rate of each SLI component over RECORDED_RATE_WINDOW_SECONDS (RECORD_COMPONENT_RATE),
+ * evaluated every ruleIntervalSeconds(objective); the count of a component over a longer window is the sum of
+ * those rates times the interval (consecutive rates partition time, so counts are summed, never averaged, and a
+ * missing evaluation adds nothing instead of NaN). The gate reads the very same expression, so a value the gate
+ * computes from recorded series equals what the rules record (`agent_slo:events`, `agent_slo:sli`).
+ *
+ * `recordedCoverageSeconds` is the matching notion of coverage: the recorded sum over W holds
+ * samples × interval seconds of events, so that is how much of W the recorded series cover.
+ */
+import { COMPONENT_BUDGET_PREFIX, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
+import { renderSelector } from '../promql/selector.js';
+import { formatDuration } from '../spec/duration.js';
+import type { Objective } from '../spec/model.js';
+import { budgetQueries, type QueryScope, sliQueries } from './queries.js';
+
+/** Length of the recorded short window (RECORD_SHORT_WINDOW) in seconds. */
+export const RECORDED_RATE_WINDOW_SECONDS = 300;
+
+/**
+ * Evaluation interval of an objective's rule group (set explicitly on the group). Objectives whose alert window is
+ * at most 1h are evaluated every 1m; longer alert windows every 5m, where consecutive 5m rates partition time
+ * exactly and a 30d window reads 8,640 samples instead of 43,200.
+ */
+export function ruleIntervalSeconds(objective: Objective): number {
+  return objective.windows.alert <= 3600 ? 60 : 300;
+}
+
+/** `agent_slo:component:rate5m{slo_profile=…,slo_objective=…[,slo_component=…]}`. */
+export function recordedRateSelector(profile: string, objective: string, component?: string): string {
+  const matchers: Matcher[] = [
+    { label: LABEL_PROFILE, op: '=', value: profile },
+    { label: LABEL_OBJECTIVE, op: '=', value: objective },
+  ];
+  if (component !== undefined) matchers.push({ label: LABEL_COMPONENT, op: '=', value: component });
+  return renderSelector(RECORD_COMPONENT_RATE, matchers);
+}
+
+/**
+ * A component's event count over `windowSeconds` from its recorded rates: Σ rate × interval. One instant vector
+ * labelled slo_profile and slo_objective (and `le` for the bucket component).
+ */
+export function recordedCountExpr(profile: string, objective: Objective, component: string, windowSeconds: number): string {
+  const sel = recordedRateSelector(profile, objective.name, component);
+  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${formatDuration(windowSeconds)}])) * ${String(ruleIntervalSeconds(objective))})`;
+}
+
+/**
+ * PromQL giving the number of recorded evaluations over `windowSeconds` (the most of any component series); times
+ * the interval (recordedCoverageSeconds) it is the part of the window the recorded counts cover.
+ */
+export function recordedSamplesExpr(profile: string, objective: Objective, windowSeconds: number): string {
+  return `max(count_over_time(${recordedRateSelector(profile, objective.name)}[${formatDuration(windowSeconds)}]))`;
+}
+
+/** Seconds of a window covered by `samples` recorded evaluations (at most the window). */
+export function recordedCoverageSeconds(objective: Objective, samples: number, windowSeconds: number): number {
+  return Math.min(windowSeconds, Math.max(0, Math.floor(samples)) * ruleIntervalSeconds(objective));
+}
+
+/**
+ * The recorded components an error budget is read from (scope: the profile's own): an SLI component when the budget
+ * counts the same events (same expression), else `budget_<role>`. bad = total − good when the budget counts good events.
+ */
+export function recordedBudgetComponents(objective: Objective, scope: QueryScope): { readonly good?: string; readonly bad?: string; readonly total: string } | undefined {
+  const b = budgetQueries(objective, RECORDED_RATE_WINDOW_SECONDS, scope);
+  if (b === undefined) return undefined;
+  const sli = sliQueries(objective, RECORDED_RATE_WINDOW_SECONDS, scope).components;
+  const name = (role: 'good' | 'bad' | 'total', expr: string): string => sli.find((c) => c.expr === expr)?.name ?? `${COMPONENT_BUDGET_PREFIX}${role}`;
+  const total = name('total', b.total);
+  return b.good !== undefined ? { good: name('good', b.good), total } : { bad: name('bad', b.bad), total };
+}
