@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Build Prometheus 3 (API only, no UI assets, no service discovery) from its Go module into a cache
-# outside the repository, and reuse the binary when it is already there.
+# Build Prometheus 3 (API only, no UI assets, no service discovery) and its promtool from the Go module into a
+# cache outside the repository, and reuse each binary when it is already there.
 #
-#   collector-config/build-prometheus3.sh            # prints the binary path on the last line
+#   collector-config/build-prometheus3.sh            # prints the prometheus binary path on the last line
 #   PROMETHEUS3_VERSION=v0.316.0 collector-config/build-prometheus3.sh
 #
 # Why not `go install github.com/prometheus/prometheus/cmd/prometheus@...`: the module's go.mod has
@@ -14,9 +14,14 @@ VERSION="${PROMETHEUS3_VERSION:-v0.316.0}"   # Prometheus 3.16.0; its go.mod say
 CACHE="${AGENT_SLO_CACHE:-$HOME/.cache/agent-slo}"
 OUT_DIR="$CACHE/prometheus3/$VERSION"
 OUT="$OUT_DIR/prometheus"
+PROMTOOL_OUT="$OUT_DIR/promtool"   # promtool of the same release (rule unit tests against 3.x semantics)
 
-if [[ -x "$OUT" ]]; then
-  echo "prometheus3: reusing $OUT"
+# Which of the two binaries still need building (each one is reused when present).
+MISSING=()
+[[ -x "$OUT" ]] || MISSING+=(prometheus)
+[[ -x "$PROMTOOL_OUT" ]] || MISSING+=(promtool)
+if [[ ${#MISSING[@]} -eq 0 ]]; then
+  echo "prometheus3: reusing $OUT and $PROMTOOL_OUT"
   echo "$OUT"
   exit 0
 fi
@@ -46,10 +51,12 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/agent-slo-prom3.XXXXXX")"
 trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 cp -r "$MODDIR/." "$WORK/"
 chmod -R u+w "$WORK"
-echo "prometheus3: building in $WORK with $GOVER (tags: remove_all_sd)"
 mkdir -p "$OUT_DIR"
-( cd "$WORK" && "$GO" build -trimpath -tags remove_all_sd -ldflags "-s -w -X github.com/prometheus/common/version.Version=3.${VERSION#v0.3}" -o "$OUT_DIR/prometheus.tmp" ./cmd/prometheus )
-mv "$OUT_DIR/prometheus.tmp" "$OUT"
+for cmd in "${MISSING[@]}"; do
+  echo "prometheus3: building ./cmd/$cmd in $WORK with $GOVER (tags: remove_all_sd)"
+  ( cd "$WORK" && "$GO" build -trimpath -tags remove_all_sd -ldflags "-s -w -X github.com/prometheus/common/version.Version=3.${VERSION#v0.3}" -o "$OUT_DIR/$cmd.tmp" "./cmd/$cmd" )
+  mv "$OUT_DIR/$cmd.tmp" "$OUT_DIR/$cmd"
+done
 end=$(date +%s)
-echo "prometheus3: built $OUT in $((end - start)) s"
+echo "prometheus3: built ${MISSING[*]} into $OUT_DIR in $((end - start)) s"
 echo "$OUT"

@@ -95,6 +95,16 @@ export function prometheus3Binary(env: NodeJS.ProcessEnv = process.env, root: st
   return locate('prometheus3', expected, 'collector-config/build-prometheus3.sh', env.AGENT_SLO_PROMETHEUS3_BINARY);
 }
 
+/**
+ * promtool of the same Prometheus 3 release, built next to it by collector-config/build-prometheus3.sh
+ * (override: AGENT_SLO_PROMTOOL3_BINARY).
+ */
+export function promtool3Binary(env: NodeJS.ProcessEnv = process.env, root: string = repoRoot()): LocatedBinary {
+  const version = prometheus3Version(root, env);
+  const expected = join(cacheDir(env), 'prometheus3', version, 'promtool');
+  return locate('promtool3', expected, 'collector-config/build-prometheus3.sh', env.AGENT_SLO_PROMTOOL3_BINARY);
+}
+
 /** The path of a located binary, or BinaryNotBuiltError with the build command. */
 export function requireBinary(binary: LocatedBinary): string {
   if (binary.path === undefined) throw new BinaryNotBuiltError(binary);
