@@ -13,7 +13,7 @@ import {
   type IMetricReader,
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { resolveBuckets } from './instruments.js';
 import { Recorder } from './recorder.js';
 import type { AgentSloRecorder, AgentSloRecorderOptions } from './types.js';
@@ -110,8 +110,10 @@ export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Pr
   const readers: IMetricReader[] = [];
   let prometheus: { url: string; port: number } | undefined;
   const promOptions = options.prometheus === undefined ? {} : options.prometheus;
+  const closers: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled(readers.map((r) => r.shutdown()));
+    await Promise.allSettled(closers.map((c) => c()));
   };
 
   try {
@@ -120,25 +122,33 @@ export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Pr
         () => import('@opentelemetry/exporter-prometheus'),
         '@opentelemetry/exporter-prometheus',
       );
-      const endpoint = promOptions.endpoint ?? '/metrics';
-      const exporter = new PrometheusExporter({
-        port: promOptions.port ?? 9464,
-        host: promOptions.host,
-        endpoint,
-        preventServerStart: true,
-      });
+      const endpoint = (promOptions.endpoint ?? '/metrics').replace(/^([^/])/, '/$1');
+      // The exporter treats port 0 as "unset" (9464), so it never starts its own server: this one serves the
+      // exporter's handler and listens where asked, port 0 included.
+      const exporter = new PrometheusExporter({ endpoint, preventServerStart: true });
       readers.push(exporter);
+      const server = createServer((req, res) => {
+        if (new URL(req.url ?? '/', 'http://localhost').pathname === endpoint) exporter.getMetricsRequestHandler(req, res);
+        else res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found; metrics are at ${endpoint}\n`);
+      });
+      server.unref();
+      const wanted = promOptions.port ?? 9464;
       try {
-        await exporter.startServer();
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ port: wanted, host: promOptions.host ?? '0.0.0.0' }, () => resolve());
+        });
       } catch (err) {
         throw new AgentSloSetupError(
-          `Prometheus exporter could not listen on ${promOptions.host ?? '0.0.0.0'}:${promOptions.port ?? 9464}: ${String(err)}; set prometheus.port to a free port (0 picks one)`,
+          `Prometheus exporter could not listen on ${promOptions.host ?? '0.0.0.0'}:${wanted}: ${String(err)}; set prometheus.port to a free port (0 picks one)`,
           { cause: err },
         );
       }
-      const port = listeningPort(exporter) ?? promOptions.port ?? 9464;
+      closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : wanted;
       const host = promOptions.host === undefined || promOptions.host === '0.0.0.0' ? '127.0.0.1' : promOptions.host;
-      prometheus = { port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${endpoint.startsWith('/') ? '' : '/'}${endpoint}` };
+      prometheus = { port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${endpoint}` };
     }
     if (options.otlp !== undefined && options.otlp !== false) {
       const o = options.otlp;
@@ -182,6 +192,7 @@ export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Pr
         if (registered && metrics.getMeterProvider() === meterProvider) metrics.disable();
         await meterProvider.forceFlush().catch(() => undefined);
         await meterProvider.shutdown();
+        await Promise.allSettled(closers.map((c) => c()));
       })();
       return stopped;
     },
@@ -195,16 +206,5 @@ async function importPeer<T>(load: () => Promise<T>, name: string): Promise<T> {
     throw new AgentSloSetupError(`${name} is not installed; it is an optional peer dependency: npm install ${name}`, {
       cause: err,
     });
-  }
-}
-
-/** The port the exporter's HTTP server listens on (its server is private; read defensively). */
-function listeningPort(exporter: object): number | undefined {
-  try {
-    const server = (exporter as { _server?: Server })._server;
-    const address = server?.address();
-    return typeof address === 'object' && address !== null ? address.port : undefined;
-  } catch {
-    return undefined;
   }
 }

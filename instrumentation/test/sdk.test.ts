@@ -33,6 +33,22 @@ describe('startAgentSloMetrics (Prometheus pull exporter)', () => {
     expect(text).toContain('service_name="sdk-test"');
   });
 
+  it('port 0 picks a free port (the exporter alone would fall back to 9464), twice at once', async () => {
+    const a = await startAgentSloMetrics({ prometheus: { port: 0, host: '127.0.0.1' }, setGlobal: false });
+    const b = await startAgentSloMetrics({ prometheus: { port: 0, host: '127.0.0.1' }, setGlobal: false });
+    try {
+      expect(a.prometheus!.port).not.toBe(9464);
+      expect(b.prometheus!.port).not.toBe(a.prometheus!.port);
+      expect((await fetch(a.prometheus!.url)).status).toBe(200);
+      expect((await fetch(b.prometheus!.url)).status).toBe(200);
+      expect((await fetch(a.prometheus!.url.replace('/metrics', '/other'))).status).toBe(404);
+    } finally {
+      await a.shutdown();
+      await b.shutdown();
+    }
+    await expect(fetch(a.prometheus!.url)).rejects.toThrow();
+  });
+
   it('shutdown flushes, closes the port and unregisters the global provider; a busy port is a clear error', async () => {
     const m = await startAgentSloMetrics({ prometheus: { port: 0, host: '127.0.0.1' } });
     const port = m.prometheus!.port;
