@@ -18,6 +18,7 @@ import { exposition, EXPOSITION_CONTENT_TYPE } from './metrics.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { LastGate } from '../review/audit.js';
 import { buildStatus, type StatusDocument } from './status.js';
+import { gaugeUnit } from './units.js';
 
 export interface ServeOptions {
   readonly profiles: readonly Profile[];
@@ -104,6 +105,8 @@ export function unavailableBody(err: unknown, prometheusUrl: string, lastSuccess
 }
 
 export async function startServe(opts: ServeOptions): Promise<RunningServe> {
+  // A status metric whose name states a unit the objective cannot be converted to is refused before listening.
+  for (const p of opts.profiles) for (const o of p.objectives) if (o.statusMetric !== undefined) gaugeUnit(o.statusMetric, o.unit);
   const now = opts.now ?? (() => Date.now());
   const cacheMs = Math.max(0, (opts.cacheSeconds ?? 30) * 1000);
   const client = createPrometheusClient({ url: opts.prometheusUrl, timeoutMs: opts.queryTimeoutMs ?? 15_000, retries: 1, retryBaseDelayMs: 100 });

@@ -1,6 +1,10 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.js';
+import { shippedProfilePath } from '../../src/cli/paths.js';
 import { runCli } from '../../src/cli/run.js';
 
 function io(): Io & { outLines: string[]; errLines: string[] } {
@@ -29,6 +33,21 @@ describe('agent-slo serve options', () => {
       expect(c.errLines.join('\n')).toContain(`port ${port} is already in use`);
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe('agent-slo serve spec checks', () => {
+  it('refuses a statusMetric whose unit suffix does not fit the objective (exit 65) before listening', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agent-slo-serve-spec-'));
+    try {
+      const spec = join(dir, 'kokino-bad.yaml');
+      await writeFile(spec, (await readFile(shippedProfilePath('kokino'), 'utf8')).replace('statusMetric: headless_availability_ratio', 'statusMetric: headless_availability_ms'));
+      const c = io();
+      expect(await runCli(['serve', '--spec', spec, '--port', '0', '--prometheus-url', 'http://127.0.0.1:9'], c)).toBe(65);
+      expect(c.errLines.join('\n')).toMatch(/statusMetric headless_availability_ms says ms by its suffix but the objective's unit is ratio/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

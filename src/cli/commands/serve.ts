@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startServe } from '../../serve/server.js';
 import { readLastGate } from '../../review/audit.js';
-import { UsageError } from '../errors.js';
+import { StatusMetricUnitError } from '../../serve/units.js';
+import { CliError, UsageError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 
@@ -66,6 +68,7 @@ export function serveCommand(io: Io): Command {
         log: (line) => io.err(`agent-slo serve: ${line}`),
       });
     } catch (err) {
+      if (err instanceof StatusMetricUnitError) throw new CliError(`invalid spec: ${err.message}`, EXIT.invalidSpec);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is already in use on ${opts.host}; choose another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${opts.host} (${code}); check --host`);
