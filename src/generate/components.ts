@@ -120,7 +120,23 @@ function paddedCount(c: ObjectiveComponents, name: string, w: number): string {
 export function countAt(c: ObjectiveComponents, name: string, w: number): string {
   if (w <= RAW_WINDOW_MAX_SECONDS) return paddedCount(c, name, w);
   const sel = `${RECORD_COMPONENT_RATE}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_COMPONENT}="${name}"}`;
-  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${formatDuration(w)}])) * ${String(ruleIntervalSeconds(c.objective))})`;
+  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${recordedRange(w)}])) * ${String(ruleIntervalSeconds(c.objective))})`;
+}
+
+/**
+ * Range of a long window over recorded samples: W − 1s. Prometheus 2 ranges include both ends, so `[W]` over samples
+ * every interval holds one sample too many (a whole extra 5m at 5m intervals); `W − 1s` holds exactly W/interval
+ * samples in Prometheus 2, Prometheus 3 (left-open ranges) and VictoriaMetrics alike.
+ */
+export function recordedRange(w: number): string {
+  let rest = w - 1;
+  let out = '';
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${String(n)}${unit}`;
+    rest -= n * size;
+  }
+  return out;
 }
 
 /** True when countAt(w) yields label-free vectors (raw form). */

@@ -49,7 +49,7 @@ describe('rule generation', () => {
     expect(sli).toHaveLength(5);
     for (const r of sli) {
       expect(r.expr).not.toMatch(/avg_over_time/);
-      if (!isAlertingRule(r) && r.labels?.slo_objective !== 'response_latency_p95') expect(r.expr).toMatch(/sum_over_time\(agent_slo:component:rate5m\{[^}]*\}\[7d\]\)\) \* 300/);
+      if (!isAlertingRule(r) && r.labels?.slo_objective !== 'response_latency_p95') expect(r.expr).toMatch(/sum_over_time\(agent_slo:component:rate5m\{[^}]*\}\[6d23h59m59s\]\)\) \* 300/);
     }
   });
 
