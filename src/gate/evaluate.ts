@@ -137,15 +137,21 @@ function shortfall(span: number, r: RecordedCoverage | undefined): string {
 }
 
 function sourceNote(o: ObjectivePlan, sources: Sources, spans: { gate: number; consecutive: number; budget?: number }, probes: ReadonlyMap<number, RecordedCoverage>): string {
-  const parts: [string, Source, number][] = [
-    [`gate window ${formatDuration(spans.gate)}`, sources.gate, spans.gate],
-    [`${String(o.consecutive.length)} consecutive ${formatDuration(o.objective.windows.alert)} windows`, sources.consecutive, spans.consecutive],
+  const alert = o.objective.windows.alert;
+  const parts: [string, Source, number, boolean][] = [
+    [`gate window ${formatDuration(spans.gate)}`, sources.gate, spans.gate, o.gate.recorded !== undefined],
+    [`${String(o.consecutive.length)} consecutive ${formatDuration(alert)} windows`, sources.consecutive, spans.consecutive, o.consecutive.every((w) => w.recorded !== undefined)],
   ];
-  if (spans.budget !== undefined) parts.push([`error budget ${formatDuration(spans.budget)}`, sources.budget, spans.budget]);
-  if (parts.every(([, s]) => s === 'recorded')) return `recorded series cover ${[...new Set(parts.map(([, , w]) => formatDuration(w)))].join(', ')}`;
-  const all = parts.every(([, s]) => s === 'raw');
-  if (all && new Set(parts.map(([, , w]) => shortfall(w, probes.get(w)))).size === 1) return shortfall(spans.gate, probes.get(spans.gate));
-  return parts.map(([what, s, w]) => `${what}: ${s === 'recorded' ? 'recorded' : shortfall(w, probes.get(w))}`).join('; ');
+  if (spans.budget !== undefined) parts.push([`error budget ${formatDuration(spans.budget)}`, sources.budget, spans.budget, o.budget?.recorded !== undefined]);
+  // Windows up to the recorded short window are read raw by the rules too: not a shortfall of the recorded history.
+  const short = parts.filter(([, , , recordable]) => !recordable).map(([what]) => `${what} read raw series, as the rules do`);
+  const long = parts.filter(([, , , recordable]) => recordable);
+  const tail = short.length > 0 ? `; ${short.join('; ')}` : '';
+  if (long.length > 0 && long.every(([, s]) => s === 'recorded')) return `recorded series cover ${[...new Set(long.map(([, , w]) => formatDuration(w)))].join(', ')}${tail}`;
+  const texts = long.map(([, s, w]) => (s === 'recorded' ? 'recorded' : shortfall(w, probes.get(w))));
+  if (texts.every((t) => t.startsWith('raw (no recorded series'))) return `${shortfall(Math.max(...long.map(([, , w]) => w)), { covered: false, seconds: 0 })}${tail}`;
+  if (new Set(texts).size === 1) return `${texts[0] ?? ''}${tail}`;
+  return `${long.map(([what], i) => `${what}: ${texts[i] ?? ''}`).join('; ')}${tail}`;
 }
 
 async function objective(runner: QueryRunner, o: ObjectivePlan, preferRecorded: boolean): Promise<ObjectiveObservation> {
@@ -188,8 +194,8 @@ async function objective(runner: QueryRunner, o: ObjectivePlan, preferRecorded: 
   );
   const covers = (span: number | undefined): boolean => span !== undefined && recorded.get(span)?.covered === true;
   const sources: Sources = {
-    gate: covers(spans.gate) ? 'recorded' : 'raw',
-    consecutive: covers(spans.consecutive) ? 'recorded' : 'raw',
+    gate: o.gate.recorded !== undefined && covers(spans.gate) ? 'recorded' : 'raw',
+    consecutive: o.consecutive.every((w) => w.recorded !== undefined) && covers(spans.consecutive) ? 'recorded' : 'raw',
     budget: o.budget?.recorded !== undefined && covers(spans.budget) ? 'recorded' : 'raw',
   };
 

@@ -131,7 +131,7 @@ function collect(w: WindowObservation): Collected {
 function queriesOf(w: WindowObservation): PlannedQuery[] {
   const src = w.source === 'recorded' && w.plan.recorded !== undefined ? w.plan.recorded : w.plan.raw;
   const out = Object.values(src).filter((q): q is PlannedQuery => q !== undefined);
-  if (w.display !== undefined) out.push(w.plan.display);
+  if (w.display !== undefined) out.push(w.source === 'recorded' && w.plan.recordedDisplay !== undefined ? w.plan.recordedDisplay : w.plan.display);
   return out;
 }
 

@@ -10,7 +10,7 @@
  */
 import { COMPONENT_BUCKETS, type Matcher } from '../conventions.js';
 import { type Objective, type Profile, unitScale } from '../spec/model.js';
-import { recordedBudgetComponents, recordedCountExpr, recordedSamplesExpr } from '../sli/recorded.js';
+import { isRecordedWindow, recordedBudgetComponents, recordedCountExpr, recordedSamplesExpr } from '../sli/recorded.js';
 import { budgetQueries, type ComponentName, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
 
 export type CheckKind = 'gate' | 'consecutive' | 'budget';
@@ -112,7 +112,9 @@ function recordedQuantileDisplay(profile: Profile, objective: Objective, windowS
   return scale === 1 ? q : `${q} / ${String(scale)}`;
 }
 
-function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, check: CheckKind, index: number, windowSeconds: number, end: number, recorded: boolean): WindowPlan {
+function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, check: CheckKind, index: number, windowSeconds: number, end: number, eligible: boolean): WindowPlan {
+  // Windows up to the recorded short window read raw series, in the rules as here.
+  const recorded = eligible && isRecordedWindow(windowSeconds);
   const set = sliQueries(objective, windowSeconds, scope);
   const raw: Partial<Record<ComponentName, PlannedQuery>> = {};
   const rec: Partial<Record<ComponentName, PlannedQuery>> = {};

@@ -11,12 +11,16 @@
  */
 import { COMPONENT_BUDGET_PREFIX, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
-import { formatDuration } from '../spec/duration.js';
 import type { Objective } from '../spec/model.js';
 import { budgetQueries, type QueryScope, sliQueries } from './queries.js';
 
 /** Length of the recorded short window (RECORD_SHORT_WINDOW) in seconds. */
 export const RECORDED_RATE_WINDOW_SECONDS = 300;
+
+/** Windows longer than the recorded short window are counted from the recorded rates; shorter ones read raw series. */
+export function isRecordedWindow(windowSeconds: number): boolean {
+  return windowSeconds > RECORDED_RATE_WINDOW_SECONDS;
+}
 
 /**
  * Evaluation interval of an objective's rule group (set explicitly on the group). Objectives whose alert window is
@@ -38,12 +42,28 @@ export function recordedRateSelector(profile: string, objective: string, compone
 }
 
 /**
- * A component's event count over `windowSeconds` from its recorded rates: Σ rate × interval. One instant vector
- * labelled slo_profile and slo_objective (and `le` for the bucket component).
+ * Range of a long window over recorded samples: W − 1s. Prometheus 2 ranges include both ends, so `[W]` over samples
+ * every interval holds one sample too many (a whole extra 5m at 5m intervals); `W − 1s` holds exactly W/interval
+ * samples in Prometheus 2, Prometheus 3 (left-open ranges) and VictoriaMetrics alike.
+ */
+export function recordedRange(windowSeconds: number): string {
+  let rest = windowSeconds - 1;
+  let out = '';
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    const n = Math.floor(rest / size);
+    if (n > 0) out += `${String(n)}${unit}`;
+    rest -= n * size;
+  }
+  return out;
+}
+
+/**
+ * A component's event count over `windowSeconds` from its recorded rates: Σ rate × interval over recordedRange.
+ * One instant vector labelled slo_profile and slo_objective (and `le` for the bucket component).
  */
 export function recordedCountExpr(profile: string, objective: Objective, component: string, windowSeconds: number): string {
   const sel = recordedRateSelector(profile, objective.name, component);
-  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${formatDuration(windowSeconds)}])) * ${String(ruleIntervalSeconds(objective))})`;
+  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${recordedRange(windowSeconds)}])) * ${String(ruleIntervalSeconds(objective))})`;
 }
 
 /**
@@ -51,7 +71,7 @@ export function recordedCountExpr(profile: string, objective: Objective, compone
  * the interval (recordedCoverageSeconds) it is the part of the window the recorded counts cover.
  */
 export function recordedSamplesExpr(profile: string, objective: Objective, windowSeconds: number): string {
-  return `max(count_over_time(${recordedRateSelector(profile, objective.name)}[${formatDuration(windowSeconds)}]))`;
+  return `max(count_over_time(${recordedRateSelector(profile, objective.name)}[${recordedRange(windowSeconds)}]))`;
 }
 
 /** Seconds of a window covered by `samples` recorded evaluations (at most the window). */

@@ -1,0 +1,150 @@
+/**
+ * One definition of a recorded count (src/sli/recorded.ts): the gate's recorded queries are the very expressions the
+ * generated rules record, for every objective, window and component of both shipped profiles; the error budget is
+ * read from the components the rules record for it; and the source decision follows the recorded coverage
+ * (evaluations × rule interval) per span, with raw probes only where the recorded series fall short.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { COMPONENT_BUCKETS } from '../../src/conventions.js';
+import { countAt, objectiveComponents } from '../../src/generate/components.js';
+import { sliExpr } from '../../src/generate/recording.js';
+import { evaluatePlan } from '../../src/gate/evaluate.js';
+import { planGate } from '../../src/gate/queries.js';
+import type { PrometheusClient } from '../../src/prometheus/client.js';
+import { recordedBudgetComponents, recordedCoverageSeconds, recordedRange, ruleIntervalSeconds } from '../../src/sli/recorded.js';
+import { scopeFor } from '../../src/sli/queries.js';
+import { loadProfile } from '../../src/spec/load.js';
+import type { Profile } from '../../src/spec/model.js';
+
+const AT = 1_750_000_000;
+let profiles: Profile[];
+
+beforeAll(async () => {
+  profiles = await Promise.all(['runtime-v1', 'kokino'].map((p) => loadProfile(new URL(`../../profiles/${p}.yaml`, import.meta.url).pathname)));
+});
+
+describe('recorded counts: one definition for the rules and the gate', () => {
+  it('every recorded component query of the gate is the rules’ own count expression (countAt)', () => {
+    let compared = 0;
+    for (const profile of profiles) {
+      const plan = planGate(profile, { at: AT });
+      for (const o of plan.objectives) {
+        const c = objectiveComponents(profile, o.objective);
+        for (const w of [o.gate, ...o.consecutive]) {
+          if (w.windowSeconds <= 300) {
+            // The rules read windows up to their 5m short window from raw series; so does the gate.
+            expect(w.recorded, o.objective.name).toBeUndefined();
+            expect(countAt(c, c.total, w.windowSeconds)).not.toContain('agent_slo:');
+            continue;
+          }
+          expect(w.recorded, o.objective.name).toBeDefined();
+          for (const [name, q] of Object.entries(w.recorded ?? {})) {
+            expect(q.expr, `${profile.name}/${o.objective.name}/${name}/${w.windowSeconds}`).toBe(countAt(c, name, w.windowSeconds));
+            compared++;
+          }
+          if (o.objective.sli.kind === 'quantile') {
+            // The display value from recorded buckets is the SLI the rules record for that window.
+            expect(w.recordedDisplay?.expr).toBe(sliExpr(c, w.windowSeconds));
+            expect(w.recordedDisplay?.expr).toContain(countAt(c, COMPONENT_BUCKETS, w.windowSeconds));
+          } else {
+            expect(w.recordedDisplay).toBeUndefined();
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+  });
+
+  it('the error budget is read from the components the rules record for it', () => {
+    let budgets = 0;
+    for (const profile of profiles) {
+      for (const o of profile.objectives) {
+        const ours = recordedBudgetComponents(o, scopeFor(profile, o));
+        const rules = objectiveComponents(profile, o).budget;
+        expect(ours, `${profile.name}/${o.name}`).toEqual(rules);
+        if (rules === undefined) continue;
+        budgets++;
+        for (const name of [rules.bad, rules.good, rules.total]) if (name !== undefined) expect(objectiveComponents(profile, o).list.map((x) => x.name)).toContain(name);
+        const plan = planGate(profile, { at: AT, objectives: [o.name] }).objectives[0]!;
+        const c = objectiveComponents(profile, o);
+        const w = o.errorBudget!.windowSeconds;
+        expect(plan.budget?.recorded?.total.expr).toBe(countAt(c, rules.total, w));
+        if (rules.bad !== undefined) expect(plan.budget?.recorded?.bad.expr).toBe(countAt(c, rules.bad, w));
+        else expect(plan.budget?.recorded?.bad.expr).toContain(countAt(c, rules.good!, w));
+      }
+    }
+    expect(budgets).toBeGreaterThan(0);
+  });
+
+  it('recorded ranges are W − 1s and coverage is evaluations × interval, capped at the window', () => {
+    expect(recordedRange(7 * 86_400)).toBe('6d23h59m59s');
+    expect(recordedRange(300)).toBe('4m59s');
+    const o = profiles[0]!.objectives[0]!;
+    expect(ruleIntervalSeconds(o)).toBe(300);
+    expect(recordedCoverageSeconds(o, 2016, 7 * 86_400)).toBe(7 * 86_400);
+    expect(recordedCoverageSeconds(o, 2017, 7 * 86_400)).toBe(7 * 86_400);
+    expect(recordedCoverageSeconds(o, 1944, 7 * 86_400)).toBe(162 * 3600);
+    expect(recordedCoverageSeconds(o, 0, 7 * 86_400)).toBe(0);
+  });
+});
+
+describe('source decision per span (fake client: which queries are sent)', () => {
+  /** Answers recorded sample counts from `recordedSamples(span)`, and 1 for everything else. */
+  function client(recordedSamples: (expr: string) => number | undefined, sent: string[]): PrometheusClient {
+    const instantQuery = (expr: string): Promise<unknown> => {
+      sent.push(expr);
+      const n = expr.startsWith('max(count_over_time(agent_slo:component:rate5m') ? recordedSamples(expr) : 1;
+      return Promise.resolve({ resultType: 'vector', result: n === undefined ? [] : [{ labels: {}, timestamp: AT, value: n }], warnings: [], infos: [] });
+    };
+    return { url: 'http://fake', instantQuery } as unknown as PrometheusClient;
+  }
+
+  it('recorded series covering every span: no raw query at all, not even a coverage probe', async () => {
+    const profile = profiles[0]!;
+    const sent: string[] = [];
+    const { observations } = await evaluatePlan(client(() => 5000, sent), planGate(profile, { at: AT }));
+    for (const o of observations) {
+      expect(o.source).toBe('recorded');
+      expect(o.sourceNote).toBe('recorded series cover 7d, 3d');
+      expect(o.coverage.every((c) => c.source === 'recorded')).toBe(true);
+    }
+    for (const q of sent) expect(q).toMatch(/agent_slo:component:rate5m/);
+  });
+
+  it('recorded series shorter than the gate window: that window and its coverage probe go raw, the rest stays recorded', async () => {
+    const profile = profiles[0]!;
+    const sent: string[] = [];
+    // 3 days of recorded evaluations at 5m: the 3d consecutive span is covered, the 7d gate window is not.
+    const { observations } = await evaluatePlan(client(() => 864, sent), planGate(profile, { at: AT }));
+    for (const o of observations) {
+      expect(o.source).toBe('raw');
+      expect(o.sourceNote).toBe('gate window 7d: raw (recorded series cover only 3d of 7d); 3 consecutive 24h windows: recorded');
+      expect(o.gate.source).toBe('raw');
+      expect(o.consecutive.every((w) => w.source === 'recorded')).toBe(true);
+      expect(o.coverage.map((c) => [c.plan.seconds, c.source])).toEqual([
+        [3 * 86_400, 'recorded'],
+        [7 * 86_400, 'raw'],
+      ]);
+    }
+    expect(sent.some((q) => !q.includes('agent_slo:'))).toBe(true);
+  });
+
+  it('a budget window longer than the recorded history is read raw and said so; kokino budgets read recorded when covered', async () => {
+    const kokino = profiles[1]!;
+    const withBudget = kokino.objectives.filter((o) => o.errorBudget !== undefined).map((o) => o.name);
+    expect(withBudget.length).toBeGreaterThan(0);
+    const plan = planGate(kokino, { at: AT, objectives: withBudget });
+    // 8 days of evaluations: 7d and 3×alert spans covered, 30d budget not.
+    const short = await evaluatePlan(client((e) => (e.includes('[29d') ? undefined : 1e6), []), plan);
+    for (const o of short.observations) {
+      expect(o.source).toBe('recorded');
+      expect(o.budget?.source).toBe('raw');
+      expect(o.sourceNote).toMatch(/error budget 30d: raw \(no recorded series within 30d/);
+    }
+    const full = await evaluatePlan(client(() => 1e6, []), plan);
+    for (const o of full.observations) {
+      expect(o.budget?.source).toBe('recorded');
+      expect(o.sourceNote).toMatch(/^recorded series cover 7d, (3h, |3d, )?30d(; 3 consecutive 5m windows read raw series, as the rules do)?$/);
+    }
+  });
+});
