@@ -39,7 +39,7 @@ describe('recorded counts: one definition for the rules and the gate', () => {
           }
           expect(w.recorded, o.objective.name).toBeDefined();
           for (const [name, q] of Object.entries(w.recorded ?? {})) {
-            expect(q.expr, `${profile.name}/${o.objective.name}/${name}/${w.windowSeconds}`).toBe(countAt(c, name, w.windowSeconds));
+            expect(q?.expr, `${profile.name}/${o.objective.name}/${name}/${w.windowSeconds}`).toBe(countAt(c, name, w.windowSeconds));
             compared++;
           }
           if (o.objective.sli.kind === 'quantile') {
