@@ -6,18 +6,17 @@
 import {
   COMPONENT_BUCKETS,
   COMPONENT_BUDGET_PREFIX,
-  LABEL_COMPONENT,
   LABEL_LE,
   LABEL_OBJECTIVE,
   LABEL_PROFILE,
-  RECORD_COMPONENT_RATE,
   promHistogram,
 } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
 import { formatDuration } from '../spec/duration.js';
 import type { Objective, Profile } from '../spec/model.js';
 import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
-import { RAW_WINDOW_MAX_SECONDS, ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from './windows.js';
+import { recordedCountExpr } from '../sli/recorded.js';
+import { RAW_WINDOW_MAX_SECONDS, SHORT_WINDOW_SECONDS } from './windows.js';
 
 export interface ComponentDef {
   /** Value of the slo_component label. */
@@ -119,25 +118,15 @@ function paddedCount(c: ObjectiveComponents, name: string, w: number): string {
  */
 export function countAt(c: ObjectiveComponents, name: string, w: number): string {
   if (w <= RAW_WINDOW_MAX_SECONDS) return paddedCount(c, name, w);
-  const sel = `${RECORD_COMPONENT_RATE}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_COMPONENT}="${name}"}`;
-  return `(sum without (${LABEL_COMPONENT}) (sum_over_time(${sel}[${recordedRange(w)}])) * ${String(ruleIntervalSeconds(c.objective))})`;
+  // One definition shared with the gate (src/sli/recorded.ts): Σ rate × interval over [W − 1s].
+  return recordedCountExpr(c.profile, c.objective, name, w);
 }
 
 /**
- * Range of a long window over recorded samples: W − 1s. Prometheus 2 ranges include both ends, so `[W]` over samples
- * every interval holds one sample too many (a whole extra 5m at 5m intervals); `W − 1s` holds exactly W/interval
- * samples in Prometheus 2, Prometheus 3 (left-open ranges) and VictoriaMetrics alike.
+ * Range of a long window over recorded samples: W − 1s (Prometheus 2 ranges include both ends; see
+ * src/sli/recorded.ts, where it is defined).
  */
-export function recordedRange(w: number): string {
-  let rest = w - 1;
-  let out = '';
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${String(n)}${unit}`;
-    rest -= n * size;
-  }
-  return out;
-}
+export { recordedRange } from '../sli/recorded.js';
 
 /** True when countAt(w) yields label-free vectors (raw form). */
 export function isRawWindow(w: number): boolean {

@@ -1,21 +1,19 @@
 /** Which windows an objective's rules cover, and the rule evaluation interval the long windows assume. */
 import type { Objective } from '../spec/model.js';
+import { RECORDED_RATE_WINDOW_SECONDS } from '../sli/recorded.js';
 
 /**
  * Each objective's rule group is evaluated every ruleIntervalSeconds (set explicitly on the group): long-window
- * counts are `sum_over_time(<5m rate>[W]) × interval`, so the interval is part of the rules' meaning. Objectives
- * whose alert window is at most 1h are evaluated every 1m; longer alert windows every 5m, where consecutive 5m
- * rates partition time exactly and a 30d window reads 8,640 samples instead of 43,200.
+ * counts are `sum_over_time(<5m rate>[W − 1s]) × interval`, so the interval is part of the rules' meaning. The
+ * definition lives in src/sli/recorded.ts, shared with the gate, which reads recorded series the same way.
  */
-export function ruleIntervalSeconds(o: Objective): number {
-  return o.windows.alert <= 3600 ? 60 : 300;
-}
+export { ruleIntervalSeconds } from '../sli/recorded.js';
 
 /** Windows up to this length are computed from the raw series directly (no recorded short-window rates). */
-export const RAW_WINDOW_MAX_SECONDS = 300;
+export const RAW_WINDOW_MAX_SECONDS = RECORDED_RATE_WINDOW_SECONDS;
 
 /** Length of the recorded short window in seconds (RECORD_SHORT_WINDOW). */
-export const SHORT_WINDOW_SECONDS = 300;
+export const SHORT_WINDOW_SECONDS = RECORDED_RATE_WINDOW_SECONDS;
 
 /** Every window the spec uses for this objective (alert, gate, target, budget, burn-rate long/short), ascending. */
 export function objectiveWindows(o: Objective): number[] {
