@@ -30,28 +30,43 @@ export function errorReason(err: unknown): string {
   return String(err);
 }
 
-/** One query → QueryResult. Empty vector → value undefined; several samples, wrong type, warnings → error. */
-async function runQuery(client: PrometheusClient, q: PlannedQuery): Promise<QueryResult> {
+/** A query's answer before it is read for one result: its series, or why it cannot be trusted. */
+type Answer = { readonly status: 'ok'; readonly series: readonly { readonly labels: Readonly<Record<string, string>>; readonly value: number }[] } | { readonly status: 'error'; readonly reason: string };
+
+/** One query → its series. Warnings, wrong result type, errors → error with a reason. */
+async function fetchAnswer(client: PrometheusClient, q: PlannedQuery): Promise<Answer> {
   try {
     const res = await client.instantQuery(q.expr, q.time);
     if (res.warnings.length > 0) {
       return { status: 'error', reason: `the server attached warnings, so the answer may be incomplete: ${res.warnings.join('; ')}` };
     }
-    if (res.resultType === 'scalar') return { status: 'ok', value: res.result.value };
+    if (res.resultType === 'scalar') return { status: 'ok', series: [{ labels: {}, value: res.result.value }] };
     if (res.resultType !== 'vector') return { status: 'error', reason: `expected an instant vector, got resultType ${res.resultType}` };
-    if (res.result.length === 0) return { status: 'ok', value: undefined };
-    if (res.result.length > 1) return { status: 'error', reason: `expected one aggregated sample, got ${res.result.length} series` };
-    const v = res.result[0]?.value;
-    if (v === undefined) return { status: 'ok', value: undefined };
-    return { status: 'ok', value: v };
+    return { status: 'ok', series: res.result.map((x) => ({ labels: x.labels, value: x.value })) };
   } catch (err) {
     return { status: 'error', reason: errorReason(err) };
   }
 }
 
-/** Runs queries with bounded concurrency, deduplicating identical (expr, time) pairs. */
+/** The answer read for one planned result. Empty → value undefined; several samples where one is meant → error. */
+function readAnswer(q: PlannedQuery, a: Answer): QueryResult {
+  if (a.status === 'error') return a;
+  const pick = q.pick;
+  const series = pick === undefined ? a.series : a.series.filter((x) => Object.entries(pick).every(([k, v]) => x.labels[k] === v));
+  if (series.length === 0) return { status: 'ok', value: undefined };
+  if (series.length > 1) {
+    const what = pick === undefined ? '' : ` for ${Object.entries(pick).map(([k, v]) => `${k}="${v}"`).join(',')}`;
+    return { status: 'error', reason: `expected one aggregated sample${what}, got ${series.length} series` };
+  }
+  return { status: 'ok', value: series[0]?.value };
+}
+
+/**
+ * Runs queries with bounded concurrency, deduplicating identical (expr, time) pairs: a recorded query that answers
+ * several objectives or components is sent once and read once per planned result (PlannedQuery.pick).
+ */
 export class QueryRunner {
-  private readonly cache = new Map<string, Promise<QueryResult>>();
+  private readonly cache = new Map<string, Promise<Answer>>();
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   /** Number of distinct queries sent. */
@@ -62,22 +77,22 @@ export class QueryRunner {
     private readonly concurrency: number,
   ) {}
 
-  run(q: PlannedQuery): Promise<QueryResult> {
+  async run(q: PlannedQuery): Promise<QueryResult> {
     const key = `${q.time}\u0000${q.expr}`;
     let p = this.cache.get(key);
     if (p === undefined) {
       p = this.limited(q);
       this.cache.set(key, p);
     }
-    return p;
+    return readAnswer(q, await p);
   }
 
-  private async limited(q: PlannedQuery): Promise<QueryResult> {
+  private async limited(q: PlannedQuery): Promise<Answer> {
     if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     this.sent++;
     try {
-      return await runQuery(this.client, q);
+      return await fetchAnswer(this.client, q);
     } finally {
       this.active--;
       this.waiting.shift()?.();

@@ -130,7 +130,8 @@ function collect(w: WindowObservation): Collected {
 
 function queriesOf(w: WindowObservation): PlannedQuery[] {
   const src = w.source === 'recorded' && w.plan.recorded !== undefined ? w.plan.recorded : w.plan.raw;
-  const out = Object.values(src).filter((q): q is PlannedQuery => q !== undefined);
+  // Recorded components of one window share one query (PlannedQuery.pick): list each query once.
+  const out = [...new Map(Object.values(src).filter((q): q is PlannedQuery => q !== undefined).map((q) => [`${q.time}\u0000${q.expr}`, q])).values()];
   if (w.display !== undefined) out.push(w.source === 'recorded' && w.plan.recordedDisplay !== undefined ? w.plan.recordedDisplay : w.plan.display);
   return out;
 }

@@ -8,9 +8,16 @@
  * is only usable when the query scope is the profile's own (no --selector, no --model matcher), because the rules
  * aggregate over the profile's selector, and only for spans the recorded series cover (decided by evaluate.ts).
  */
-import { COMPONENT_BUCKETS, type Matcher } from '../conventions.js';
+import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, type Matcher } from '../conventions.js';
 import { type Objective, type Profile, unitScale } from '../spec/model.js';
-import { isRecordedWindow, recordedBudgetComponents, recordedCountExpr, recordedSamplesExpr } from '../sli/recorded.js';
+import {
+  isRecordedWindow,
+  recordedBudgetComponents,
+  recordedCountExpr,
+  recordedCountsExpr,
+  recordedSamplesByObjectiveExpr,
+  ruleIntervalSeconds,
+} from '../sli/recorded.js';
 import { budgetQueries, type ComponentName, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
 
 export type CheckKind = 'gate' | 'consecutive' | 'budget';
@@ -20,6 +27,11 @@ export type Source = 'raw' | 'recorded';
 export interface PlannedQuery {
   readonly expr: string;
   readonly time: number;
+  /**
+   * For queries that answer several objectives or components at once (recorded series): the labels of the one
+   * series this result is read from. Without it the answer must hold at most one series.
+   */
+  readonly pick?: Readonly<Record<string, string>>;
 }
 
 /** The components of one window, in both sources. */
@@ -119,9 +131,12 @@ function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, c
   const raw: Partial<Record<ComponentName, PlannedQuery>> = {};
   const rec: Partial<Record<ComponentName, PlannedQuery>> = {};
   let totalComponent: ComponentName | undefined;
+  // Recorded: one query per profile, rule interval, window and end answers every objective's components
+  // (recordedCountsExpr; each value equals the rules' own count, recordedComponentExpr).
+  const batch = recordedCountsExpr(profile.name, ruleIntervalSeconds(objective), windowSeconds);
   for (const c of set.components) {
     raw[c.name] = { expr: c.expr, time: end };
-    rec[c.name] = { expr: recordedComponentExpr(profile, objective, c.name, windowSeconds), time: end };
+    rec[c.name] = { expr: batch, time: end, pick: { [LABEL_OBJECTIVE]: objective.name, [LABEL_COMPONENT]: c.name } };
     if (c.isTotal) totalComponent = c.name;
   }
   const recDisplay = recorded ? recordedQuantileDisplay(profile, objective, windowSeconds) : undefined;
@@ -147,7 +162,7 @@ function coveragePlan(profile: Profile, objective: Objective, scope: QueryScope,
     seconds,
     slackSeconds: slack,
     ...(total !== undefined ? { raw: { expr: total.expr, time: probeTime } } : {}),
-    ...(recorded ? { recorded: { expr: recordedSamplesExpr(profile.name, objective, seconds), time: at } } : {}),
+    ...(recorded ? { recorded: { expr: recordedSamplesByObjectiveExpr(profile.name, seconds), time: at, pick: { [LABEL_OBJECTIVE]: objective.name } } } : {}),
   };
 }
 

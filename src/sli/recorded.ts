@@ -9,7 +9,7 @@
  * `recordedCoverageSeconds` is the matching notion of coverage: the recorded sum over W holds
  * samples × interval seconds of events, so that is how much of W the recorded series cover.
  */
-import { COMPONENT_BUDGET_PREFIX, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
+import { COMPONENT_BUCKETS, COMPONENT_BUDGET_PREFIX, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
 import type { Objective } from '../spec/model.js';
 import { budgetQueries, type QueryScope, sliQueries } from './queries.js';
@@ -90,4 +90,24 @@ export function recordedBudgetComponents(objective: Objective, scope: QueryScope
   const name = (role: 'good' | 'bad' | 'total', expr: string): string => sli.find((c) => c.expr === expr)?.name ?? `${COMPONENT_BUDGET_PREFIX}${role}`;
   const total = name('total', b.total);
   return b.good !== undefined ? { good: name('good', b.good), total } : { bad: name('bad', b.bad), total };
+}
+
+/**
+ * Every recorded component count of every objective of `profile` whose group runs every `intervalSeconds`, over
+ * `windowSeconds`, in one query: one series per (slo_objective, slo_component). For each pair the value is exactly
+ * recordedCountExpr's (the same Σ rate × interval over the same range; the `sum by` adds up the same series the
+ * `sum without (slo_component)` of one component does). The bucket component (one series per `le`) is left out.
+ */
+export function recordedCountsExpr(profile: string, intervalSeconds: number, windowSeconds: number): string {
+  const sel = renderSelector(RECORD_COMPONENT_RATE, [
+    { label: LABEL_PROFILE, op: '=', value: profile },
+    { label: LABEL_COMPONENT, op: '!=', value: COMPONENT_BUCKETS },
+  ]);
+  return `sum by (${LABEL_OBJECTIVE}, ${LABEL_COMPONENT}) (sum_over_time(${sel}[${recordedRange(windowSeconds)}])) * ${String(intervalSeconds)}`;
+}
+
+/** recordedSamplesExpr for every objective of `profile` at once: one series per slo_objective. */
+export function recordedSamplesByObjectiveExpr(profile: string, windowSeconds: number): string {
+  const sel = renderSelector(RECORD_COMPONENT_RATE, [{ label: LABEL_PROFILE, op: '=', value: profile }]);
+  return `max by (${LABEL_OBJECTIVE}) (count_over_time(${sel}[${recordedRange(windowSeconds)}]))`;
 }

@@ -9,10 +9,10 @@ import { COMPONENT_BUCKETS } from '../../src/conventions.js';
 import { countAt, objectiveComponents } from '../../src/generate/components.js';
 import { sliExpr } from '../../src/generate/recording.js';
 import { evaluatePlan } from '../../src/gate/evaluate.js';
-import { planGate } from '../../src/gate/queries.js';
+import { planGate, recordedComponentExpr } from '../../src/gate/queries.js';
 import type { PrometheusClient } from '../../src/prometheus/client.js';
-import { recordedBudgetComponents, recordedCoverageSeconds, recordedRange, ruleIntervalSeconds } from '../../src/sli/recorded.js';
-import { scopeFor } from '../../src/sli/queries.js';
+import { recordedBudgetComponents, recordedCountsExpr, recordedCoverageSeconds, recordedRange, ruleIntervalSeconds } from '../../src/sli/recorded.js';
+import { type ComponentName, scopeFor } from '../../src/sli/queries.js';
 import { loadProfile } from '../../src/spec/load.js';
 import type { Profile } from '../../src/spec/model.js';
 
@@ -39,7 +39,20 @@ describe('recorded counts: one definition for the rules and the gate', () => {
           }
           expect(w.recorded, o.objective.name).toBeDefined();
           for (const [name, q] of Object.entries(w.recorded ?? {})) {
-            expect(q?.expr, `${profile.name}/${o.objective.name}/${name}/${w.windowSeconds}`).toBe(countAt(c, name, w.windowSeconds));
+            const what = `${profile.name}/${o.objective.name}/${name}/${w.windowSeconds}`;
+            // The rules' count of this component …
+            const rules = countAt(c, name, w.windowSeconds);
+            expect(recordedComponentExpr(profile, o.objective, name as ComponentName, w.windowSeconds), what).toBe(rules);
+            // … is read from the profile-wide query (one per interval, window and end) as its own series, over the
+            // same range and times the same interval.
+            expect(q?.expr, what).toBe(recordedCountsExpr(profile.name, ruleIntervalSeconds(o.objective), w.windowSeconds));
+            expect(q?.pick, what).toEqual({ slo_objective: o.objective.name, slo_component: name });
+            const range = `[${recordedRange(w.windowSeconds)}]`;
+            const times = ` * ${String(ruleIntervalSeconds(o.objective))}`;
+            for (const part of [range, times, 'sum_over_time(agent_slo:component:rate5m{slo_profile="' + profile.name + '"']) {
+              expect(rules.replace(/,slo_objective="[^"]*",slo_component="[^"]*"/, ''), what).toContain(part);
+              expect(q?.expr.replace(`,slo_component!="${COMPONENT_BUCKETS}"`, ''), what).toContain(part);
+            }
             compared++;
           }
           if (o.objective.sli.kind === 'quantile') {
@@ -91,10 +104,15 @@ describe('recorded counts: one definition for the rules and the gate', () => {
 describe('source decision per span (fake client: which queries are sent)', () => {
   /** Answers recorded sample counts from `recordedSamples(span)`, and 1 for everything else. */
   function client(recordedSamples: (expr: string) => number | undefined, sent: string[]): PrometheusClient {
+    const objectives = profiles.flatMap((p) => p.objectives.map((o) => o.name));
     const instantQuery = (expr: string): Promise<unknown> => {
       sent.push(expr);
-      const n = expr.startsWith('max(count_over_time(agent_slo:component:rate5m') ? recordedSamples(expr) : 1;
-      return Promise.resolve({ resultType: 'vector', result: n === undefined ? [] : [{ labels: {}, timestamp: AT, value: n }], warnings: [], infos: [] });
+      if (!expr.startsWith('max by (slo_objective) (count_over_time(agent_slo:component:rate5m')) {
+        return Promise.resolve({ resultType: 'vector', result: [{ labels: {}, timestamp: AT, value: 1 }], warnings: [], infos: [] });
+      }
+      const n = recordedSamples(expr);
+      const result = n === undefined ? [] : objectives.map((o) => ({ labels: { slo_objective: o }, timestamp: AT, value: n }));
+      return Promise.resolve({ resultType: 'vector', result, warnings: [], infos: [] });
     };
     return { url: 'http://fake', instantQuery } as unknown as PrometheusClient;
   }
