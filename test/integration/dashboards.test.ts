@@ -40,7 +40,7 @@ function exposition(n: number): string {
   const c = COUNTER_SIGNALS;
   const hs = HISTOGRAM_SIGNALS;
   const tool = promHistogram(hs.tool_duration.metric).count;
-  const errLabel = c.tool_calls_failed.matchers[0]!.label;
+  const errLabel = c.tool_calls_failed.matchers[0].label;
   const lines = [
     // kokino
     `${c.executions_completed.metric}{${sel(c.executions_completed)}} ${0.995 * n}`,
