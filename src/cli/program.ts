@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { reviewCommand } from './commands/review.js';
 import { serveCommand } from './commands/serve.js';
 import { generateCommand } from './commands/generate.js';
-import { generateCommand } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
 import { gateCommand } from './commands/gate.js';
 import { approveCommand } from './commands/approve.js';
@@ -24,7 +23,6 @@ export function buildProgram(io: Io): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
   program.addCommand(validateCommand(io));
-  program.addCommand(generateCommand(io));
   program.addCommand(generateCommand(io));
   program.addCommand(gateCommand(io));
   program.addCommand(approveCommand(io));
