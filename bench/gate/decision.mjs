@@ -1,8 +1,13 @@
 // Benchmark: one full gate decision for runtime-v1 over 7d against a local Prometheus (Debian 2.42) holding
 // ~1,000 series across the profile's metrics (1-minute samples, 8 days), vs the same queries run one by one with
-// `promtool query instant` in the same run; and the same decision from recorded component series (12 series of
-// agent_slo:component:rate5m at 1-minute resolution, backfilled as the generated rules would have recorded them)
-// vs raw 7d expressions.
+// `promtool query instant` in the same run; and the same decision from recorded component series vs raw 7d
+// expressions. The recorded series (agent_slo:component:rate5m, one per objective and component, bucket rates by
+// `le` for the p95 objective) are written at each objective's rule interval (src/sli/recorded.ts), exactly as the
+// generated rules record them, so the gate reads them with the rules' own expression (Σ rate × interval).
+//
+// Recorded vs raw is measured three ways, each in the same run: the whole CLI as a child process (node start-up,
+// spec load, queries, policy, audit append), the CLI in process (runCli), and the query evaluation alone
+// (evaluatePlan on a planned decision: the cost the recording rules are meant to cut).
 //
 //   npm run build && node bench/gate/decision.mjs [--repeat 5]
 //
@@ -15,8 +20,11 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { createBlocks } from '../../dist/src/backfill/blocks.js';
 import { runCli } from '../../dist/src/cli/run.js';
-import { COUNTER_SIGNALS as C, HISTOGRAM_SIGNALS as H, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, RECORD_COMPONENT_RATE } from '../../dist/src/conventions.js';
+import { COMPONENT_BUCKETS, COUNTER_SIGNALS as C, HISTOGRAM_SIGNALS as H, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, RECORD_COMPONENT_RATE } from '../../dist/src/conventions.js';
+import { evaluatePlan } from '../../dist/src/gate/evaluate.js';
 import { planGate, rawQueries } from '../../dist/src/gate/queries.js';
+import { createPrometheusClient } from '../../dist/src/prometheus/client.js';
+import { ruleIntervalSeconds } from '../../dist/src/sli/recorded.js';
 import { loadProfile } from '../../dist/src/spec/load.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
 
@@ -27,7 +35,6 @@ const DAY = 86_400;
 const STEP = 60;
 const END = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY;
 const START = END - 8 * DAY;
-const N = (END - START) / STEP; // steps
 
 // Series plan: [family, type, labels, per-minute increment, extra] — ~1,000 series in total.
 const counters = []; // { name, labels, inc }
@@ -59,10 +66,10 @@ const lbl = (labels, extra) => {
 };
 const num = (v) => String(Math.round(v * 1e6) / 1e6);
 
-async function writeSeries(out, name, labelText, inc, rate = false) {
+async function writeSeries(out, name, labelText, inc, rate = false, step = STEP) {
   let buf = '';
-  for (let i = 0; i <= N; i++) {
-    buf += `${name}${labelText} ${num(rate ? inc : inc * i)} ${START + i * STEP}\n`;
+  for (let i = 0; i <= (END - START) / step; i++) {
+    buf += `${name}${labelText} ${num(rate ? inc : (inc * i * step) / STEP)} ${START + i * step}\n`;
     if (buf.length > 1 << 16) {
       if (!out.write(buf)) await once(out, 'drain');
       buf = '';
@@ -71,7 +78,7 @@ async function writeSeries(out, name, labelText, inc, rate = false) {
   if (!out.write(buf)) await once(out, 'drain');
 }
 
-async function writeData(file, withRecorded) {
+async function writeData(file, withRecorded, profile) {
   const out = createWriteStream(file);
   const byName = new Map();
   for (const c of counters) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
@@ -104,10 +111,20 @@ async function writeData(file, withRecorded) {
       cost_per_successful_task: { value: sum(counters.filter((c) => c.name === C.task_cost_usd.metric).map((c) => c.inc)), events: sum(counters.filter((c) => c.labels.agent_task_outcome === 'success').map((c) => c.inc)) },
       escalation_rate: { bad: sum(counters.filter((c) => c.labels.agent_task_outcome === 'escalated').map((c) => c.inc)), total: sum(counters.filter((c) => c.name === C.tasks.metric).map((c) => c.inc)) },
     };
+    // The bucket rates by le (the rules' `buckets` component: the p95 display value is read from them).
+    const latBounds = lat[0].bounds;
+    const bucketRates = [...latBounds.map((b, i) => [String(b), sum(lat.map((h) => h.incLe[i]))]), ['+Inf', sum(lat.map((h) => h.incCount))]];
     out.write(`# TYPE ${RECORD_COMPONENT_RATE} gauge\n`);
     for (const [objective, cs] of Object.entries(comps)) {
+      const interval = ruleIntervalSeconds(profile.objectives.find((o) => o.name === objective));
+      const labels = { [LABEL_PROFILE]: 'runtime-v1', [LABEL_OBJECTIVE]: objective };
       for (const [component, perMinute] of Object.entries(cs)) {
-        await writeSeries(out, RECORD_COMPONENT_RATE, lbl({ [LABEL_PROFILE]: 'runtime-v1', [LABEL_OBJECTIVE]: objective, [LABEL_COMPONENT]: component }), perMinute / 60, true);
+        await writeSeries(out, RECORD_COMPONENT_RATE, lbl({ ...labels, [LABEL_COMPONENT]: component }), perMinute / 60, true, interval);
+      }
+      if (objective === 'response_latency_p95') {
+        for (const [le, perMinute] of bucketRates) {
+          await writeSeries(out, RECORD_COMPONENT_RATE, lbl({ ...labels, [LABEL_COMPONENT]: COMPONENT_BUCKETS, le }), perMinute / 60, true, interval);
+        }
       }
     }
   }
@@ -126,6 +143,32 @@ async function gate(url, extra, dir) {
   return { ms, code, report };
 }
 
+const MAIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+
+/** The whole CLI as a release job runs it: a fresh node process. */
+function gateProcess(url, extra, dir) {
+  const t0 = performance.now();
+  const res = spawnSync(process.execPath, [MAIN, 'gate', '--profile', 'runtime-v1', '--prometheus-url', url, '--at', String(END), '--format', 'json', '--audit-log', join(dir, 'audit-process.jsonl'), ...extra], { encoding: 'utf8' });
+  const ms = performance.now() - t0;
+  if (res.status === null || res.status > 3) throw new Error(`agent-slo gate exited ${res.status}: ${res.stderr}`);
+  return { ms, code: res.status };
+}
+
+/** Node start-up and CLI parsing alone (the fixed cost every process run pays). */
+function versionProcess() {
+  const t0 = performance.now();
+  const res = spawnSync(process.execPath, [MAIN, '--version'], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`agent-slo --version exited ${res.status}: ${res.stderr}`);
+  return performance.now() - t0;
+}
+
+/** Query evaluation alone: the planned decision's queries against Prometheus (no spec load, policy or audit). */
+async function evaluateOnly(client, plan, preferRecorded) {
+  const t0 = performance.now();
+  const res = await evaluatePlan(client, plan, { preferRecorded });
+  return { ms: performance.now() - t0, queries: res.queries, sources: [...new Set(res.observations.map((o) => o.source))].join(',') };
+}
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -134,57 +177,73 @@ function median(xs) {
 const dir = await mkdtemp(join(tmpdir(), 'agent-slo-bench-gate-'));
 let prom;
 try {
+  const profile = await loadProfile(new URL('../../profiles/runtime-v1.yaml', import.meta.url).pathname);
   const file = join(dir, 'data.om');
   let t = performance.now();
-  await writeData(file, true);
+  await writeData(file, true, profile);
   const writeMs = performance.now() - t;
   t = performance.now();
   const created = await createBlocks({ openMetrics: { file }, dataDir: join(dir, 'tsdb') });
   const blocksMs = performance.now() - t;
   prom = await startPrometheus({ dataDir: join(dir, 'tsdb') });
 
-  const profile = await loadProfile(new URL('../../profiles/runtime-v1.yaml', import.meta.url).pathname);
-  const queries = rawQueries(planGate(profile, { at: END }));
+  const plan = planGate(profile, { at: END });
+  const queries = rawQueries(plan);
+  const client = createPrometheusClient({ url: prom.url });
 
   // Warm-up (page cache, Prometheus' postings cache) for both paths.
   await gate(prom.url, ['--raw'], dir);
+  await gate(prom.url, [], dir);
   spawnSync('promtool', ['query', 'instant', `--time=${END}`, prom.url, queries[0].expr]);
 
-  const raw = [];
-  const recorded = [];
-  const promtool = [];
+  const m = { raw: [], recorded: [], procRaw: [], procRecorded: [], evalRaw: [], evalRecorded: [], promtool: [], version: [] };
   let rawReport;
   let recReport;
+  let evRaw;
+  let evRec;
   for (let r = 0; r < REPEAT; r++) {
     const a = await gate(prom.url, ['--raw'], dir);
-    raw.push(a.ms);
+    m.raw.push(a.ms);
     rawReport = a.report;
     const b = await gate(prom.url, [], dir);
-    recorded.push(b.ms);
+    m.recorded.push(b.ms);
     recReport = b.report;
+    m.procRaw.push(gateProcess(prom.url, ['--raw'], dir).ms);
+    m.procRecorded.push(gateProcess(prom.url, [], dir).ms);
+    m.version.push(versionProcess());
+    evRaw = await evaluateOnly(client, plan, false);
+    m.evalRaw.push(evRaw.ms);
+    evRec = await evaluateOnly(client, plan, true);
+    m.evalRecorded.push(evRec.ms);
     const t1 = performance.now();
     for (const q of queries) {
       const res = spawnSync('promtool', ['query', 'instant', `--time=${q.time}`, prom.url, q.expr], { encoding: 'utf8' });
       if (res.status !== 0) throw new Error(`promtool failed on ${q.expr}: ${res.stderr}`);
     }
-    promtool.push(performance.now() - t1);
+    m.promtool.push(performance.now() - t1);
   }
-  const mRaw = median(raw);
-  const mRec = median(recorded);
-  const mProm = median(promtool);
+  const md = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
+  const ms = (v) => `${Math.round(v)} ms`;
+  const cheaper = (raw, rec) => `${(rec / raw).toFixed(3)}× of raw = **${(raw / rec).toFixed(1)}× cheaper**`;
   const sources = (rep) => [...new Set(rep.objectives.map((o) => o.source))].join(',');
-  console.log(`series: ${seriesCount} raw + 12 recorded, samples: ${created.input.samples}, write ${Math.round(writeMs)} ms, promtool blocks ${Math.round(blocksMs)} ms`);
-  console.log(`distinct raw queries: ${queries.length}; gate sent ${rawReport.stats.queries} (raw) / ${recReport.stats.queries} (recorded)`);
+  console.log(`series: ${seriesCount} raw + recorded component series, samples: ${created.input.samples}, write ${Math.round(writeMs)} ms, promtool blocks ${Math.round(blocksMs)} ms`);
+  console.log(`distinct raw queries: ${queries.length}; gate sent ${rawReport.stats.queries} (raw) / ${recReport.stats.queries} (recorded); evaluatePlan sent ${evRaw.queries} (${evRaw.sources}) / ${evRec.queries} (${evRec.sources})`);
   console.log(`verdicts: raw ${rawReport.verdict} (${sources(rawReport)}), recorded ${recReport.verdict} (${sources(recReport)})`);
   console.log('');
   console.log('| measurement (median of ' + REPEAT + ') | wall time | ratio |');
   console.log('|---|---:|---:|');
-  console.log(`| promtool query instant, ${queries.length} queries one by one (baseline) | ${Math.round(mProm)} ms | 1.00× |`);
-  console.log(`| agent-slo gate, raw 7d expressions (--raw), concurrent | ${Math.round(mRaw)} ms | ${(mRaw / mProm).toFixed(3)}× of baseline |`);
-  console.log(`| agent-slo gate, recorded component series | ${Math.round(mRec)} ms | ${(mRec / mRaw).toFixed(3)}× of raw (${(mRaw / mRec).toFixed(1)}× cheaper) |`);
+  console.log(`| \`promtool query instant\`, the gate's ${queries.length} distinct raw queries one by one (baseline) | ${ms(md.promtool)} | 1.00× |`);
+  console.log(`| \`agent-slo gate --raw\`, whole CLI in a fresh node process | ${ms(md.procRaw)} | ${(md.procRaw / md.promtool).toFixed(3)}× of baseline |`);
+  console.log(`| \`agent-slo gate\` from recorded series, whole CLI in a fresh node process | ${ms(md.procRecorded)} | ${cheaper(md.procRaw, md.procRecorded)} |`);
+  console.log(`| \`agent-slo --version\` (node start-up + CLI, no work: the fixed cost of a process) | ${ms(md.version)} | |`);
+  console.log(`| CLI in process (\`runCli\`: spec load, queries, policy, audit append), raw | ${ms(md.raw)} | ${(md.raw / md.promtool).toFixed(3)}× of baseline |`);
+  console.log(`| CLI in process, recorded | ${ms(md.recorded)} | ${cheaper(md.raw, md.recorded)} |`);
+  console.log(`| query evaluation alone (\`evaluatePlan\`), raw, ${evRaw.queries} queries | ${ms(md.evalRaw)} | |`);
+  console.log(`| query evaluation alone, recorded, ${evRec.queries} queries | ${ms(md.evalRecorded)} | ${cheaper(md.evalRaw, md.evalRecorded)} |`);
+  console.log('');
   for (const o of rawReport.objectives) {
     const r2 = recReport.objectives.find((x) => x.name === o.name);
-    console.log(`  ${o.name}: raw ${o.value} (${o.status}) vs recorded ${r2.value} (${r2.status})`);
+    console.log(`  ${o.name}: raw ${o.value} (${o.status}) vs recorded ${r2.value} (${r2.status}); ${r2.sourceNote}`);
   }
 } finally {
   await prom?.stop();
