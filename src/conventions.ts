@@ -229,14 +229,14 @@ export const LABEL_ESCALATION = 'escalation';
 /**
  * Short-window component rates: per-second rate over RECORD_SHORT_WINDOW of each SLI component (good, bad, total,
  * value, events, count, sum, le:<threshold>), labelled with profile, objective and `slo_component`. Long windows are
- * built from these by `avg_over_time(...[W])` (traffic-weighted: counts, not ratios, are averaged).
+ * built from these by `sum_over_time(...[W - 1s]) × group interval` (traffic-weighted: counts, not ratios, are summed).
  */
 export const RECORD_SHORT_WINDOW = '5m';
 export const RECORD_COMPONENT_RATE = `${RECORD_PREFIX}:component:rate${RECORD_SHORT_WINDOW}`;
 export const LABEL_COMPONENT = 'slo_component';
 /** The SLI value over a window (label slo_window), in the objective's unit. */
 export const RECORD_SLI = `${RECORD_PREFIX}:sli`;
-/** Per objective: 0 meets target, 1 below target, 2 warning, 3 critical, -1 no data (over the alert window). */
+/** Per objective: 0 meets target, 1 below target, 2 warning, 3 critical, -1 no data, -2 not active (optional objective without inputs), over the alert window. */
 export const RECORD_STATE = `${RECORD_PREFIX}:state`;
 /** Error budget remaining as a fraction of the whole budget (1 = untouched, ≤0 = exhausted). */
 export const RECORD_BUDGET_REMAINING = `${RECORD_PREFIX}:error_budget_remaining`;
