@@ -1,20 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { seededRandom as rng } from '../../src/backfill/scenario.js';
 import { SpecError } from '../../src/spec/errors.js';
 import { loadProfileFromTexts } from '../../src/spec/load.js';
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JUNK: unknown[] = [null, 0, -1, 1e308, Number.NaN, '', 'x', '5m', '{{window}}', 'sum(', [], {}, [1, 'a'], { a: { b: [] } }, true, '@', '#', 'agent-slo/v1'];
 
