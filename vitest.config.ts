@@ -11,6 +11,9 @@ const instrumentationSrc = fileURLToPath(new URL('./instrumentation/src/', impor
 const GO_BUILT = [
   'test/integration/collector.test.ts',
   'test/integration/prometheus3.test.ts',
+  'test/integration/prometheus3-rules.test.ts',
+  'test/integration/collector-chain.test.ts',
+  'test/integration/gate-scenarios-prometheus3.test.ts',
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',
   'test/stack/launcher-local.test.ts',
