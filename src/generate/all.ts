@@ -3,6 +3,7 @@ import type { Profile } from '../spec/model.js';
 import { generateAlertmanager } from './alertmanager.js';
 import { generateBucketsFile } from './buckets.js';
 import { generateDashboards } from './grafana.js';
+import { generatePrometheusRule } from './prometheus-operator.js';
 import { generatePromtoolTests } from './promtool-tests.js';
 import { generateRuleFile } from './rules.js';
 import type { GeneratedFile } from './types.js';
@@ -16,6 +17,8 @@ export interface ProfileSource {
 export interface GenerateOptions {
   /** Also generate the instrumentation bucket boundaries from these profiles (the shipped set). */
   readonly buckets: boolean;
+  /** Also write each profile's rules as a prometheus-operator PrometheusRule resource. */
+  readonly prometheusOperator?: boolean;
 }
 
 export function generateProfileFiles(source: ProfileSource): GeneratedFile[] {
@@ -29,6 +32,7 @@ export function generateProfileFiles(source: ProfileSource): GeneratedFile[] {
 
 export function generateAll(sources: readonly ProfileSource[], opts: GenerateOptions): GeneratedFile[] {
   const files = sources.flatMap(generateProfileFiles);
+  if (opts.prometheusOperator === true) files.push(...sources.map((s) => generatePrometheusRule(s.profile, s.specPath)));
   if (opts.buckets) files.push(generateBucketsFile(sources.map((s) => s.profile)));
   const seen = new Set<string>();
   for (const f of files) {

@@ -3,11 +3,17 @@ import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { formatDuration } from '../spec/duration.js';
 import { isAlertingRule, type Rule, type RuleGroup } from './rule-types.js';
 
-function ruleObject(rule: Rule): Record<string, unknown> {
+/** A rule as the Prometheus rule-file format (and PrometheusRule's spec.groups) writes it. */
+export function ruleObject(rule: Rule): Record<string, unknown> {
   if (isAlertingRule(rule)) {
     return { alert: rule.alert, expr: rule.expr, for: formatDuration(rule.forSeconds), labels: rule.labels, annotations: rule.annotations };
   }
   return rule.labels === undefined ? { record: rule.record, expr: rule.expr } : { record: rule.record, expr: rule.expr, labels: rule.labels };
+}
+
+/** A rule group as the Prometheus rule-file format writes it. */
+export function groupObject(g: RuleGroup): Record<string, unknown> {
+  return { name: g.name, interval: formatDuration(g.intervalSeconds), rules: g.rules.map(ruleObject) };
 }
 
 /** `# ` comment lines (the yaml library adds the `#`). */
@@ -17,9 +23,7 @@ function commentText(lines: readonly string[]): string {
 
 /** The YAML text of a rule file: header lines (without `#`), then `groups:`. */
 export function renderRuleFile(header: readonly string[], groups: readonly RuleGroup[]): string {
-  const doc = new Document({
-    groups: groups.map((g) => ({ name: g.name, interval: formatDuration(g.intervalSeconds), rules: g.rules.map(ruleObject) })),
-  });
+  const doc = new Document({ groups: groups.map(groupObject) });
   doc.commentBefore = commentText(header);
   const seq = (doc.contents as YAMLMap).get('groups') as YAMLSeq;
   groups.forEach((g, gi) => {

@@ -11,6 +11,7 @@ import { addSpecOptions, selectedSpecFiles, type SpecSelection } from '../spec-o
 interface GenerateOptions extends SpecSelection {
   out?: string;
   check?: boolean;
+  prometheusOperator?: boolean;
 }
 
 /**
@@ -23,6 +24,7 @@ export function generateCommand(io: Io): Command {
   const command = new Command('generate')
     .description('generate Prometheus rules and promtool tests, Alertmanager config and Grafana dashboards from SLO specs')
     .addOption(new Option('--out <dir>', 'output root (default: the agent-slo package root, where the files are committed)'))
+    .addOption(new Option('--prometheus-operator', 'also write rules/<profile>/prometheusrule.yaml (a monitoring.coreos.com/v1 PrometheusRule with the same groups)'))
     .addOption(new Option('--check', 'do not write: exit 1 with a diff when the files under --out are missing or stale'));
   addSpecOptions(command).action(async (opts: GenerateOptions) => {
     const root = resolve(opts.out ?? packageRoot());
@@ -33,7 +35,7 @@ export function generateCommand(io: Io): Command {
       sources.push({ profile, specPath: relative(packageRoot(), file).replaceAll('\\', '/') });
     }
     const defaultSelection = opts.spec === undefined && opts.profile === undefined;
-    const generated = generateAll(sources, { buckets: defaultSelection });
+    const generated = generateAll(sources, { buckets: defaultSelection, prometheusOperator: opts.prometheusOperator === true });
     if (opts.check === true) {
       const stale = await checkGenerated(root, generated, (path, ok) => io.out(`${ok ? 'ok     ' : 'STALE  '} ${path}`));
       if (stale.length > 0) {
