@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runDemo } from '../../demo/run.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
@@ -30,6 +29,8 @@ export function demoCommand(io: Io): Command {
       process.on('SIGINT', handler);
       process.on('SIGTERM', handler);
       try {
+        // Loaded on use: the demo pulls in the OTel SDK, which every other command would pay for at start-up.
+        const { runDemo } = await import('../../demo/run.js');
         const result = await runDemo({
           ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
           keepRunning: opts.keepRunning === true,

@@ -1,7 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { generateAll, type ProfileSource } from '../../generate/all.js';
-import { checkGenerated, writeGenerated } from '../../generate/write.js';
+import type { ProfileSource } from '../../generate/all.js';
 import { loadProfile } from '../../spec/load.js';
 import { CheckFailedError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -27,6 +26,8 @@ export function generateCommand(io: Io): Command {
     .addOption(new Option('--prometheus-operator', 'also write rules/<profile>/prometheusrule.yaml (a monitoring.coreos.com/v1 PrometheusRule with the same groups)'))
     .addOption(new Option('--check', 'do not write: exit 1 with a diff when the files under --out are missing or stale'));
   addSpecOptions(command).action(async (opts: GenerateOptions) => {
+    // Loaded on use (the Grafana SDK and the generators are most of the CLI's start-up otherwise).
+    const [{ generateAll }, { checkGenerated, writeGenerated }] = await Promise.all([import('../../generate/all.js'), import('../../generate/write.js')]);
     const root = resolve(opts.out ?? packageRoot());
     const files = selectedSpecFiles(opts);
     const sources: ProfileSource[] = [];
