@@ -1,14 +1,20 @@
 /**
  * Scenario histories for the gate: per-step integer event counts per series, turned into cumulative counter and
- * histogram samples for promtool, and the expected window sums computed from the same per-step counts (not from
- * the gate's code). Scenarios share one TSDB and are told apart by the `scenario` label (`--selector scenario=…`).
+ * histogram samples for promtool. The expected window values are computed from the same generated samples with
+ * prometheusIncrease (an independent model of Prometheus' `increase()`, not the gate's code), summed over the
+ * matching series. Scenarios share one TSDB and are told apart by the `scenario` label (`--selector scenario=…`).
+ *
+ * The gate is evaluated half a step off the sample grid, so no sample lies on a window boundary: Prometheus 2.x
+ * (closed ranges) and 3.x (left-open ranges) select the same samples and return the same value. The expectation
+ * helpers check that by computing both and throwing when they differ.
  */
-import type { HistogramFamily, HistogramSeries, MetricFamily, SeriesSamples } from '../../src/backfill/openmetrics.js';
+import type { HistogramFamily, HistogramSeries, MetricFamily, Sample, SeriesSamples } from '../../src/backfill/openmetrics.js';
+import { prometheusIncrease } from '../../src/backfill/scenario.js';
 import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, type Matcher } from '../../src/conventions.js';
 
 export const DAY = 86_400;
 
-/** A counter series: labels and the events in each step (step i ends at start + (i+1)·step). */
+/** A counter series: labels and the events in each step (step i ends at times[i + 1]). */
 export interface CounterSpec {
   readonly kind: 'counter';
   readonly metric: string;
@@ -31,8 +37,8 @@ export type SeriesSpec = CounterSpec | HistogramSpec;
 
 export interface ScenarioHistory {
   readonly name: string;
-  readonly start: number;
-  readonly step: number;
+  /** Sample timestamps (seconds), ascending; times[0] is the start (all counters 0), step i ends at times[i + 1]. */
+  readonly times: readonly number[];
   /** Counter resets: steps whose end sample holds only that step's increment. */
   readonly resetSteps?: readonly number[];
   readonly series: readonly SeriesSpec[];
@@ -66,12 +72,11 @@ export function families(histories: readonly ScenarioHistory[]): MetricFamily[] 
   const histos = new Map<string, HistogramSeries[]>();
   for (const h of histories) {
     const resets = new Set(h.resetSteps ?? []);
-    const t = (i: number): number => h.start + i * h.step;
+    const t = (i: number): number => h.times[i] ?? NaN;
     for (const s of h.series) {
       if (s.kind === 'counter') {
-        const values = cumulative(s.perStep, resets);
         const list = counters.get(s.metric) ?? [];
-        list.push({ labels: s.labels, samples: values.map((v, i) => [t(i), v] as const) });
+        list.push({ labels: s.labels, samples: samplesOf(h, s.perStep) });
         counters.set(s.metric, list);
       } else {
         const le = s.bounds.map((_, b) => cumulative(s.perStep.map((p) => p.le[b] ?? 0), resets));
@@ -97,34 +102,47 @@ export function families(histories: readonly ScenarioHistory[]): MetricFamily[] 
   return out;
 }
 
-/** Sum of per-step values for steps ending in (end − window, end]. */
-export function windowSum(h: ScenarioHistory, perStep: readonly number[], end: number, window: number): number {
-  let total = 0;
-  perStep.forEach((x, i) => {
-    const stepEnd = h.start + (i + 1) * h.step;
-    if (stepEnd > end - window && stepEnd <= end) total += x;
-  });
-  return total;
+/** Cumulative samples of one series from its per-step counts (with the history's counter resets). */
+export function samplesOf(h: ScenarioHistory, perStep: readonly number[]): Sample[] {
+  if (perStep.length !== h.times.length - 1) throw new Error(`${h.name}: ${perStep.length} steps for ${h.times.length} timestamps`);
+  return cumulative(perStep, new Set(h.resetSteps ?? [])).map((v, i) => [h.times[i] ?? NaN, v] as const);
 }
 
-/** Expected window sum of all counter series of `metric` whose labels include `match`. */
-export function counterSum(h: ScenarioHistory, metric: string, match: Record<string, string>, end: number, window: number): number {
+/**
+ * What `increase(series[window])` at `at` returns (prometheusIncrease). Throws when Prometheus 2.x and 3.x would
+ * differ (a sample on the window start) or when the range holds fewer than 2 samples.
+ */
+export function windowIncrease(h: ScenarioHistory, perStep: readonly number[], at: number, window: number): number {
+  const samples = samplesOf(h, perStep);
+  const closed = prometheusIncrease(samples, at, window);
+  const leftOpen = prometheusIncrease(samples, at, window, { leftOpen: true });
+  if (closed === undefined || leftOpen === undefined) throw new Error(`${h.name}: fewer than 2 samples in (${at - window}, ${at}]`);
+  if (closed !== leftOpen) throw new Error(`${h.name}: a sample lies on the window start ${at - window}; evaluate off the sample grid`);
+  return closed;
+}
+
+/** Expected `sum(increase(metric{match}[window]))` at `at` over the counter series of `metric` whose labels include `match`. */
+export function counterSum(h: ScenarioHistory, metric: string, match: Record<string, string>, at: number, window: number): number {
   let total = 0;
   for (const s of h.series) {
     if (s.kind !== 'counter' || s.metric !== metric) continue;
     if (!Object.entries(match).every(([k, v]) => s.labels[k] === v)) continue;
-    total += windowSum(h, s.perStep, end, window);
+    total += windowIncrease(h, s.perStep, at, window);
   }
   return total;
 }
 
-/** Expected window sum of a histogram part: 'count', 'sum', or the bucket at a bound. */
-export function histogramSum(h: ScenarioHistory, metric: string, part: 'count' | 'sum' | number, end: number, window: number): number {
+/**
+ * Expected `sum(increase(…[window]))` at `at` of a histogram part ('count', 'sum', or the bucket at a bound) over
+ * the histogram series of `metric` whose labels include `match`.
+ */
+export function histogramSum(h: ScenarioHistory, metric: string, part: 'count' | 'sum' | number, at: number, window: number, match: Record<string, string> = {}): number {
   let total = 0;
   for (const s of h.series) {
     if (s.kind !== 'histogram' || s.metric !== metric) continue;
+    if (!Object.entries(match).every(([k, v]) => s.labels[k] === v)) continue;
     const per = s.perStep.map((p) => (part === 'count' ? p.count : part === 'sum' ? p.sum : (p.le[s.bounds.indexOf(part)] ?? NaN)));
-    total += windowSum(h, per, end, window);
+    total += windowIncrease(h, per, at, window);
   }
   return total;
 }

@@ -1,7 +1,9 @@
 /**
  * The release gate against a real Prometheus over backfilled scenario histories (one TSDB, one server; scenarios
  * are selected with `--selector scenario=…`). Each test asserts the exit code, the reasons, and that the observed
- * component counts equal sums computed here from the generated per-step counts.
+ * components equal what `increase()` returns over the generated samples (computed here with prometheusIncrease,
+ * an independent model of Prometheus' extrapolation, never with the gate's code). The gate runs half a minute off
+ * the sample grid (scenarioAt), so Prometheus 2.x and 3.x select the same samples and must give the same values.
  *
  * The test bodies live here once and run against every Prometheus users run: gate-scenarios.test.ts (Debian's
  * 2.42) and gate-scenarios-prometheus3.test.ts (3.x built by collector-config/build-prometheus3.sh) call
@@ -19,9 +21,11 @@ import type { GateReport, ReportCheck, ReportObjective } from '../../src/gate/re
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { counterSum, DAY, families, histogramSum, labelsFor, type ScenarioHistory, SIG } from '../gate/scenario-data.js';
-import { kokinoScenario, type KokinoScenario, runtimeScenario, type RuntimeScenario, scenarioEnd } from '../gate/scenarios.js';
+import { kokinoScenario, type KokinoScenario, runtimeScenario, type RuntimeScenario, scenarioAt, scenarioEnd } from '../gate/scenarios.js';
 
 const END = scenarioEnd();
+/** The gate's evaluation instant: 30 s after the last sample, off the sample grid. */
+const AT = scenarioAt(END);
 const RUNTIME: RuntimeScenario[] = ['healthy', 'critical', 'warn3', 'warn2', 'warn3nc', 'recovery', 'reset', 'short'];
 const KOKINO: KokinoScenario[] = ['k-healthy', 'k-budget', 'k-critical', 'k-shadowoff'];
 const histories = new Map<string, ScenarioHistory>();
@@ -76,7 +80,7 @@ export function defineGateScenarios(server: ScenarioServer): void {
   }
 
   async function gate(profile: string, scenario: string, extra: string[] = [], audit = auditLog()): Promise<{ run: CliRun; report: GateReport }> {
-    const run = await cli(['gate', '--profile', profile, '--prometheus-url', prom.url, '--selector', `scenario=${scenario}`, '--at', String(END), '--format', 'json', '--audit-log', audit, ...extra]);
+    const run = await cli(['gate', '--profile', profile, '--prometheus-url', prom.url, '--selector', `scenario=${scenario}`, '--at', String(AT), '--format', 'json', '--audit-log', audit, ...extra]);
     let report: GateReport;
     try {
       report = JSON.parse(run.out) as GateReport;
@@ -101,7 +105,7 @@ export function defineGateScenarios(server: ScenarioServer): void {
   const C = SIG.counter;
   const H = SIG.histogram;
 
-  /** Expected 7d (or `window`) components of every runtime-v1 objective, from the generated counts. */
+  /** Expected 7d (or `window`) components at `end` of every runtime-v1 objective, from the generated samples. */
   function runtimeExpected(h: ScenarioHistory, end: number, window: number): Record<string, Record<string, number>> {
     const s = { scenario: h.name };
     const ok = histogramSum(h, H.tool_duration.metric, 'count', end, window) - failedTools(h, end, window);
@@ -123,17 +127,7 @@ export function defineGateScenarios(server: ScenarioServer): void {
   }
 
   function failedTools(h: ScenarioHistory, end: number, window: number): number {
-    const labels = labelsFor(C.tool_calls_failed.matchers, { scenario: h.name });
-    let total = 0;
-    for (const s of h.series) {
-      if (s.kind === 'histogram' && s.metric === H.tool_duration.metric && s.labels.error_type === labels.error_type) {
-        total += s.perStep.reduce((acc, p, i) => {
-          const stepEnd = h.start + (i + 1) * h.step;
-          return stepEnd > end - window && stepEnd <= end ? acc + p.count : acc;
-        }, 0);
-      }
-    }
-    return total;
+    return histogramSum(h, H.tool_duration.metric, 'count', end, window, labelsFor(C.tool_calls_failed.matchers, { scenario: h.name }));
   }
 
   function expectComponents(c: ReportCheck, expected: Record<string, number>): void {
@@ -145,16 +139,16 @@ export function defineGateScenarios(server: ScenarioServer): void {
   }
 
   function expectRuntimeValues(r: GateReport, h: ScenarioHistory): void {
-    const exp = runtimeExpected(h, END, 7 * DAY);
+    const exp = runtimeExpected(h, AT, 7 * DAY);
     for (const [name, comps] of Object.entries(exp)) expectComponents(chk(obj(r, name), 'gate'), comps);
     const tool = exp.tool_success_rate as { good: number; total: number };
     expect(obj(r, 'tool_success_rate').value as number).toBeCloseTo(tool.good / tool.total, 12);
   }
 
-  /** The tool success rate of each consecutive 24h window, from the generated counts. */
+  /** The tool success rate of each consecutive 24h window, from the generated samples. */
   function toolWindows(h: ScenarioHistory): number[] {
     return [0, 1, 2].map((k) => {
-      const e = runtimeExpected(h, END - k * DAY, DAY).tool_success_rate as { good: number; total: number };
+      const e = runtimeExpected(h, AT - k * DAY, DAY).tool_success_rate as { good: number; total: number };
       return e.good / e.total;
     });
   }
@@ -220,8 +214,11 @@ export function defineGateScenarios(server: ScenarioServer): void {
       const { run, report } = await gate('runtime-v1', 'recovery');
       expect(run.code, run.err).toBe(0);
       expectRuntimeValues(report, histories.get('recovery')!);
-      // 7d: day 6 (10%) and six days at 1% → 0.977; an 8d window would have been 0.9675.
-      expect(obj(report, 'tool_success_rate').value as number).toBeCloseTo(1 - (50 + 6 * 5) / 7 / 500, 12);
+      // 7d ≈ day 6 (10%) and six days at 1% → ≈ 0.977; an 8d window would have been ≈ 0.9675. Exactly: at END + 30 s
+      // the window's samples run from END − 7d + 5m to END, so increase() sees the 2015 whole 5-minute steps after
+      // the first one of day 6 (287 at 50 failures, 1728 at 5, 500 calls each); extrapolation scales good and total
+      // alike, so the ratio is that of the steps seen.
+      expect(obj(report, 'tool_success_rate').value as number).toBeCloseTo(1 - (287 * 50 + 1728 * 5) / (2015 * 500), 12);
     });
 
     it('no data → cannot evaluate (exit 3) for every objective, never pass', async () => {
@@ -314,10 +311,10 @@ export function defineGateScenarios(server: ScenarioServer): void {
   describe(`gate scenarios on ${server.label}: kokino (budgets, single thresholds)`, () => {
     function kokinoExpected(h: ScenarioHistory): { availability7d: { good: number; total: number }; budget30d: { bad: number; total: number } } {
       const s = { scenario: h.name };
-      const good = counterSum(h, C.executions_completed.metric, labelsFor(C.executions_completed.matchers, s), END, 7 * DAY);
-      const total = counterSum(h, C.executions.metric, s, END, 7 * DAY);
-      const bad30 = counterSum(h, C.executions_failed.metric, labelsFor(C.executions_failed.matchers, s), END, 30 * DAY);
-      const total30 = counterSum(h, C.executions.metric, s, END, 30 * DAY);
+      const good = counterSum(h, C.executions_completed.metric, labelsFor(C.executions_completed.matchers, s), AT, 7 * DAY);
+      const total = counterSum(h, C.executions.metric, s, AT, 7 * DAY);
+      const bad30 = counterSum(h, C.executions_failed.metric, labelsFor(C.executions_failed.matchers, s), AT, 30 * DAY);
+      const total30 = counterSum(h, C.executions.metric, s, AT, 30 * DAY);
       return { availability7d: { good, total }, budget30d: { bad: bad30, total: total30 } };
     }
 
@@ -385,7 +382,7 @@ export function defineGateScenarios(server: ScenarioServer): void {
       const shadow = obj(report, 'shadow_correctness');
       expect(shadow.status).toBe('not_active');
       expect(shadow.reasons[0]).toMatch(/^not active: no total events over 7d/);
-      const text = await cli(['gate', '--profile', 'kokino', '--prometheus-url', prom.url, '--selector', 'scenario=k-shadowoff', '--at', String(END), '--audit-log', auditLog()]);
+      const text = await cli(['gate', '--profile', 'kokino', '--prometheus-url', prom.url, '--selector', 'scenario=k-shadowoff', '--at', String(AT), '--audit-log', auditLog()]);
       expect(text.code).toBe(0);
       expect(text.out).toMatch(/- shadow_correctness: not active — not active: no total events over 7d/);
     });
