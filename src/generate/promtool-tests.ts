@@ -239,7 +239,9 @@ function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
         { minutes: 20, perMinute: PER_MINUTE, badEvents: 1 },
       ]),
       alert_rule_test: [
-        ...names.flatMap((r, i) => [check(10, r.alert, []), check(11, r.alert, [fire(1)[i]!]), check(10 + minutes(o.windows.alert), r.alert, [fire(1)[i]!]), check(11 + minutes(o.windows.alert), r.alert, [])]),
+        // Still firing one minute before the pre-event sample (t = 10m) leaves the window: at exactly 10m + window,
+        // Prometheus 2.42 (closed ranges) still sees it and fires, Prometheus 3.x (left-open ranges) has cleared.
+        ...names.flatMap((r, i) => [check(10, r.alert, []), check(11, r.alert, [fire(1)[i]!]), check(9 + minutes(o.windows.alert), r.alert, [fire(1)[i]!]), check(11 + minutes(o.windows.alert), r.alert, [])]),
         ...(exhausted === undefined ? [] : [check(11, exhausted.alert, [expected(exhausted, o, Number.NEGATIVE_INFINITY, { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name })])]),
       ],
     },
@@ -275,8 +277,17 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
     ];
   }
   const live = 30;
-  // Last 5m rate at live+4m (two samples in the window), so absent_over_time[1h] holds from live+5m+1h.
-  const firesAt = live + 5 + minutes(NO_DATA_AFTER_SECONDS);
+  // Checks stay off range-boundary instants: Prometheus 2.42 ranges include both ends ([t-w, t]), Prometheus 3.x
+  // ranges exclude the start ((t-w, t]), so an instant exactly one window after a sample is decided differently.
+  // The inputs' last samples are at live-1m and live. The 5m rate (two samples in the window) is last recorded at
+  // the last evaluation t <= live+4m under 2.42 and t < live+4m under 3.x; absent_over_time[1h] then holds from
+  // the first evaluation after (2.42) or at (3.x) last recorded + 1h. "Not yet" is checked one step before the
+  // earlier (3.x) boundary, "fires" one step after the later (2.42) one, so both versions agree on each check.
+  const s = stepOf(o);
+  const lastRate2 = Math.floor((live + 4) / s) * s;
+  const lastRate3 = Math.ceil((live + 4) / s) * s - s;
+  const notYet = Math.ceil((lastRate3 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s - s;
+  const firesAt = Math.floor((lastRate2 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s + s;
   const phases: Phase[] =
     o.sli.kind === 'zeroTolerance' ? [{ minutes: live, perMinute: PER_MINUTE }, { minutes: 90, perMinute: 0, absent: true }] : [{ ...phaseFor(o, o.critical, false, live) }, { minutes: 90, perMinute: 0, absent: true }];
   return [
@@ -284,7 +295,7 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
       name: `${o.name}: inputs vanish -> ${rule.alert} after ${formatDuration(NO_DATA_AFTER_SECONDS)} without samples`,
       interval: '1m',
       input_series: objectiveSeries(profile, o, phases),
-      alert_rule_test: [check(live + 10, rule.alert, []), check(firesAt - stepOf(o), rule.alert, []), check(firesAt, rule.alert, [expected(rule, o, 0, base)])],
+      alert_rule_test: [check(live + 10, rule.alert, []), check(notYet, rule.alert, []), check(firesAt, rule.alert, [expected(rule, o, 0, base)])],
     },
   ];
 }
