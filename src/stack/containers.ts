@@ -22,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { stringify } from 'yaml';
+import { reloadPrometheus } from './reload.js';
 import { MINIMAL_ALERTMANAGER_CONFIG } from './alertmanager.js';
 import { shippedCollectorConfig } from './binaries.js';
 import type { CollectorOptions, RunningCollector } from './collector.js';
@@ -303,13 +304,7 @@ async function startPrometheusContainer(image: string, opts: PrometheusOptions):
           stopped ??= container.stop().then(cleanup);
           return stopped;
         },
-        reload: async () => {
-          const res = await fetch(`${url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
-          const body = await res.text();
-          if (res.status !== 200) {
-            throw new StackStartError('prometheus', `reload failed (${res.status}): ${body.trim()}`, container.logs());
-          }
-        },
+        reload: () => reloadPrometheus(url, () => container.logs()),
       };
     }
   } catch (err) {

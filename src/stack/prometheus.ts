@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { StackReloadError, StackStartError } from './errors.js';
+import { StackStartError } from './errors.js';
+import { reloadPrometheus } from './reload.js';
 import { freePort } from './free-port.js';
 import { registerExitCleanup, spawnManaged } from './process.js';
 import { exitDescription, waitForReady } from './ready.js';
@@ -98,13 +99,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Run
           stopped ??= proc.stop().then(cleanupDirs);
           return stopped;
         },
-        reload: async () => {
-          const res = await fetch(`${url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30_000) });
-          const body = await res.text();
-          if (res.status !== 200) {
-            throw new StackReloadError('prometheus', res.status, body.trim(), proc.logs());
-          }
-        },
+        reload: () => reloadPrometheus(url, () => proc.logs()),
       };
     }
   } catch (err) {
