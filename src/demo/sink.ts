@@ -19,7 +19,13 @@ export interface NotificationSink {
   close(): Promise<void>;
 }
 
-export async function startSink(): Promise<NotificationSink> {
+export interface SinkOptions {
+  /** The body answered for a request path; default: `ok` for `/slack…` (as Slack does), empty otherwise. */
+  readonly answer?: (path: string) => string;
+}
+
+export async function startSink(options: SinkOptions = {}): Promise<NotificationSink> {
+  const answer = options.answer ?? ((path: string): string => (path.startsWith('/slack') ? 'ok' : ''));
   const deliveries: SinkDelivery[] = [];
   const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
@@ -35,7 +41,7 @@ export async function startSink(): Promise<NotificationSink> {
         // keep the text
       }
       deliveries.push({ path: req.url ?? '', receivedAt: Date.now(), body });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(req.url?.startsWith('/slack') === true ? 'ok' : '');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(answer(req.url ?? ''));
       for (const w of waiters) w();
     });
   });

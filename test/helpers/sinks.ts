@@ -1,16 +1,12 @@
 /**
- * Local notification sinks for the live Alertmanager delivery test: HTTP servers that record what Alertmanager
- * delivers (a Slack-compatible incoming-webhook endpoint answering `ok`, and a generic webhook endpoint).
- * They stand in for Slack and a pager, which a test cannot reach; Alertmanager itself is the real one.
+ * Local notification sinks for the live Alertmanager delivery test: the demo's recording HTTP server
+ * (src/demo/sink.ts), one per receiver kind (a Slack-compatible incoming-webhook endpoint answering `ok`, and a
+ * generic webhook endpoint). They stand in for Slack and a pager, which a test cannot reach; Alertmanager itself is
+ * the real one.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startSink as startRecordingSink, type SinkDelivery } from '../../src/demo/sink.js';
 
-export interface Delivery {
-  readonly path: string;
-  readonly receivedAt: number;
-  readonly body: unknown;
-}
+export type Delivery = SinkDelivery;
 
 /** Alertmanager's webhook payload (version 4), the fields the tests read. */
 export interface WebhookPayload {
@@ -30,7 +26,7 @@ export interface SlackPayload {
 
 export interface Sink {
   readonly url: string;
-  readonly deliveries: Delivery[];
+  readonly deliveries: readonly Delivery[];
   /** Resolves with the deliveries once `predicate` holds for them; rejects after `timeoutMs` with what arrived. */
   waitFor(predicate: (deliveries: readonly Delivery[]) => boolean, timeoutMs: number, what: string): Promise<readonly Delivery[]>;
   close(): Promise<void>;
@@ -38,55 +34,14 @@ export interface Sink {
 
 /** Starts a recording sink on 127.0.0.1:<free port>. `kind` only changes the answer body (Slack answers `ok`). */
 export async function startSink(kind: 'slack' | 'webhook'): Promise<Sink> {
-  const deliveries: Delivery[] = [];
-  const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (text += c));
-    req.on('end', () => {
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // keep raw text; the assertion will show it
-      }
-      deliveries.push({ path: req.url ?? '', receivedAt: Date.now(), body });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end(kind === 'slack' ? 'ok' : '');
-      for (const w of waiters) w();
-    });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const sink = await startRecordingSink({ answer: () => (kind === 'slack' ? 'ok' : '') });
   return {
-    url: `http://127.0.0.1:${port}`,
-    deliveries,
-    waitFor: (predicate, timeoutMs, what) =>
-      new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          if (!predicate(deliveries)) return false;
-          clearTimeout(timer);
-          waiters.delete(onDelivery);
-          resolve(deliveries);
-          return true;
-        };
-        const onDelivery = (): void => void check();
-        const timer = setTimeout(() => {
-          waiters.delete(onDelivery);
-          reject(new Error(`${kind} sink: timed out after ${timeoutMs} ms waiting for ${what}; got ${deliveries.length} deliveries:\n${JSON.stringify(deliveries, null, 1).slice(0, 4000)}`));
-        }, timeoutMs);
-        waiters.add(onDelivery);
-        check();
-      }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    url: sink.url,
+    deliveries: sink.deliveries,
+    waitFor: async (predicate, timeoutMs, what) => {
+      if (await sink.waitFor(predicate, timeoutMs)) return sink.deliveries;
+      throw new Error(`${kind} sink: timed out after ${timeoutMs} ms waiting for ${what}; got ${sink.deliveries.length} deliveries:\n${JSON.stringify(sink.deliveries, null, 1).slice(0, 4000)}`);
+    },
+    close: () => sink.close(),
   };
 }
