@@ -31,8 +31,6 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentSloMetrics, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
-import type { Io } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run.js';
 import { RECORD_COMPONENT_RATE, RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
 import type { GateReport, ReportObjective } from '../../src/gate/report/model.js';
 import { collectorBinary, repoRoot } from '../../src/stack/binaries.js';
@@ -41,6 +39,7 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { goBuilt } from '../helpers/go-built.js';
 import { byLabels, eventually, instant, rawSamples } from './prom-query.js';
+import { runCliInProcess, type InProcessRun } from '../helpers/cli.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
 const skipReason = otelcol.missingReason;
@@ -124,18 +123,8 @@ function recordBatch(m: AgentSloMetrics, n: number): void {
   for (let i = 0; i < n; i++) r.recordTask({ outcome: 'escalated', escalationReason: 'policy' });
 }
 
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-async function cli(args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false };
-  const code = await runCli(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+type CliRun = InProcessRun;
+const cli = (args: string[]): Promise<CliRun> => runCliInProcess(args);
 
 let auditN = 0;
 async function gate(prom: RunningPrometheus, at: number, extra: string[] = []): Promise<{ run: CliRun; report: GateReport }> {

@@ -16,8 +16,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillRecordingRules, type RuleLevelResult } from '../../src/backfill/import-rules.js';
 import { importHistory } from '../../src/backfill/import.js';
-import type { Io } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run.js';
 import { RECORD_SLI } from '../../src/conventions.js';
 import { profileRuleGroups } from '../../src/generate/rules.js';
 import type { GateReport, ReportObjective } from '../../src/gate/report/model.js';
@@ -26,6 +24,7 @@ import type { Profile } from '../../src/spec/model.js';
 import { ruleIntervalSeconds } from '../../src/sli/recorded.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
+import { runCliInProcess, type InProcessRun } from '../helpers/cli.js';
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -36,19 +35,8 @@ const RECORDED_FROM = END - 7 * DAY - 6 * HOUR;
 /** The rules' accuracy promise for ratio SLIs: 0.1 percentage point. */
 const RATIO_TOLERANCE = 0.001;
 
-interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(args: string[]): Promise<CliRun> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false };
-  const code = await runCli(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+type CliRun = InProcessRun;
+const cli = (args: string[]): Promise<CliRun> => runCliInProcess(args);
 
 function obj(r: GateReport, name: string): ReportObjective {
   const o = r.objectives.find((x) => x.name === name);

@@ -15,13 +15,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlocks } from '../../src/backfill/blocks.js';
 import { writeOpenMetrics } from '../../src/backfill/openmetrics.js';
-import type { Io } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/run.js';
 import type { GateReport, ReportCheck, ReportObjective } from '../../src/gate/report/model.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { counterSum, DAY, families, histogramSum, labelsFor, type ScenarioHistory, SIG } from '../gate/scenario-data.js';
 import { kokinoScenario, type KokinoScenario, runtimeScenario, type RuntimeScenario, scenarioAt, scenarioEnd } from '../gate/scenarios.js';
+import { runCliInProcess, type InProcessRun } from '../helpers/cli.js';
 
 const END = scenarioEnd();
 /** The gate's evaluation instant: 30 s after the last sample, off the sample grid. */
@@ -59,19 +58,8 @@ export function defineGateScenarios(server: ScenarioServer): void {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  interface CliRun {
-    code: number;
-    out: string;
-    err: string;
-  }
-
-  async function cli(args: string[]): Promise<CliRun> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false };
-    const code = await runCli(args, io);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  type CliRun = InProcessRun;
+  const cli = (args: string[]): Promise<CliRun> => runCliInProcess(args);
 
   let auditN = 0;
   function auditLog(): string {
