@@ -30,7 +30,7 @@ import { StackStartError } from './errors.js';
 import { freePort } from './free-port.js';
 import { STACK_IMAGES } from './images.js';
 import { registerExitCleanup } from './process.js';
-import { prometheusConfig } from './prometheus.js';
+import { prometheusArgs, prometheusConfig } from './prometheus.js';
 import type {
   AlertmanagerOptions,
   PrometheusOptions,
@@ -272,15 +272,7 @@ async function startPrometheusContainer(image: string, opts: PrometheusOptions):
       const container = await startContainer({
         component: 'prometheus',
         image,
-        command: [
-          `--config.file=${configFile}`,
-          `--storage.tsdb.path=${dataDir}`,
-          `--storage.tsdb.retention.time=${opts.retention ?? '400d'}`,
-          `--web.listen-address=${listen}`,
-          '--web.enable-remote-write-receiver',
-          '--web.enable-lifecycle',
-          ...(opts.extraArgs ?? []),
-        ],
+        command: prometheusArgs(opts, configFile, dataDir, listen),
         bindMounts: mounts,
         readyUrl: `${url}/-/ready`,
         readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,

@@ -12,6 +12,19 @@ import type { PrometheusOptions, RunningPrometheus } from './types.js';
 
 const START_ATTEMPTS = 3;
 
+/** Command-line flags of every Prometheus agent-slo starts (local binary or container): lifecycle and remote-write on. */
+export function prometheusArgs(opts: PrometheusOptions, configFile: string, dataDir: string, listenAddress: string): string[] {
+  return [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--storage.tsdb.retention.time=${opts.retention ?? '400d'}`,
+    `--web.listen-address=${listenAddress}`,
+    '--web.enable-remote-write-receiver',
+    '--web.enable-lifecycle',
+    ...(opts.extraArgs ?? []),
+  ];
+}
+
 /** Builds the prometheus.yml content (pure). */
 export function prometheusConfig(opts: PrometheusOptions, listenAddress: string): Record<string, unknown> {
   const global: Record<string, unknown> = {
@@ -71,15 +84,7 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Run
       const proc = await spawnManaged({
         name: 'prometheus',
         command: binary,
-        args: [
-          `--config.file=${configFile}`,
-          `--storage.tsdb.path=${dataDir}`,
-          `--storage.tsdb.retention.time=${opts.retention ?? '400d'}`,
-          `--web.listen-address=${listen}`,
-          '--web.enable-remote-write-receiver',
-          '--web.enable-lifecycle',
-          ...(opts.extraArgs ?? []),
-        ],
+        args: prometheusArgs(opts, configFile, dataDir, listen),
         ...(opts.onLogLine ? { onLine: opts.onLogLine } : {}),
       });
       const outcome = await waitForReady(proc, `${url}/-/ready`, opts.readyTimeoutMs ?? 60_000);
