@@ -8,19 +8,19 @@ import type {
   RunningPrometheus,
 } from '../../src/stack/types.js';
 
-interface Stoppable {
+export interface Stoppable {
   stop(): Promise<void>;
 }
 
 /**
- * Registers an afterEach hook that stops everything passed to the returned function, even when the test failed.
+ * Registers an afterEach hook that stops everything passed to the returned function, even when the test failed,
+ * last started first (a runtime flushes into its collector before the collector stops, and so on).
  * Usage: `const track = trackStack(); const prom = track(await startPrometheus({...}));`
  */
 export function trackStack(): <T extends Stoppable>(running: T) => T {
   const started: Stoppable[] = [];
   afterEach(async () => {
-    const all = started.splice(0);
-    await Promise.all(all.map((s) => s.stop()));
+    for (const s of started.splice(0).reverse()) await s.stop();
   });
   return (running) => {
     started.push(running);

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   METRIC_AGENT_EXECUTIONS,
   METRIC_AGENT_EXECUTION_DURATION,
@@ -27,6 +27,7 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { SCOPE_NAME, SCOPE_VERSION, scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
 import { byLabels, eventually, instant, rawSamples, seriesNames } from './prom-query.js';
+import { trackStack, type Stoppable } from '../helpers/stack.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
 const skipReason = otelcol.missingReason;
@@ -37,18 +38,7 @@ const PROJECT_SERIES = '{__name__=~"(agent|gen_ai)_.+"}';
 /** job/instance come from the scrape target on the pull path and from service.name/service.instance.id on the collector path. */
 const TARGET_LABELS = ['job', 'instance'] as const;
 
-interface Stoppable {
-  stop(): Promise<void>;
-}
-const started: Stoppable[] = [];
-function track<T extends Stoppable>(thing: T): T {
-  started.push(thing);
-  return thing;
-}
-afterEach(async () => {
-  const all = started.splice(0).reverse();
-  for (const thing of all) await thing.stop();
-});
+const track = trackStack();
 
 function runtimeStop(rt: TestRuntime): Stoppable {
   return { stop: () => rt.shutdown() };

@@ -9,7 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collectorBinary, prometheus3Binary } from '../../src/stack/binaries.js';
 import { goBuilt } from '../helpers/go-built.js';
 import { startCollector } from '../../src/stack/collector.js';
@@ -17,6 +17,7 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
 import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
+import { trackStack, type Stoppable } from '../helpers/stack.js';
 
 const prom3 = await goBuilt(() => prometheus3Binary());
 const otelcol = await goBuilt(() => collectorBinary());
@@ -26,18 +27,7 @@ if (otelcol.missingReason !== undefined) console.warn(`[skipped] collector → P
 const PROJECT_SERIES = '{__name__=~"(agent|gen_ai)_.+"}';
 const TARGET_LABELS = ['job', 'instance'] as const;
 
-interface Stoppable {
-  stop(): Promise<void>;
-}
-const started: Stoppable[] = [];
-function track<T extends Stoppable>(thing: T): T {
-  started.push(thing);
-  return thing;
-}
-afterEach(async () => {
-  const all = started.splice(0).reverse();
-  for (const thing of all) await thing.stop();
-});
+const track = trackStack();
 function runtimeStop(rt: TestRuntime): Stoppable {
   return { stop: () => rt.shutdown() };
 }
