@@ -345,7 +345,9 @@ describe.skipIf(skipReason !== undefined)('full chain: instrumentation → colle
       expect(g.report.verdict).not.toBe('pass');
     }
     // After the restart the failures are in the counts: a 3m window ending after the catch-up includes them.
-    const after = Math.floor(Date.now() / 1000);
+    // The window must also hold the last sample before the gap (increase() needs a sample on each side of the jump),
+    // so it ends at most 60 s after the gap, not at "now", which drifts with how long the steps above took.
+    const after = Math.min(Math.floor(Date.now() / 1000), Math.floor(gapEnd) + 60);
     const g = await gate(prom, after, ['--overlay', overlayFile, '--objective', 'tool_success_rate', '--raw']);
     expect(g.run.code).not.toBe(0);
     expect(obj(g.report, 'tool_success_rate').value as number).toBeLessThan(0.95);
