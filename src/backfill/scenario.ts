@@ -122,6 +122,32 @@ export function prometheusIncrease(
   return result * (extrapolateTo / sampledInterval);
 }
 
+export interface PrometheusCountOptions extends PrometheusIncreaseOptions {
+  /** The server's lookback delta (--query.lookback-delta), default 5m. */
+  lookbackSeconds?: number;
+}
+
+/**
+ * What the project's count (promql/counter-increase.ts) evaluates to for one series at `timeSeconds` over
+ * `rangeSeconds`: prometheusIncrease when the series has a sample at the window start (within the lookback delta
+ * before it: closed on Prometheus 2.x, left-open on 3.x), else — born in the window — its last value in the range.
+ * Undefined when neither gives a sample.
+ */
+export function prometheusCount(
+  samples: readonly Sample[],
+  timeSeconds: number,
+  rangeSeconds: number,
+  opts: PrometheusCountOptions = {},
+): number | undefined {
+  const toMs = (s: number): number => Math.round(s * 1000);
+  const start = toMs(timeSeconds) - toMs(rangeSeconds);
+  const lookbackFrom = start - toMs(opts.lookbackSeconds ?? 300);
+  const present = samples.some(([t]) => (opts.leftOpen ? toMs(t) > lookbackFrom : toMs(t) >= lookbackFrom) && toMs(t) <= start);
+  if (present) return prometheusIncrease(samples, timeSeconds, rangeSeconds, opts);
+  const inRange = samples.filter(([t]) => (opts.leftOpen ? toMs(t) > start : toMs(t) >= start) && toMs(t) <= toMs(timeSeconds));
+  return inRange.length === 0 ? undefined : (inRange[inRange.length - 1] as Sample)[1];
+}
+
 /** Deterministic PRNG (mulberry32) in [0, 1), for reproducible varying traffic. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

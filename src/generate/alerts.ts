@@ -15,7 +15,6 @@ import {
   RECORD_COMPONENT_RATE,
   alertName,
 } from '../conventions.js';
-import { renderSelector } from '../promql/selector.js';
 import { formatDuration } from '../spec/duration.js';
 import { type Objective, type Threshold, thresholdsOf } from '../spec/model.js';
 import { eventCountExpr } from '../sli/queries.js';
@@ -56,8 +55,8 @@ export function thresholdExpr(c: ObjectiveComponents, t: Threshold): string {
 }
 
 /**
- * Any bad event in the alert window. `increase()` cannot see the first value of a series that appears with it (a
- * failure counter created by its first failure), so a bad-event series that is new within the window also fires.
+ * Any bad event in the alert window. A failure counter created by its first failure is counted from zero by the
+ * count itself (promql/counter-increase.ts), so its first event fires too.
  */
 function zeroToleranceExpr(c: ObjectiveComponents, t: Threshold): string {
   const o = c.objective;
@@ -66,10 +65,7 @@ function zeroToleranceExpr(c: ObjectiveComponents, t: Threshold): string {
   const w = o.windows.alert;
   // The raw count without padding: a missing failure series is simply no alert.
   const count = isRawWindow(w) ? c.list.find((x) => x.name === 'bad')!.countExpr(w) : countAt(c, 'bad', w);
-  const main = `${count} > ${String(t.value)}`;
-  if (s.events.kind !== 'series') return main;
-  const sel = renderSelector(s.events.metric, [...s.events.matchers, ...c.scope.matchers]);
-  return `${main} or on() sum(${sel} unless ${sel} offset ${formatDuration(w)}) > ${String(t.value)}`;
+  return `${count} > ${String(t.value)}`;
 }
 
 function observedTemplate(c: ObjectiveComponents, t: Threshold): { observed: string; threshold: string } {

@@ -11,6 +11,7 @@ import {
   LABEL_PROFILE,
   promHistogram,
 } from '../conventions.js';
+import { counterIncrease } from '../promql/counter-increase.js';
 import { renderSelector } from '../promql/selector.js';
 import { formatDuration } from '../spec/duration.js';
 import type { Objective, Profile } from '../spec/model.js';
@@ -66,7 +67,7 @@ export function objectiveComponents(profile: Profile, objective: Objective): Obj
   }
   if (s.kind === 'quantile') {
     const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-    list.push({ name: COMPONENT_BUCKETS, countExpr: (w) => `sum by (${LABEL_LE}) (increase(${buckets}[${formatDuration(w)}]))`, padWith: [] });
+    list.push({ name: COMPONENT_BUCKETS, countExpr: (w) => counterIncrease(buckets, formatDuration(w), [LABEL_LE]), padWith: [] });
   }
   let budget: BudgetRef | undefined;
   const b = budgetQueries(objective, SHORT_WINDOW_SECONDS, scope);

@@ -247,7 +247,8 @@ function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
     },
   ];
   if (o.sli.events.kind === 'series') {
-    // The failure counter is born with its first failure (value 1): increase() cannot see it, the new-series clause does.
+    // The failure counter is born with its first failure (value 1): increase() cannot see it; the count counts a series
+    // born in the window from zero (promql/counter-increase.ts).
     const series = objectiveSeries(profile, o, [{ minutes: 10, perMinute: PER_MINUTE }, { minutes: 20, perMinute: PER_MINUTE, badEvents: 1 }]);
     const bad = objectiveSeries(profile, o, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: 20, perMinute: 0, badEvents: 1 }])[0]!;
     cases.push({

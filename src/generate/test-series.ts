@@ -51,7 +51,7 @@ function num(v: number): string {
  * A counter series from per-phase increments per minute (and one-off jumps at a phase's first minute). The first
  * phase holds the start value 0 at t=0 and then runs its minutes (t=1..m); later phases follow minute by minute.
  * A series that starts after an absent phase begins with its first step's value (a counter born with its first
- * events, which increase() cannot see).
+ * events, which increase() alone cannot see; the count counts it from zero).
  */
 function counterValues(phases: readonly Phase[], perMinute: (p: Phase) => number, jump: (p: Phase) => number = () => 0): string {
   const parts: string[] = [];

@@ -8,6 +8,7 @@ import { formatDuration } from '../spec/duration.js';
 import { WINDOW_PLACEHOLDER } from '../spec/promql-check.js';
 import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../spec/model.js';
 import { leRegex } from '../promql/le.js';
+import { counterIncrease } from '../promql/counter-increase.js';
 import { renderSelector } from '../promql/selector.js';
 
 /** Component names: event counts over the window. `le:<bound>` is a bucket count at a threshold (in the objective's unit). */
@@ -41,19 +42,22 @@ export function scopeFor(profile: Profile, objective: Objective, extra: readonly
   return { matchers };
 }
 
-/** `sum(increase(<selector>[w]))` for series selectors; user PromQL with `{{window}}` filled in otherwise. */
+/**
+ * The count over `window` for series selectors (promql/counter-increase.ts: increase(), and series born in the window
+ * counted from zero); user PromQL with `{{window}}` filled in otherwise.
+ */
 export function eventCountExpr(selector: EventSelector, window: string, scope: QueryScope): string {
   if (selector.kind === 'promql') return `(${selector.expr.replaceAll(WINDOW_PLACEHOLDER, window)})`;
-  return `sum(increase(${renderSelector(selector.metric, [...selector.matchers, ...scope.matchers])}[${window}]))`;
+  return counterIncrease(renderSelector(selector.metric, [...selector.matchers, ...scope.matchers]), window);
 }
 
 function bucketAt(h: HistogramSelector, bound: number, window: string, scope: QueryScope): string {
   const sel = renderSelector(promHistogram(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]);
-  return `sum(increase(${sel}[${window}]))`;
+  return counterIncrease(sel, window);
 }
 
 function histogramPart(h: HistogramSelector, part: 'count' | 'sum', window: string, scope: QueryScope): string {
-  return `sum(increase(${renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers])}[${window}]))`;
+  return counterIncrease(renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]), window);
 }
 
 /** The thresholds of an objective (target, warning, critical) in the histogram's recorded unit. */
@@ -89,7 +93,7 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
       }
       components.push({ name: 'count', expr: histogramPart(s.histogram, 'count', w, scope), isTotal: true });
       const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-      display = `histogram_quantile(${s.quantile}, sum by (le) (increase(${buckets}[${w}])))${scale === 1 ? '' : ` / ${scale}`}`;
+      display = `histogram_quantile(${s.quantile}, ${counterIncrease(buckets, w, ['le'])})${scale === 1 ? '' : ` / ${scale}`}`;
       break;
     }
     case 'average': {

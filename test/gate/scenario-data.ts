@@ -1,7 +1,7 @@
 /**
  * Scenario histories for the gate: per-step integer event counts per series, turned into cumulative counter and
  * histogram samples for promtool. The expected window values are computed from the same generated samples with
- * prometheusIncrease (an independent model of Prometheus' `increase()`, not the gate's code), summed over the
+ * prometheusCount (an independent model of Prometheus' `increase()` and of series born in the window, not the gate's code), summed over the
  * matching series. Scenarios share one TSDB and are told apart by the `scenario` label (`--selector scenario=…`).
  *
  * The gate is evaluated half a step off the sample grid, so no sample lies on a window boundary: Prometheus 2.x
@@ -9,7 +9,7 @@
  * helpers check that by computing both and throwing when they differ.
  */
 import type { HistogramFamily, HistogramSeries, MetricFamily, Sample, SeriesSamples } from '../../src/backfill/openmetrics.js';
-import { prometheusIncrease } from '../../src/backfill/scenario.js';
+import { prometheusCount } from '../../src/backfill/scenario.js';
 import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, type Matcher } from '../../src/conventions.js';
 
 export const DAY = 86_400;
@@ -109,14 +109,15 @@ export function samplesOf(h: ScenarioHistory, perStep: readonly number[]): Sampl
 }
 
 /**
- * What `increase(series[window])` at `at` returns (prometheusIncrease). Throws when Prometheus 2.x and 3.x would
- * differ (a sample on the window start) or when the range holds fewer than 2 samples.
+ * What the project's count of one series over `window` at `at` returns (prometheusCount: increase(), or the last
+ * value of a series born in the window). Throws when Prometheus 2.x and 3.x would differ (a sample on the window
+ * start) or when the series gives no value.
  */
 export function windowIncrease(h: ScenarioHistory, perStep: readonly number[], at: number, window: number): number {
   const samples = samplesOf(h, perStep);
-  const closed = prometheusIncrease(samples, at, window);
-  const leftOpen = prometheusIncrease(samples, at, window, { leftOpen: true });
-  if (closed === undefined || leftOpen === undefined) throw new Error(`${h.name}: fewer than 2 samples in (${at - window}, ${at}]`);
+  const closed = prometheusCount(samples, at, window);
+  const leftOpen = prometheusCount(samples, at, window, { leftOpen: true });
+  if (closed === undefined || leftOpen === undefined) throw new Error(`${h.name}: no value in (${at - window}, ${at}]`);
   if (closed !== leftOpen) throw new Error(`${h.name}: a sample lies on the window start ${at - window}; evaluate off the sample grid`);
   return closed;
 }

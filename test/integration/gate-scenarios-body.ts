@@ -1,8 +1,8 @@
 /**
  * The release gate against a real Prometheus over backfilled scenario histories (one TSDB, one server; scenarios
  * are selected with `--selector scenario=…`). Each test asserts the exit code, the reasons, and that the observed
- * components equal what `increase()` returns over the generated samples (computed here with prometheusIncrease,
- * an independent model of Prometheus' extrapolation, never with the gate's code). The gate runs half a minute off
+ * components equal what the counts return over the generated samples (computed here with prometheusCount,
+ * an independent model of Prometheus' increase() extrapolation and of series born in the window, never with the gate's code). The gate runs half a minute off
  * the sample grid (scenarioAt), so Prometheus 2.x and 3.x select the same samples and must give the same values.
  *
  * The test bodies live here once and run against every Prometheus users run: gate-scenarios.test.ts (Debian's

@@ -57,14 +57,14 @@ describe('agent-slo review over kokino history', () => {
     const ex = scenario.names.executions;
     const completed = (l: Record<string, string>): boolean => l[scenario.names.outcomeLabel] === 'completed';
     const a = r.objectives.find((o) => o.name === 'availability')!;
-    const ratio = (t: number, w: number): number => s.increase(ex, completed, t, w)! / s.increase(ex, () => true, t, w)!;
+    const ratio = (t: number, w: number): number => s.count(ex, completed, t, w)! / s.count(ex, () => true, t, w)!;
     close(a.period.value, ratio(scenario.end, 7 * DAY), 'availability week');
     close(a.period.budgetConsumed, (1 - ratio(scenario.end, 7 * DAY)) / 0.005, 'availability budget consumed over the week');
     close(a.slices[6]!.budgetConsumed, (1 - ratio(scenario.end, DAY)) / 0.005, 'availability budget consumed on the last day');
     expect(a.slices.slice(0, 4).every((x) => x.state === 'no_data')).toBe(true); // 3 days of data in a 7-day week
     const l = r.objectives.find((o) => o.name === 'latency_p95')!;
-    const count = s.increase(`${scenario.names.duration}_count`, completed, scenario.end, 7 * DAY)!;
-    const le30 = s.increase(`${scenario.names.duration}_bucket`, (x) => completed(x) && x.le === '30', scenario.end, 7 * DAY)!;
+    const count = s.count(`${scenario.names.duration}_count`, completed, scenario.end, 7 * DAY)!;
+    const le30 = s.count(`${scenario.names.duration}_bucket`, (x) => completed(x) && x.le === '30', scenario.end, 7 * DAY)!;
     close(l.period.budgetConsumed, (count - le30) / count / 0.1, 'latency budget consumed');
     close(l.period.value, s.quantile(0.95, scenario.names.duration, completed, scenario.end, 7 * DAY)!, 'latency p95 week');
     const sh = r.objectives.find((o) => o.name === 'shadow_correctness')!;

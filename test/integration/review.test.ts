@@ -82,8 +82,8 @@ describe('agent-slo review --period week over backfilled runtime-v1 history', ()
 
   it('tool success rate per day, over the week and the previous week equal the values from the samples', () => {
     const s = scenario.store;
-    const good = (t: number, w: number): number | undefined => s.increase(`${scenario.toolMetric}_count`, (l) => l[scenario.errorLabel] === undefined, t, w);
-    const total = (t: number, w: number): number | undefined => s.increase(`${scenario.toolMetric}_count`, () => true, t, w);
+    const good = (t: number, w: number): number | undefined => s.count(`${scenario.toolMetric}_count`, (l) => l[scenario.errorLabel] === undefined, t, w);
+    const total = (t: number, w: number): number | undefined => s.count(`${scenario.toolMetric}_count`, () => true, t, w);
     const o = obj('tool_success_rate');
     expect(o.slices).toHaveLength(7);
     const states: string[] = [];
@@ -108,16 +108,16 @@ describe('agent-slo review --period week over backfilled runtime-v1 history', ()
 
   it('escalation rate, cost per successful task and p95 latency (ms) equal the values from the samples', () => {
     const s = scenario.store;
-    const tasks = (f: (l: Record<string, string>) => boolean, t: number, w: number): number => s.increase(scenario.tasksMetric, f, t, w)!;
+    const tasks = (f: (l: Record<string, string>) => boolean, t: number, w: number): number => s.count(scenario.tasksMetric, f, t, w)!;
     const outcome = (v: string) => (l: Record<string, string>) => l[scenario.outcomeLabel] === v;
     const all = (): boolean => true;
     close(obj('escalation_rate').period.value, tasks(outcome('escalated'), at, 7 * DAY) / tasks(all, at, 7 * DAY), 'escalation week');
     close(obj('escalation_rate').slices[3]!.value, tasks(outcome('escalated'), at - 3 * DAY, DAY) / tasks(all, at - 3 * DAY, DAY), 'escalation day 3');
-    const cost = s.increase('agent_task_cost_total', all, at, 7 * DAY)!;
+    const cost = s.count('agent_task_cost_total', all, at, 7 * DAY)!;
     close(obj('cost_per_successful_task').period.value, cost / tasks(outcome('success'), at, 7 * DAY), 'cost per successful task');
     const p95 = s.quantile(0.95, 'gen_ai_invoke_agent_duration', all, at, 7 * DAY)!;
     close(obj('response_latency_p95').period.value, p95 * 1000, 'p95 ms');
-    close(obj('model_fallback_rate').period.value, s.increase('agent_model_fallbacks_total', all, at, 7 * DAY)! / s.increase('gen_ai_client_operation_duration_count', all, at, 7 * DAY)!, 'fallback');
+    close(obj('model_fallback_rate').period.value, s.count('agent_model_fallbacks_total', all, at, 7 * DAY)! / s.count('gen_ai_client_operation_duration_count', all, at, 7 * DAY)!, 'fallback');
   });
 
   it('lists exactly the alerts the history was built to fire in the week', () => {
@@ -178,13 +178,13 @@ describe('agent-slo review --period month', () => {
     expect(r.period.end).toBe(iso(at));
     const tool = r.objectives.find((o) => o.name === 'tool_success_rate')!;
     const w = at - monthStart;
-    const good = scenario.store.increase(`${scenario.toolMetric}_count`, (l) => l[scenario.errorLabel] === undefined, at, w);
-    const total = scenario.store.increase(`${scenario.toolMetric}_count`, () => true, at, w);
+    const good = scenario.store.count(`${scenario.toolMetric}_count`, (l) => l[scenario.errorLabel] === undefined, at, w);
+    const total = scenario.store.count(`${scenario.toolMetric}_count`, () => true, at, w);
     close(tool.period.value, good! / total!, 'month');
     expect(tool.slices.length).toBe(Math.ceil(w / (7 * DAY)));
     close(tool.slices[tool.slices.length - 1]!.value, (() => {
       const s = monthStart + (tool.slices.length - 1) * 7 * DAY;
-      return scenario.store.increase(`${scenario.toolMetric}_count`, (l) => l[scenario.errorLabel] === undefined, at, at - s)! / scenario.store.increase(`${scenario.toolMetric}_count`, () => true, at, at - s)!;
+      return scenario.store.count(`${scenario.toolMetric}_count`, (l) => l[scenario.errorLabel] === undefined, at, at - s)! / scenario.store.count(`${scenario.toolMetric}_count`, () => true, at, at - s)!;
     })(), 'last week of the month');
     expect(tool.history).toHaveLength(3);
     expect(tool.history[2]!.value).toBe(tool.period.value);

@@ -1,7 +1,7 @@
 /**
  * `agent-slo serve` against a real Prometheus over backfilled kokino history. Every number the service shows is
- * compared with the value computed independently from the generated samples (SeriesStore: per-series increase()
- * with Prometheus' extrapolation, a plain histogram_quantile) at the evaluation time the service reports.
+ * compared with the value computed independently from the generated samples (SeriesStore: per-series counts, increase()
+ * with Prometheus' extrapolation or the last value of a series born in the window, a plain histogram_quantile) at the evaluation time the service reports.
  * The service's clock is shifted to just after the backfilled data (the last 3 hours are never backfilled), so
  * the 5m and 1h windows have data too.
  */
@@ -101,8 +101,8 @@ describe('agent-slo serve over backfilled kokino history', () => {
   it('availability over every window, its budget and burn rates equal the values from the samples', () => {
     const s = scenario.store;
     const ex = scenario.names.executions;
-    const good = (w: number): number | undefined => s.increase(ex, (l) => l[scenario.names.outcomeLabel] === 'completed', t, w);
-    const total = (w: number): number | undefined => s.increase(ex, () => true, t, w);
+    const good = (w: number): number | undefined => s.count(ex, (l) => l[scenario.names.outcomeLabel] === 'completed', t, w);
+    const total = (w: number): number | undefined => s.count(ex, () => true, t, w);
     const a = statusDoc.availability!;
     for (const [role, w] of [['alert', HOUR], ['gate', 7 * 86_400], ['target', 30 * 86_400], ['budget', 30 * 86_400]] as const) {
       close(a.windows[role]?.value, good(w)! / total(w)!, `availability ${role}`);
@@ -126,16 +126,16 @@ describe('agent-slo serve over backfilled kokino history', () => {
     const l = statusDoc.latency_p95!;
     for (const [role, w] of [['alert', 300], ['gate', 7 * 86_400], ['target', 86_400]] as const) {
       close(l.windows[role]?.value, s.quantile(0.95, scenario.names.duration, completed, t, w), `latency ${role}`);
-      const bucket = (le: string): number => s.increase(`${scenario.names.duration}_bucket`, (x) => completed(x) && x.le === le, t, w)!;
-      const count = s.increase(`${scenario.names.duration}_count`, completed, t, w)!;
+      const bucket = (le: string): number => s.count(`${scenario.names.duration}_bucket`, (x) => completed(x) && x.le === le, t, w)!;
+      const count = s.count(`${scenario.names.duration}_count`, completed, t, w)!;
       const expected = bucket('60') / count < 0.95 ? 'critical' : bucket('30') / count < 0.95 ? 'below_target' : 'ok';
       expect(l.windows[role]?.state, `latency ${role}`).toBe(expected);
     }
     expect(l.state).toBe('critical');
     expect(l.windows.target?.state).toBe('ok');
     // Budget: executions over 30 s of all completed executions, against 10%.
-    const count = s.increase(`${scenario.names.duration}_count`, completed, t, 30 * 86_400)!;
-    const le30 = s.increase(`${scenario.names.duration}_bucket`, (x) => completed(x) && x.le === '30', t, 30 * 86_400)!;
+    const count = s.count(`${scenario.names.duration}_count`, completed, t, 30 * 86_400)!;
+    const le30 = s.count(`${scenario.names.duration}_bucket`, (x) => completed(x) && x.le === '30', t, 30 * 86_400)!;
     close(l.errorBudget?.consumed, (count - le30) / count / 0.1, 'latency budget consumed');
   });
 
@@ -143,14 +143,14 @@ describe('agent-slo serve over backfilled kokino history', () => {
     const s = scenario.store;
     const m = statusDoc.memory_per_execution!;
     for (const [role, w] of [['alert', HOUR], ['gate', 7 * 86_400]] as const) {
-      const sum = s.increase(`${scenario.names.memory}_sum`, () => true, t, w)!;
-      const count = s.increase(`${scenario.names.memory}_count`, () => true, t, w)!;
+      const sum = s.count(`${scenario.names.memory}_sum`, () => true, t, w)!;
+      const count = s.count(`${scenario.names.memory}_count`, () => true, t, w)!;
       close(m.windows[role]?.value, sum / count / 1e6, `memory ${role}`);
     }
     const d = statusDoc.data_integrity!;
-    close(d.value, s.increase(scenario.names.integrity, () => true, t, 300), 'integrity failures 5m');
+    close(d.value, s.count(scenario.names.integrity, () => true, t, 300), 'integrity failures 5m');
     expect(d.state).toBe('critical');
-    close(d.windows.gate?.events, s.increase(scenario.names.conversations, () => true, t, 7 * 86_400), 'conversations 7d');
+    close(d.windows.gate?.events, s.count(scenario.names.conversations, () => true, t, 7 * 86_400), 'conversations 7d');
     expect(d.errorBudget).toMatchObject({ allowed: 0, consumed: '+Inf', exhausted: true });
     const sh = statusDoc.shadow_correctness!;
     expect(sh.state).toBe('not_active');

@@ -1,10 +1,11 @@
 /**
  * Test scenarios: series written once, then (1) rendered as OpenMetrics for promtool and (2) used to compute what
- * Prometheus must answer, independently of agent-slo's PromQL (sums of per-series `increase()` following
- * Prometheus' extrapolation, see src/backfill/scenario.ts, and a plain histogram_quantile).
+ * Prometheus must answer, independently of agent-slo's PromQL (sums of per-series counts: `increase()` following Prometheus'
+ * extrapolation, or the last value of a series born in the window — prometheusCount in src/backfill/scenario.ts —
+ * and a plain histogram_quantile).
  */
 import type { MetricFamily, Sample } from '../../src/backfill/openmetrics.js';
-import { prometheusIncrease } from '../../src/backfill/scenario.js';
+import { prometheusCount } from '../../src/backfill/scenario.js';
 
 type Labels = Record<string, string>;
 
@@ -95,12 +96,12 @@ export class SeriesStore {
     return out;
   }
 
-  /** `sum(increase(name{match}[range]))` at t as Prometheus 2.x computes it; undefined when no series answers. */
-  increase(name: string, match: (labels: Labels) => boolean, t: number, range: number): number | undefined {
+  /** The project's count of name{match} over range (promql/counter-increase.ts) at t, as Prometheus 2.x computes it; undefined when no series answers. */
+  count(name: string, match: (labels: Labels) => boolean, t: number, range: number): number | undefined {
     let total: number | undefined;
     for (const s of this.series) {
       if (s.name !== name || !match(s.labels)) continue;
-      const v = prometheusIncrease(s.samples, t, range);
+      const v = prometheusCount(s.samples, t, range);
       if (v !== undefined) total = (total ?? 0) + v;
     }
     return total;
@@ -111,7 +112,7 @@ export class SeriesStore {
     const byLe = new Map<number, number>();
     for (const s of this.series) {
       if (s.name !== `${base}_bucket` || !match(s.labels)) continue;
-      const v = prometheusIncrease(s.samples, t, range);
+      const v = prometheusCount(s.samples, t, range);
       if (v === undefined) continue;
       const le = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
       byLe.set(le, (byLe.get(le) ?? 0) + v);

@@ -67,23 +67,31 @@ describe('computeSli (DESIGN.md rulings)', () => {
   });
 });
 
+/**
+ * The count of a counter selection, spelled out (not built with src/promql/counter-increase.ts): increase() for
+ * series present at the window start, the last value for series born in the window.
+ */
+function count(sel: string, w: string): string {
+  return `sum((increase(${sel}[${w}]) and ${sel} offset ${w}) or (last_over_time(${sel}[${w}]) unless ${sel} offset ${w}))`;
+}
+
 describe('sliQueries', () => {
   it('ratio components with profile selector, extra matchers and the model label only where scoped', () => {
     const fallback = get(runtime, 'model_fallback_rate');
     const q = sliQueries(fallback, 86_400, scopeFor(runtime, fallback, [{ label: 'env', op: '=', value: 'prod' }], 'gpt-5'));
     expect(q.components).toEqual([
-      { name: 'bad', expr: 'sum(increase(agent_model_fallbacks_total{env="prod",gen_ai_request_model="gpt-5"}[1d]))', isTotal: false },
-      { name: 'total', expr: 'sum(increase(gen_ai_client_operation_duration_count{env="prod",gen_ai_request_model="gpt-5"}[1d]))', isTotal: true },
+      { name: 'bad', expr: count('agent_model_fallbacks_total{env="prod",gen_ai_request_model="gpt-5"}', '1d'), isTotal: false },
+      { name: 'total', expr: count('gen_ai_client_operation_duration_count{env="prod",gen_ai_request_model="gpt-5"}', '1d'), isTotal: true },
     ]);
     const tool = get(runtime, 'tool_success_rate');
-    expect(sliQueries(tool, 604_800, scopeFor(runtime, tool, [], 'gpt-5')).components[0]?.expr).toBe('sum(increase(gen_ai_execute_tool_duration_count{error_type=""}[7d]))');
+    expect(sliQueries(tool, 604_800, scopeFor(runtime, tool, [], 'gpt-5')).components[0]?.expr).toBe(count('gen_ai_execute_tool_duration_count{error_type=""}', '7d'));
   });
 
   it('quantile components read buckets at each threshold with every le spelling, in the recorded unit', () => {
     const lat = get(runtime, 'response_latency_p95');
     const q = sliQueries(lat, 86_400, scopeFor(runtime, lat));
     expect(q.components.map((c) => c.name)).toEqual(['le:8000', 'le:10000', 'le:15000', 'count']);
-    expect(q.components[0]?.expr).toBe('sum(increase(gen_ai_invoke_agent_duration_bucket{le=~"8|8\\\\.0"}[1d]))');
+    expect(q.components[0]?.expr).toBe(count('gen_ai_invoke_agent_duration_bucket{le=~"8|8\\\\.0"}', '1d'));
     expect(q.display).toContain('histogram_quantile(0.95');
     expect(q.display).toMatch(/\/ 0\.001$/);
   });

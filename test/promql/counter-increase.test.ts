@@ -1,0 +1,140 @@
+/**
+ * The project's count expression (src/promql/counter-increase.ts) evaluated by a real Prometheus engine (Debian's
+ * promtool 2.42, `promql_expr_test`) over hand-made series, and compared with plain `increase()` and with the
+ * independent model prometheusCount (src/backfill/scenario.ts). Samples every minute; every evaluation is half a
+ * minute off the grid, so no sample lies on a window or lookback boundary, and every expected value is exact in
+ * binary floating point (promtool compares the printed values).
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { Sample } from '../../src/backfill/openmetrics.js';
+import { prometheusCount, prometheusIncrease } from '../../src/backfill/scenario.js';
+import { counterIncrease } from '../../src/promql/counter-increase.js';
+import { runPromtool } from '../helpers/promtool.js';
+
+const MINUTES = 30;
+/** Value at minute i, or undefined for no sample. */
+const SERIES: Record<string, (i: number) => number | undefined> = {
+  // Present all along: 10 per minute.
+  present: (i) => 10 * i,
+  // Born at minute 12 with 500 already counted (a failure series created during an outage: its first sample
+  // carries every event of the outage), then 10 per minute.
+  born: (i) => (i < 12 ? undefined : 500 + 10 * (i - 12)),
+  // Present, with a counter reset after minute 10.
+  reset: (i) => (i <= 10 ? 10 * i : 10 * (i - 11) + 5),
+  // Present until minute 5, gone for 10 minutes (longer than the 5m lookback delta), back at minute 16 (60).
+  returns: (i) => (i <= 5 ? 10 * i : i < 16 ? undefined : 10 * (i - 10)),
+};
+
+function samples(name: string): Sample[] {
+  const out: Sample[] = [];
+  for (let i = 0; i <= MINUTES; i++) {
+    const v = SERIES[name]!(i);
+    if (v !== undefined) out.push([i * 60, v]);
+  }
+  return out;
+}
+
+function promtoolValues(name: string): string {
+  const out: string[] = [];
+  for (let i = 0; i <= MINUTES; i++) out.push(String(SERIES[name]!(i) ?? '_'));
+  return out.join(' ');
+}
+
+/** Expected per-series counts over 5m at these instants (seconds), worked out by hand from Prometheus' extrapolation. */
+const CASES: { at: number; expected: Record<string, number>; increase: Record<string, number> }[] = [
+  {
+    at: 14 * 60 + 30,
+    // present: 16 → 20 is 40 over 240 s of samples, extrapolated 30 s each side: 50. born: no sample in the lookback
+    // before 9m30s → counted from zero: its last value 520 (increase() alone: 20 × 180/120 = 30). reset: 100, 5, 15,
+    // 25, 35 → 35 after the reset correction, × 300/240 = 43.75. returns: no sample in the window → no series.
+    expected: { present: 50, born: 520, reset: 43.75 },
+    increase: { present: 50, born: 30, reset: 43.75 },
+  },
+  {
+    at: 18 * 60 + 30,
+    // born has samples at 12 and 13 in the lookback before 13m30s → present → increase(): 40 × 300/240 = 50.
+    // returns: no sample in (8m30s, 13m30s] → counted from zero: 80, its 50 events before the gap included (the
+    // documented limit of the lookback rule); increase() alone: 20 × 180/120 = 30.
+    expected: { present: 50, born: 50, reset: 50, returns: 80 },
+    increase: { present: 50, born: 50, reset: 50, returns: 30 },
+  },
+];
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'agent-slo-count-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function at(seconds: number): string {
+  return `${String(Math.floor(seconds / 60))}m${String(seconds % 60)}s`;
+}
+
+describe('counterIncrease: increase() for series present at the window start, series born in the window from zero', () => {
+  it('the independent model gives the hand-worked values', () => {
+    for (const c of CASES) {
+      for (const name of Object.keys(SERIES)) {
+        expect(prometheusCount(samples(name), c.at, 300), `${name} at ${at(c.at)}`).toBe(c.expected[name]);
+        expect(prometheusCount(samples(name), c.at, 300, { leftOpen: true }), `${name} at ${at(c.at)} (3.x)`).toBe(c.expected[name]);
+        expect(prometheusIncrease(samples(name), c.at, 300), `increase ${name} at ${at(c.at)}`).toBe(c.increase[name]);
+      }
+    }
+  });
+
+  it('Prometheus evaluates the expression to exactly those values, per series and summed', async () => {
+    const exprTests = CASES.flatMap((c) => {
+      const perSeries = (values: Record<string, number>) => Object.entries(values).map(([s, value]) => ({ labels: `{s="${s}"}`, value }));
+      const sum = Object.values(c.expected).reduce((a, b) => a + b, 0);
+      return [
+        { expr: counterIncrease('c', '5m', ['s']), eval_time: at(c.at), exp_samples: perSeries(c.expected) },
+        { expr: counterIncrease('c', '5m'), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: sum }] },
+        { expr: counterIncrease('c{s="born"}', '5m'), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: c.expected.born }] },
+        { expr: 'sum by (s) (increase(c[5m]))', eval_time: at(c.at), exp_samples: perSeries(c.increase) },
+      ];
+    });
+    const file = join(dir, 'count.test.yaml');
+    await writeFile(
+      file,
+      stringify({
+        rule_files: [],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: Object.keys(SERIES).map((s) => ({ series: `c{s="${s}"}`, values: promtoolValues(s) })),
+            promql_expr_test: exprTests,
+          },
+        ],
+      }),
+    );
+    const r = await runPromtool(['test', 'rules', file], dir);
+    expect(r.out).toContain('SUCCESS');
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('a series with no sample in the window gives nothing, so a missing count stays missing (no data), not 0', async () => {
+    const file = join(dir, 'empty.test.yaml');
+    await writeFile(
+      file,
+      stringify({
+        rule_files: [],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [{ series: 'c{s="returns"}', values: promtoolValues('returns') }],
+            promql_expr_test: [{ expr: counterIncrease('c', '5m'), eval_time: at(CASES[0]!.at), exp_samples: [] }],
+          },
+        ],
+      }),
+    );
+    const r = await runPromtool(['test', 'rules', file], dir);
+    expect(r.code, r.out).toBe(0);
+  });
+});
