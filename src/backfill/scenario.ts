@@ -72,6 +72,15 @@ export function rawIncrease(samples: readonly Sample[], fromSeconds: number, toS
   return total;
 }
 
+function toMs(seconds: number): number {
+  return Math.round(seconds * 1000);
+}
+
+/** Samples (milliseconds, value) with `from ≤ t ≤ to`, or `from < t ≤ to` when left-open (Prometheus 3). */
+function samplesIn(samples: readonly Sample[], fromMs: number, toMsIncl: number, leftOpen: boolean): (readonly [number, number])[] {
+  return samples.map(([t, v]) => [toMs(t), v] as const).filter(([t]) => (leftOpen ? t > fromMs : t >= fromMs) && t <= toMsIncl);
+}
+
 export interface PrometheusIncreaseOptions {
   /**
    * Range selection: Prometheus 2.x includes a sample exactly at `time − range` (closed interval); Prometheus 3
@@ -92,12 +101,9 @@ export function prometheusIncrease(
   rangeSeconds: number,
   opts: PrometheusIncreaseOptions = {},
 ): number | undefined {
-  const toMs = (s: number): number => Math.round(s * 1000);
   const rangeEnd = toMs(timeSeconds);
   const rangeStart = rangeEnd - toMs(rangeSeconds);
-  const points = samples
-    .map(([t, v]) => [toMs(t), v] as const)
-    .filter(([t]) => (opts.leftOpen ? t > rangeStart : t >= rangeStart) && t <= rangeEnd);
+  const points = samplesIn(samples, rangeStart, rangeEnd, opts.leftOpen === true);
   if (points.length < 2) return undefined;
   const first = points[0] as readonly [number, number];
   const last = points[points.length - 1] as readonly [number, number];
@@ -139,13 +145,12 @@ export function prometheusCount(
   rangeSeconds: number,
   opts: PrometheusCountOptions = {},
 ): number | undefined {
-  const toMs = (s: number): number => Math.round(s * 1000);
+  const leftOpen = opts.leftOpen === true;
   const start = toMs(timeSeconds) - toMs(rangeSeconds);
-  const lookbackFrom = start - toMs(opts.lookbackSeconds ?? 300);
-  const present = samples.some(([t]) => (opts.leftOpen ? toMs(t) > lookbackFrom : toMs(t) >= lookbackFrom) && toMs(t) <= start);
+  const present = samplesIn(samples, start - toMs(opts.lookbackSeconds ?? 300), start, leftOpen).length > 0;
   if (present) return prometheusIncrease(samples, timeSeconds, rangeSeconds, opts);
-  const inRange = samples.filter(([t]) => (opts.leftOpen ? toMs(t) > start : toMs(t) >= start) && toMs(t) <= toMs(timeSeconds));
-  return inRange.length === 0 ? undefined : (inRange[inRange.length - 1] as Sample)[1];
+  const inRange = samplesIn(samples, start, toMs(timeSeconds), leftOpen);
+  return inRange.length === 0 ? undefined : (inRange[inRange.length - 1] as readonly [number, number])[1];
 }
 
 /** Deterministic PRNG (mulberry32) in [0, 1), for reproducible varying traffic. */

@@ -76,6 +76,14 @@ function at(seconds: number): string {
   return `${String(Math.floor(seconds / 60))}m${String(seconds % 60)}s`;
 }
 
+/** Runs `promtool test rules` on one test group: the named SERIES as `c{s="<name>"}`, and the expression tests. */
+async function promtoolExprTest(name: string, series: readonly string[], exprTests: readonly object[]): Promise<{ code: number; out: string }> {
+  const file = join(dir, `${name}.test.yaml`);
+  const input_series = series.map((s) => ({ series: `c{s="${s}"}`, values: promtoolValues(s) }));
+  await writeFile(file, stringify({ rule_files: [], evaluation_interval: '1m', tests: [{ interval: '1m', input_series, promql_expr_test: exprTests }] }));
+  return runPromtool(['test', 'rules', file], dir);
+}
+
 describe('counterIncrease: increase() for series present at the window start, series born in the window from zero', () => {
   it('the independent model gives the hand-worked values', () => {
     for (const c of CASES) {
@@ -98,43 +106,13 @@ describe('counterIncrease: increase() for series present at the window start, se
         { expr: 'sum by (s) (increase(c[5m]))', eval_time: at(c.at), exp_samples: perSeries(c.increase) },
       ];
     });
-    const file = join(dir, 'count.test.yaml');
-    await writeFile(
-      file,
-      stringify({
-        rule_files: [],
-        evaluation_interval: '1m',
-        tests: [
-          {
-            interval: '1m',
-            input_series: Object.keys(SERIES).map((s) => ({ series: `c{s="${s}"}`, values: promtoolValues(s) })),
-            promql_expr_test: exprTests,
-          },
-        ],
-      }),
-    );
-    const r = await runPromtool(['test', 'rules', file], dir);
+    const r = await promtoolExprTest('count', Object.keys(SERIES), exprTests);
     expect(r.out).toContain('SUCCESS');
     expect(r.code, r.out).toBe(0);
   });
 
   it('a series with no sample in the window gives nothing, so a missing count stays missing (no data), not 0', async () => {
-    const file = join(dir, 'empty.test.yaml');
-    await writeFile(
-      file,
-      stringify({
-        rule_files: [],
-        evaluation_interval: '1m',
-        tests: [
-          {
-            interval: '1m',
-            input_series: [{ series: 'c{s="returns"}', values: promtoolValues('returns') }],
-            promql_expr_test: [{ expr: counterIncrease('c', '5m'), eval_time: at(CASES[0]!.at), exp_samples: [] }],
-          },
-        ],
-      }),
-    );
-    const r = await runPromtool(['test', 'rules', file], dir);
+    const r = await promtoolExprTest('empty', ['returns'], [{ expr: counterIncrease('c', '5m'), eval_time: at(CASES[0]!.at), exp_samples: [] }]);
     expect(r.code, r.out).toBe(0);
   });
 });
