@@ -27,6 +27,8 @@ export interface CreateBlocksOptions {
   onProgress?: (line: string) => void;
   /** "Now" in milliseconds for the future-timestamp check (default Date.now()). */
   nowMs?: number;
+  /** Aborting kills promtool (SIGTERM) and rejects with the AbortError; temporary files are removed. */
+  signal?: AbortSignal;
 }
 
 export interface CreatedBlock {
@@ -167,9 +169,16 @@ async function listBlocks(dir: string): Promise<Map<string, CreatedBlock>> {
   return blocks;
 }
 
+/** A spawn failure as a BackfillError (promtool missing: how to install it); an abort stays the AbortError. */
+export function spawnError(command: string, err: NodeJS.ErrnoException): Error {
+  if (err.name === 'AbortError') return err;
+  return new BackfillError(err.code === 'ENOENT' ? `${command} not found on PATH (install the prometheus package)` : err.message);
+}
+
 /** Runs promtool over the input and returns the blocks it created in `dataDir`. */
 export async function createBlocks(opts: CreateBlocksOptions): Promise<CreateBlocksResult> {
   const started = Date.now();
+  opts.signal?.throwIfAborted();
   const stats = await checkOpenMetricsInput(opts.openMetrics, opts.nowMs);
   await mkdir(opts.dataDir, { recursive: true });
   const before = await listBlocks(opts.dataDir);
@@ -196,14 +205,8 @@ export async function createBlocks(opts: CreateBlocksOptions): Promise<CreateBlo
     const command = opts.promtool ?? 'promtool';
     const output: string[] = [];
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.once('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          new BackfillError(
-            err.code === 'ENOENT' ? `${command} not found on PATH (install the prometheus package)` : err.message,
-          ),
-        ),
-      );
+      const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.signal !== undefined ? { signal: opts.signal } : {}) });
+      child.once('error', (err: NodeJS.ErrnoException) => reject(spawnError(command, err)));
       for (const stream of [child.stdout, child.stderr]) {
         const rl = createInterface({ input: stream, crlfDelay: Infinity });
         rl.on('line', (line) => {

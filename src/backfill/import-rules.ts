@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { formatDuration } from '../spec/duration.js';
 import { isAlertingRule, type RecordingRule, type RuleGroup } from '../generate/rule-types.js';
 import { renderRuleFile } from '../generate/rules-file.js';
-import { BackfillError } from './blocks.js';
+import { BackfillError, spawnError } from './blocks.js';
 
 export interface RuleLevel {
   /** 1 = reads only raw series. */
@@ -101,6 +101,8 @@ export interface RuleBackfillOptions {
   readonly onProgress?: (line: string) => void;
   /** Highest level to backfill (default all). */
   readonly maxLevel?: number;
+  /** Aborting kills the running promtool processes and rejects with the AbortError; the work dir is removed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RuleLevelResult {
@@ -113,13 +115,11 @@ export interface RuleLevelResult {
   readonly durationMs: number;
 }
 
-function runPromtool(command: string, args: readonly string[], onLine: (line: string) => void): Promise<{ code: number | null; output: string }> {
+function runPromtool(command: string, args: readonly string[], onLine: (line: string) => void, signal?: AbortSignal): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(signal !== undefined ? { signal } : {}) });
     const lines: string[] = [];
-    child.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new BackfillError(err.code === 'ENOENT' ? `${command} not found on PATH (install the prometheus package)` : err.message)),
-    );
+    child.once('error', (err: NodeJS.ErrnoException) => reject(spawnError(command, err)));
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         lines.push(line);
@@ -140,6 +140,7 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
   const work = await mkdtemp(join(dirname(opts.dataDir), '.agent-slo-rules-backfill-'));
   try {
     for (const level of levels) {
+      opts.signal?.throwIfAborted();
       const started = Date.now();
       const higher = level.level > 1 ? opts.higherLevels : undefined;
       const start = Math.max(opts.startSeconds, higher?.startSeconds ?? opts.startSeconds);
@@ -153,7 +154,7 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
           await writeFile(file, text, 'utf8');
           const out = join(work, `out-${level.level}-${gi}`);
           const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${opts.prometheusUrl()}`, `--start=${String(start)}`, `--end=${String(opts.endSeconds)}`, `--output-dir=${out}`, file];
-          const r = await runPromtool(opts.promtool ?? 'promtool', args, () => undefined);
+          const r = await runPromtool(opts.promtool ?? 'promtool', args, () => undefined, opts.signal);
           if (r.code !== 0) throw new BackfillError(`promtool create-blocks-from rules (level ${level.level}, group ${group.name}) exited with code ${String(r.code)}`, r.output);
           return out;
         }),

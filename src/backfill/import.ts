@@ -16,6 +16,8 @@ export interface ImportOptions {
   /** One line per step and per created block. */
   readonly onProgress?: (line: string) => void;
   readonly nowMs?: number;
+  /** Aborting kills promtool and rejects with the AbortError. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ImportResult extends CreateBlocksResult {
@@ -46,7 +48,7 @@ export async function importHistory(opts: ImportOptions): Promise<ImportResult> 
     blockCount++;
     progress(`  block ${blockCount}: ${line.trim()}`);
   };
-  const common = { dataDir: opts.dataDir, onProgress: onBlock, ...(opts.promtool !== undefined ? { promtool: opts.promtool } : {}), ...(opts.nowMs !== undefined ? { nowMs: opts.nowMs } : {}) };
+  const common = { dataDir: opts.dataDir, onProgress: onBlock, ...(opts.promtool !== undefined ? { promtool: opts.promtool } : {}), ...(opts.nowMs !== undefined ? { nowMs: opts.nowMs } : {}), ...(opts.signal !== undefined ? { signal: opts.signal } : {}) };
   if ('file' in opts.source) {
     progress(`importing ${opts.source.file} into ${opts.dataDir}`);
     return createBlocks({ ...common, openMetrics: { file: opts.source.file } });

@@ -28,6 +28,8 @@ export interface HistoryOptions {
   /** Recorded series are backfilled over this many seconds before the end. */
   readonly recordedSeconds: number;
   readonly info: (line: string) => void;
+  /** Aborting stops promtool and the temporary Prometheus and rejects with the AbortError (staging dirs removed). */
+  readonly signal?: AbortSignal;
 }
 
 export async function buildHistory(opts: HistoryOptions): Promise<HistoryResult> {
@@ -37,7 +39,7 @@ export async function buildHistory(opts: HistoryOptions): Promise<HistoryResult>
   const scenarios: ScenarioData[] = [];
   try {
     const results = await Promise.all(
-      opts.scenarios.map((name, i) => importHistory({ source: { scenario: name, endSeconds: opts.endSeconds }, dataDir: join(staging, String(i)) })),
+      opts.scenarios.map((name, i) => importHistory({ source: { scenario: name, endSeconds: opts.endSeconds }, dataDir: join(staging, String(i)), ...(opts.signal !== undefined ? { signal: opts.signal } : {}) })),
     );
     for (const [i, r] of results.entries()) {
       const dir = join(staging, String(i));
@@ -58,6 +60,7 @@ export async function buildHistory(opts: HistoryOptions): Promise<HistoryResult>
 
   let prom: RunningPrometheus = await startPrometheus({ dataDir: opts.dataDir });
   try {
+    opts.signal?.throwIfAborted();
     const levels = await backfillRecordingRules({
       groups: opts.ruleGroups,
       prometheusUrl: () => prom.url,
@@ -69,6 +72,7 @@ export async function buildHistory(opts: HistoryOptions): Promise<HistoryResult>
         prom = await startPrometheus({ dataDir: opts.dataDir });
       },
       onProgress: opts.info,
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
     });
     return { scenarios, samples, blocks, levels };
   } finally {

@@ -82,15 +82,37 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   const progress = createProgress(opts.out, started);
   let interrupted = false;
+  // Ctrl-C aborts the work in flight (promtool, the backfill's Prometheus, waits); the cleanup below first waits for
+  // that work to wind down, so nothing writes into the working directory after it is removed.
+  const abort = new AbortController();
   const stopRequested = opts.interrupted.then(() => {
     interrupted = true;
+    abort.abort(new Interrupted('interrupted'));
   });
-  const guard = async <T>(p: Promise<T>): Promise<T> => {
-    const r = await Promise.race([p, stopRequested.then(() => Interrupted)]);
+  const inflight: Promise<unknown>[] = [];
+  /**
+   * Races `p` against Ctrl-C. `p` keeps running after an interruption; it is awaited before the cleanup, and what it
+   * started late (after the interruption) is stopped with `stopLate`.
+   */
+  const guard = async <T>(p: Promise<T>, stopLate?: (v: T) => Promise<void>): Promise<T> => {
+    inflight.push(
+      p.then(
+        (v) => (interrupted && stopLate !== undefined ? stopLate(v) : undefined),
+        () => undefined,
+      ),
+    );
+    let r: T | typeof Interrupted;
+    try {
+      r = await Promise.race([p, stopRequested.then(() => Interrupted)]);
+    } catch (err) {
+      // Work aborted by Ctrl-C rejects with its own AbortError: still an interruption.
+      if (interrupted) throw new Interrupted('interrupted');
+      throw err;
+    }
     if (r === Interrupted) throw new Interrupted('interrupted');
     return r as T;
   };
-  const wait = (ms: number): Promise<void> => guard(sleep(ms));
+  const wait = (ms: number): Promise<void> => guard(sleep(ms, undefined, { signal: abort.signal }));
 
   const ownDir = opts.dir === undefined;
   const dir = opts.dir !== undefined ? resolve(opts.dir) : await mkdtemp(join(tmpdir(), 'agent-slo-demo-'));
@@ -135,7 +157,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const amDir = join(dir, 'alertmanager');
     await mkdir(amDir, { recursive: true });
     const amConfig = await writeDemoAlertmanagerConfig(amDir, artifacts, sink.url);
-    am = await guard(startAlertmanager({ configFile: amConfig }));
+    am = await guard(startAlertmanager({ configFile: amConfig }), (late) => late.stop());
     const a = am;
     cleanups.push(() => a.stop());
     done(`Alertmanager ${am.url}, sink ${sink.url} (Slack ${SINK_SLACK_PATH}, pager ${SINK_PAGER_PATH})`);
@@ -151,6 +173,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         ruleGroups: [...artifacts[0]!.ruleGroups, ...artifacts[1]!.ruleGroups],
         recordedSeconds: 6 * HOUR,
         info: (l) => progress.info(l),
+        signal: abort.signal,
       }),
     );
     done(`${history.samples} raw samples in ${history.blocks} blocks; ${history.levels.length} rule levels over the last 6h (${history.levels.reduce((n, l) => n + l.blocks, 0)} blocks)`);
@@ -167,6 +190,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         alertmanagerUrls: [am.url],
         evaluationInterval: '5s',
       }),
+      (late) => late.stop(),
     );
     const p = prom;
     cleanups.push(() => p.stop());
@@ -273,6 +297,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     throw err;
   } finally {
     const t = Date.now();
+    await Promise.all(inflight); // never rejects (see guard)
     const pids = [prom !== undefined ? `prometheus ${prom.pid}` : '', am !== undefined ? `alertmanager ${am.pid}` : ''].filter(Boolean).join(', ');
     for (const c of cleanups.reverse()) {
       try {

@@ -4,8 +4,8 @@ import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { packageVersion } from '../paths.js';
 
-/** Exit code after Ctrl-C (128 + SIGINT). */
-const EXIT_INTERRUPTED = 130;
+/** Exit code after a signal, as a shell reports it: 128 + the signal number (Ctrl-C: 130, SIGTERM: 143). */
+const EXIT_AFTER_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
 
 interface DemoOptions {
   dir?: string;
@@ -20,12 +20,20 @@ export function demoCommand(io: Io): Command {
     .option('--dir <dir>', 'working directory to keep (default: a temp dir, removed at the end)')
     .option('--keep-running', 'leave the stack up after the demo until Ctrl-C')
     .option('--no-check', 'skip the backfill check step')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every verdict as expected and the live alert delivered; 1 otherwise; 130 after Ctrl-C, 143 after\nSIGTERM (everything started is stopped and the temporary directory removed). With --keep-running, Ctrl-C after\nthe demo ends it normally (0 or 1 as above).',
+    )
     .action(async (opts: DemoOptions) => {
       let onSignal: (() => void) | undefined;
       const interrupted = new Promise<void>((resolve) => {
         onSignal = resolve;
       });
-      const handler = (): void => onSignal?.();
+      let signal: 'SIGINT' | 'SIGTERM' | undefined;
+      const handler = (s: 'SIGINT' | 'SIGTERM'): void => {
+        signal ??= s;
+        onSignal?.();
+      };
       process.on('SIGINT', handler);
       process.on('SIGTERM', handler);
       try {
@@ -39,7 +47,7 @@ export function demoCommand(io: Io): Command {
           out: (l) => io.out(l),
           interrupted,
         });
-        if (result.interrupted) throw new CliError('demo interrupted', EXIT_INTERRUPTED);
+        if (result.interrupted) throw new CliError(`demo interrupted (${signal ?? 'SIGINT'})`, EXIT_AFTER_SIGNAL[signal ?? 'SIGINT']);
         if (!result.ok) throw new CliError('demo did not show what it should (see the lines marked ✗ above)', EXIT.blockedOrCheckFailed);
       } finally {
         process.off('SIGINT', handler);
