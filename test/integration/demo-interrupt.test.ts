@@ -6,12 +6,13 @@
  * temporary working directory; no process may still mention that directory.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/stack/process.js';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { processesMentioning } from '../helpers/processes.js';
 
 const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
@@ -50,20 +51,6 @@ function startDemo(args: string[]): DemoProcess {
   };
   running.push(d);
   return d;
-}
-
-/** Pids of processes whose command line mentions `text`. */
-function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
 }
 
 /** Waits until a promtool process works inside the demo's working directory (the backfill is under way). */

@@ -4,10 +4,11 @@
  * alert reached the sink through Alertmanager, and that nothing the demo started survives it (pids and work dir).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/stack/process.js';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { processesMentioning } from '../helpers/processes.js';
 
 function run(): Promise<{ code: number | null; out: string; ms: number }> {
   const started = Date.now();
@@ -19,20 +20,6 @@ function run(): Promise<{ code: number | null; out: string; ms: number }> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out, ms: Date.now() - started }));
   });
-}
-
-/** Pids of processes whose command line mentions `text`. */
-function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
 }
 
 describe('npm run demo', () => {
