@@ -57,6 +57,30 @@ for (let a = 0; a < 40; a++) {
   counters.push({ name: C.tasks.metric, labels: { gen_ai_agent_name: `agent-${a}`, agent_task_outcome: 'escalated' }, inc: 0.1 });
   counters.push({ name: C.task_cost_usd.metric, labels: { gen_ai_agent_name: `agent-${a}` }, inc: 0.25 });
 }
+/**
+ * The query as it was before counts became born-aware (src/promql/counter-increase.ts): plain `sum(increase(S[w]))`.
+ * Used only to measure what the born-series branch costs on the raw path.
+ */
+function plainIncrease(expr) {
+  return expr.replace(
+    /sum( by \([^)]*\))?\(\(increase\(([^[]+)\[([^\]]+)\]\) and \2 offset \3\) or \(last_over_time\(\2\[\3\]\) unless \2 offset \3\)\)/g,
+    (_m, by, sel, w) => `sum${by ?? ''}(increase(${sel}[${w}]))`,
+  );
+}
+
+/** Runs the queries one by one over HTTP; returns the wall time and the answers. */
+async function httpQueries(url, queries, rewrite) {
+  const t = performance.now();
+  const answers = [];
+  for (const q of queries) {
+    const res = await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: rewrite(q.expr), time: String(q.time) }) });
+    const body = await res.json();
+    if (body.status !== 'success') throw new Error(`query failed: ${rewrite(q.expr)}: ${JSON.stringify(body)}`);
+    answers.push(JSON.stringify(body.data.result));
+  }
+  return { ms: performance.now() - t, answers };
+}
+
 const seriesCount = counters.length + histos.reduce((n, h) => n + h.bounds.length + 3, 0);
 
 const lbl = (labels, extra) => {
@@ -196,7 +220,10 @@ try {
   await gate(prom.url, [], dir);
   spawnSync('promtool', ['query', 'instant', `--time=${END}`, prom.url, queries[0].expr]);
 
-  const m = { raw: [], recorded: [], procRaw: [], procRecorded: [], evalRaw: [], evalRecorded: [], promtool: [], version: [] };
+  const m = { raw: [], recorded: [], procRaw: [], procRecorded: [], evalRaw: [], evalRecorded: [], promtool: [], version: [], bornAware: [], plain: [] };
+  const rewritten = queries.filter((q) => plainIncrease(q.expr) !== q.expr).length;
+  if (rewritten === 0) throw new Error('no raw query has the born-aware count shape: plainIncrease() is out of date');
+  let sameAnswers = true;
   let rawReport;
   let recReport;
   let evRaw;
@@ -221,6 +248,12 @@ try {
       if (res.status !== 0) throw new Error(`promtool failed on ${q.expr}: ${res.stderr}`);
     }
     m.promtool.push(performance.now() - t1);
+    const born = await httpQueries(prom.url, queries, (e) => e);
+    const plain = await httpQueries(prom.url, queries, plainIncrease);
+    m.bornAware.push(born.ms);
+    m.plain.push(plain.ms);
+    // The history reaches back before every window, so no series is born in one: both forms must answer the same.
+    sameAnswers &&= born.answers.every((a, i) => a === plain.answers[i]);
   }
   const md = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
   const ms = (v) => `${Math.round(v)} ms`;
@@ -240,6 +273,10 @@ try {
   console.log(`| CLI in process, recorded | ${ms(md.recorded)} | ${cheaper(md.raw, md.recorded)} |`);
   console.log(`| query evaluation alone (\`evaluatePlan\`), raw, ${evRaw.queries} queries | ${ms(md.evalRaw)} | |`);
   console.log(`| query evaluation alone, recorded, ${evRec.queries} queries | ${ms(md.evalRecorded)} | ${cheaper(md.evalRaw, md.evalRecorded)} |`);
+  console.log(`| the ${queries.length} raw queries over HTTP as planned (born-aware count) | ${ms(md.bornAware)} | ${(md.bornAware / md.plain).toFixed(2)}× of plain increase() |`);
+  console.log(`| the same with plain \`sum(increase(S[w]))\` (${rewritten} of them rewritten; the form before counts were born-aware) | ${ms(md.plain)} | 1.00× |`);
+  console.log('');
+  console.log(`born-aware vs plain answers: ${sameAnswers ? 'identical (no series is born in any window of this history)' : 'DIFFERENT'}`);
   console.log('');
   for (const o of rawReport.objectives) {
     const r2 = recReport.objectives.find((x) => x.name === o.name);
