@@ -63,7 +63,7 @@ for (let a = 0; a < 40; a++) {
  */
 function plainIncrease(expr) {
   return expr.replace(
-    /sum( by \([^)]*\))?\(\(increase\(([^[]+)\[([^\]]+)\]\) and \2 offset \3\) or \(last_over_time\(\2\[\3\]\) unless \2 offset \3\)\)/g,
+    /sum( by \([^)]*\))?\(\(increase\(([^[]+)\[([^\]]+)\]\) and last_over_time\(\2\[(\w+)\] offset \3\)\) or \(last_over_time\(\2\[\3\]\) unless last_over_time\(\2\[\4\] offset \3\)\)\)/g,
     (_m, by, sel, w) => `sum${by ?? ''}(increase(${sel}[${w}]))`,
   );
 }

@@ -2,6 +2,7 @@
  * Small pure helpers to build counter series for backfill scenarios, and to compute what Prometheus will answer
  * for `increase()` over them.
  */
+import { presenceLookbackSeconds } from '../sli/queries.js';
 import type { Sample } from './openmetrics.js';
 
 export interface CounterFromRatesOptions {
@@ -129,14 +130,14 @@ export function prometheusIncrease(
 }
 
 export interface PrometheusCountOptions extends PrometheusIncreaseOptions {
-  /** The server's lookback delta (--query.lookback-delta), default 5m. */
+  /** How long before the window start a sample makes the series present (default presenceLookbackSeconds(range)). */
   lookbackSeconds?: number;
 }
 
 /**
  * What the project's count (promql/counter-increase.ts) evaluates to for one series at `timeSeconds` over
- * `rangeSeconds`: prometheusIncrease when the series has a sample at the window start (within the lookback delta
- * before it: closed on Prometheus 2.x, left-open on 3.x), else — born in the window — its last value in the range.
+ * `rangeSeconds`: prometheusIncrease when the series has a sample within the presence lookback before the window
+ * start (closed on Prometheus 2.x, left-open on 3.x), else — born in the window — its last value in the range.
  * Undefined when neither gives a sample.
  */
 export function prometheusCount(
@@ -147,7 +148,7 @@ export function prometheusCount(
 ): number | undefined {
   const leftOpen = opts.leftOpen === true;
   const start = toMs(timeSeconds) - toMs(rangeSeconds);
-  const present = samplesIn(samples, start - toMs(opts.lookbackSeconds ?? 300), start, leftOpen).length > 0;
+  const present = samplesIn(samples, start - toMs(opts.lookbackSeconds ?? presenceLookbackSeconds(rangeSeconds)), start, leftOpen).length > 0;
   if (present) return prometheusIncrease(samples, timeSeconds, rangeSeconds, opts);
   const inRange = samplesIn(samples, start, toMs(timeSeconds), leftOpen);
   return inRange.length === 0 ? undefined : (inRange[inRange.length - 1] as readonly [number, number])[1];

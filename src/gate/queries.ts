@@ -18,7 +18,7 @@ import {
   recordedSamplesByObjectiveExpr,
   ruleIntervalSeconds,
 } from '../sli/recorded.js';
-import { budgetQueries, type ComponentName, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
+import { budgetQueries, type ComponentName, presenceLookbackSeconds, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
 
 export type CheckKind = 'gate' | 'consecutive' | 'budget';
 export type Source = 'raw' | 'recorded';
@@ -102,9 +102,12 @@ export interface PlanOptions {
   readonly objectives?: readonly string[];
 }
 
-/** Slack for the coverage probe: 5% of the span, at least 10 minutes (two scrapes of a slow target), at most 1 hour. */
+/**
+ * Slack for the coverage probe: 5% of the span, at least 10 minutes (two scrapes of a slow target), at most 1 hour —
+ * the same span within which a series counts as present at a window's start (sli/queries.ts presenceLookbackSeconds).
+ */
 export function coverageSlack(seconds: number): number {
-  return Math.min(3600, Math.max(600, Math.round(seconds * 0.05)));
+  return presenceLookbackSeconds(seconds);
 }
 
 /**

@@ -11,11 +11,10 @@ import {
   LABEL_PROFILE,
   promHistogram,
 } from '../conventions.js';
-import { counterIncrease } from '../promql/counter-increase.js';
 import { renderSelector } from '../promql/selector.js';
 import { formatDuration } from '../spec/duration.js';
 import type { Objective, Profile } from '../spec/model.js';
-import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
+import { budgetQueries, type QueryScope, scopeFor, sliQueries, windowCount } from '../sli/queries.js';
 import { recordedCountExpr } from '../sli/recorded.js';
 import { RAW_WINDOW_MAX_SECONDS, SHORT_WINDOW_SECONDS } from './windows.js';
 
@@ -67,7 +66,7 @@ export function objectiveComponents(profile: Profile, objective: Objective): Obj
   }
   if (s.kind === 'quantile') {
     const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-    list.push({ name: COMPONENT_BUCKETS, countExpr: (w) => counterIncrease(buckets, formatDuration(w), [LABEL_LE]), padWith: [] });
+    list.push({ name: COMPONENT_BUCKETS, countExpr: (w) => windowCount(buckets, formatDuration(w), [LABEL_LE]), padWith: [] });
   }
   let budget: BudgetRef | undefined;
   const b = budgetQueries(objective, SHORT_WINDOW_SECONDS, scope);

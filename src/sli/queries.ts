@@ -4,7 +4,7 @@
  * (compute.ts); the rule generators record the same components over short windows. One definition, two readers.
  */
 import { type Matcher, promHistogram } from '../conventions.js';
-import { formatDuration } from '../spec/duration.js';
+import { formatDuration, parseDuration } from '../spec/duration.js';
 import { WINDOW_PLACEHOLDER } from '../spec/promql-check.js';
 import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../spec/model.js';
 import { leRegex } from '../promql/le.js';
@@ -43,21 +43,36 @@ export function scopeFor(profile: Profile, objective: Objective, extra: readonly
 }
 
 /**
+ * How long a series may have been silent at a window's start and still count as present there
+ * (promql/counter-increase.ts); also the gate's history-coverage slack: 5% of the window, 10 min to 1 h.
+ */
+export function presenceLookbackSeconds(windowSeconds: number): number {
+  return Math.min(3600, Math.max(600, Math.round(windowSeconds * 0.05)));
+}
+
+/** The count of a counter selection over `window` (a Prometheus duration), with the window's presence lookback. */
+export function windowCount(selector: string, window: string, by: readonly string[] = []): string {
+  const seconds = parseDuration(window);
+  if (seconds === undefined) throw new Error(`not a duration: ${window}`);
+  return counterIncrease(selector, window, formatDuration(presenceLookbackSeconds(seconds)), by);
+}
+
+/**
  * The count over `window` for series selectors (promql/counter-increase.ts: increase(), and series born in the window
  * counted from zero); user PromQL with `{{window}}` filled in otherwise.
  */
 export function eventCountExpr(selector: EventSelector, window: string, scope: QueryScope): string {
   if (selector.kind === 'promql') return `(${selector.expr.replaceAll(WINDOW_PLACEHOLDER, window)})`;
-  return counterIncrease(renderSelector(selector.metric, [...selector.matchers, ...scope.matchers]), window);
+  return windowCount(renderSelector(selector.metric, [...selector.matchers, ...scope.matchers]), window);
 }
 
 function bucketAt(h: HistogramSelector, bound: number, window: string, scope: QueryScope): string {
   const sel = renderSelector(promHistogram(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]);
-  return counterIncrease(sel, window);
+  return windowCount(sel, window);
 }
 
 function histogramPart(h: HistogramSelector, part: 'count' | 'sum', window: string, scope: QueryScope): string {
-  return counterIncrease(renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]), window);
+  return windowCount(renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]), window);
 }
 
 /** The thresholds of an objective (target, warning, critical) in the histogram's recorded unit. */
@@ -93,7 +108,7 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
       }
       components.push({ name: 'count', expr: histogramPart(s.histogram, 'count', w, scope), isTotal: true });
       const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-      display = `histogram_quantile(${s.quantile}, ${counterIncrease(buckets, w, ['le'])})${scale === 1 ? '' : ` / ${scale}`}`;
+      display = `histogram_quantile(${s.quantile}, ${windowCount(buckets, w, ['le'])})${scale === 1 ? '' : ` / ${scale}`}`;
       break;
     }
     case 'average': {

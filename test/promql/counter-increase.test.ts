@@ -3,7 +3,8 @@
  * promtool 2.42, `promql_expr_test`) over hand-made series, and compared with plain `increase()` and with the
  * independent model prometheusCount (src/backfill/scenario.ts). Samples every minute; every evaluation is half a
  * minute off the grid, so no sample lies on a window or lookback boundary, and every expected value is exact in
- * binary floating point (promtool compares the printed values).
+ * binary floating point (promtool compares the printed values). Windows are 5m, so a series counts as present at
+ * the window start when it has a sample within the 10 minutes before it (presenceLookbackSeconds).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { stringify } from 'yaml';
 import type { Sample } from '../../src/backfill/openmetrics.js';
 import { prometheusCount, prometheusIncrease } from '../../src/backfill/scenario.js';
 import { counterIncrease } from '../../src/promql/counter-increase.js';
+import { presenceLookbackSeconds } from '../../src/sli/queries.js';
 import { runPromtool } from '../helpers/promtool.js';
 
 const MINUTES = 30;
@@ -25,9 +27,12 @@ const SERIES: Record<string, (i: number) => number | undefined> = {
   born: (i) => (i < 12 ? undefined : 500 + 10 * (i - 12)),
   // Present, with a counter reset after minute 10.
   reset: (i) => (i <= 10 ? 10 * i : 10 * (i - 11) + 5),
-  // Present until minute 5, gone for 10 minutes (longer than the 5m lookback delta), back at minute 16 (60).
-  returns: (i) => (i <= 5 ? 10 * i : i < 16 ? undefined : 10 * (i - 10)),
+  // Present until minute 3, silent for 12 minutes (longer than the 10m presence lookback), back at minute 16 (60).
+  returns: (i) => (i <= 3 ? 10 * i : i < 16 ? undefined : 10 * (i - 10)),
+  // Present until minute 6, silent for 8 minutes (shorter than the presence lookback), back at minute 15 (150).
+  pause: (i) => (i <= 6 || i >= 15 ? 10 * i : undefined),
 };
+const LOOKBACK = '10m';
 
 function samples(name: string): Sample[] {
   const out: Sample[] = [];
@@ -48,19 +53,21 @@ function promtoolValues(name: string): string {
 const CASES: { at: number; expected: Record<string, number>; increase: Record<string, number> }[] = [
   {
     at: 14 * 60 + 30,
-    // present: 16 → 20 is 40 over 240 s of samples, extrapolated 30 s each side: 50. born: no sample in the lookback
-    // before 9m30s → counted from zero: its last value 520 (increase() alone: 20 × 180/120 = 30). reset: 100, 5, 15,
-    // 25, 35 → 35 after the reset correction, × 300/240 = 43.75. returns: no sample in the window → no series.
+    // present: minutes 10..14, 100 → 140 is 40 over 240 s of samples, extrapolated 30 s each side: 50. born: no
+    // sample in the 10 minutes before 9m30s → counted from zero: its last value 520 (increase() alone: 20 × 180/120
+    // = 30). reset: 100, 5, 15, 25, 35 → 35 after the reset correction, × 300/240 = 43.75. returns and pause: no
+    // sample in the window → no series.
     expected: { present: 50, born: 520, reset: 43.75 },
     increase: { present: 50, born: 30, reset: 43.75 },
   },
   {
     at: 18 * 60 + 30,
     // born has samples at 12 and 13 in the lookback before 13m30s → present → increase(): 40 × 300/240 = 50.
-    // returns: no sample in (8m30s, 13m30s] → counted from zero: 80, its 50 events before the gap included (the
-    // documented limit of the lookback rule); increase() alone: 20 × 180/120 = 30.
-    expected: { present: 50, born: 50, reset: 50, returns: 80 },
-    increase: { present: 50, born: 50, reset: 50, returns: 30 },
+    // returns: no sample in [3m30s, 13m30s] → counted from zero: 80, its 30 events before the silence included (the
+    // documented limit); increase() alone: 20 × 180/120 = 30. pause: samples at 4..6 in the lookback → present →
+    // increase() over 150..180: 30 over 180 s, 90 s to the window start (> 1.1 intervals: +30 s), +30 s at the end: 40.
+    expected: { present: 50, born: 50, reset: 50, returns: 80, pause: 40 },
+    increase: { present: 50, born: 50, reset: 50, returns: 30, pause: 40 },
   },
 ];
 
@@ -86,6 +93,7 @@ async function promtoolExprTest(name: string, series: readonly string[], exprTes
 
 describe('counterIncrease: increase() for series present at the window start, series born in the window from zero', () => {
   it('the independent model gives the hand-worked values', () => {
+    expect(presenceLookbackSeconds(300)).toBe(600);
     for (const c of CASES) {
       for (const name of Object.keys(SERIES)) {
         expect(prometheusCount(samples(name), c.at, 300), `${name} at ${at(c.at)}`).toBe(c.expected[name]);
@@ -100,9 +108,9 @@ describe('counterIncrease: increase() for series present at the window start, se
       const perSeries = (values: Record<string, number>) => Object.entries(values).map(([s, value]) => ({ labels: `{s="${s}"}`, value }));
       const sum = Object.values(c.expected).reduce((a, b) => a + b, 0);
       return [
-        { expr: counterIncrease('c', '5m', ['s']), eval_time: at(c.at), exp_samples: perSeries(c.expected) },
-        { expr: counterIncrease('c', '5m'), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: sum }] },
-        { expr: counterIncrease('c{s="born"}', '5m'), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: c.expected.born }] },
+        { expr: counterIncrease('c', '5m', LOOKBACK, ['s']), eval_time: at(c.at), exp_samples: perSeries(c.expected) },
+        { expr: counterIncrease('c', '5m', LOOKBACK), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: sum }] },
+        { expr: counterIncrease('c{s="born"}', '5m', LOOKBACK), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: c.expected.born }] },
         { expr: 'sum by (s) (increase(c[5m]))', eval_time: at(c.at), exp_samples: perSeries(c.increase) },
       ];
     });
@@ -112,7 +120,7 @@ describe('counterIncrease: increase() for series present at the window start, se
   });
 
   it('a series with no sample in the window gives nothing, so a missing count stays missing (no data), not 0', async () => {
-    const r = await promtoolExprTest('empty', ['returns'], [{ expr: counterIncrease('c', '5m'), eval_time: at(CASES[0]!.at), exp_samples: [] }]);
+    const r = await promtoolExprTest('empty', ['returns'], [{ expr: counterIncrease('c', '5m', LOOKBACK), eval_time: at(CASES[0]!.at), exp_samples: [] }]);
     expect(r.code, r.out).toBe(0);
   });
 });

@@ -69,10 +69,12 @@ describe('computeSli (DESIGN.md rulings)', () => {
 
 /**
  * The count of a counter selection, spelled out (not built with src/promql/counter-increase.ts): increase() for
- * series present at the window start, the last value for series born in the window.
+ * series present at the window start (a sample within the hour before it: 5% of 1d or 7d, capped at 1h), the last
+ * value for series born in the window.
  */
 function count(sel: string, w: string): string {
-  return `sum((increase(${sel}[${w}]) and ${sel} offset ${w}) or (last_over_time(${sel}[${w}]) unless ${sel} offset ${w}))`;
+  const present = `last_over_time(${sel}[1h] offset ${w})`;
+  return `sum((increase(${sel}[${w}]) and ${present}) or (last_over_time(${sel}[${w}]) unless ${present}))`;
 }
 
 describe('sliQueries', () => {
