@@ -14,6 +14,7 @@ const GO_BUILT = [
   'test/integration/prometheus3-rules.test.ts',
   'test/integration/collector-chain.test.ts',
   'test/integration/gate-scenarios-prometheus3.test.ts',
+  'test/integration/counter-increase-prometheus3.test.ts',
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',
   'test/stack/launcher-local.test.ts',
