@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backfillRecordingRules, type RuleLevelResult } from '../../src/backfill/import-rules.js';
+import { backfillRecordingRules, type RuleBackfillOptions, type RuleLevelResult } from '../../src/backfill/import-rules.js';
 import { importHistory } from '../../src/backfill/import.js';
 import { RECORD_SLI } from '../../src/conventions.js';
 import { profileRuleGroups } from '../../src/generate/rules.js';
@@ -25,6 +25,34 @@ import { ruleIntervalSeconds } from '../../src/sli/recorded.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { runCliInProcess, type InProcessRun } from '../helpers/cli.js';
+
+/**
+ * Starts Prometheus on `dataDir` and backfills the profile's recording rules into it, restarting it after each level
+ * so the next level reads the previous one. Returns the running server (stopped here if the backfill fails).
+ */
+async function backfilledPrometheus(
+  dataDir: string,
+  profile: Profile,
+  opts: Pick<RuleBackfillOptions, 'startSeconds' | 'endSeconds' | 'higherLevels' | 'maxLevel'>,
+): Promise<{ prom: RunningPrometheus; levels: RuleLevelResult[] }> {
+  let prom = await startPrometheus({ dataDir });
+  try {
+    const levels = await backfillRecordingRules({
+      ...opts,
+      groups: profileRuleGroups(profile),
+      prometheusUrl: () => prom.url,
+      dataDir,
+      reload: async () => {
+        await prom.stop();
+        prom = await startPrometheus({ dataDir });
+      },
+    });
+    return { prom, levels };
+  } catch (err) {
+    await prom.stop();
+    throw err;
+  }
+}
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -88,21 +116,12 @@ describe('gate from recorded series (runtime-v1 on Prometheus 2.42, rules backfi
     profile = await loadProfile(new URL('../../profiles/runtime-v1.yaml', import.meta.url).pathname);
     const imported = await importHistory({ source: { scenario: 'runtime-v1-warning-streak', endSeconds: END }, dataDir });
     expect(imported.scenario?.startSeconds).toBe(END - 8 * DAY);
-    prom = await startPrometheus({ dataDir });
-    levels = await backfillRecordingRules({
-      groups: profileRuleGroups(profile),
-      prometheusUrl: () => prom!.url,
-      dataDir,
+    ({ prom, levels } = await backfilledPrometheus(dataDir, profile, {
       startSeconds: RECORDED_FROM,
       endSeconds: END,
       // Levels 2+ (windowed counts, SLIs, state) only over the last hour: they are read here only at the end.
       higherLevels: { startSeconds: END - HOUR },
-      reload: async () => {
-        await prom?.stop();
-        prom = undefined;
-        prom = await startPrometheus({ dataDir });
-      },
-    });
+    }));
   }, 600_000);
 
   afterAll(async () => {
@@ -237,20 +256,11 @@ describe('gate from recorded series (kokino on Prometheus 2.42: 1m and 5m groups
     const dataDir = join(work, 'tsdb');
     profile = await loadProfile(new URL('../../profiles/kokino.yaml', import.meta.url).pathname);
     await importHistory({ source: { scenario: 'kokino-availability-incident', endSeconds: END }, dataDir });
-    prom = await startPrometheus({ dataDir });
-    await backfillRecordingRules({
-      groups: profileRuleGroups(profile),
-      prometheusUrl: () => prom!.url,
-      dataDir,
+    ({ prom } = await backfilledPrometheus(dataDir, profile, {
       startSeconds: FROM,
       endSeconds: END,
       maxLevel: 1, // the gate reads the component rates only
-      reload: async () => {
-        await prom?.stop();
-        prom = undefined;
-        prom = await startPrometheus({ dataDir });
-      },
-    });
+    }));
   }, 600_000);
 
   afterAll(async () => {
