@@ -56,8 +56,18 @@ async function backfilledPrometheus(
 
 const DAY = 86_400;
 const HOUR = 3_600;
-/** A day boundary at least a day ago: outside the head block, inside the launcher's 400d retention. */
-const END = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY;
+/**
+ * An hour before a day boundary at least a day ago: outside the head block, inside the launcher's 400d retention.
+ *
+ * Not on a 2h block boundary: `promtool tsdb create-blocks-from rules` drops a group's evaluation whose timestamp falls
+ * in the last second before a 2h block boundary B (cmd/promtool/rules.go: the block before B ends its query range at
+ * B-1s, and the block from B starts at the first aligned evaluation whose whole second is >= B). A group's phase is
+ * hash(group name, rule file path) modulo its interval in nanoseconds, so with a 5m group that happens with
+ * probability 1/300 per group and boundary. With the end on a boundary, a dropped last evaluation left no recorded
+ * sample within the 5m lookback at the end (a rare failure of these tests, seen once in CI). Inside the history a
+ * dropped evaluation is one missing 5m sample: within the gate's coverage slack, and at most 5m of events in 7d.
+ */
+const END = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY - HOUR;
 /** Recorded series start 7d 6h before the end (the raw history starts 8d before it). */
 const RECORDED_FROM = END - 7 * DAY - 6 * HOUR;
 /** The rules' accuracy promise for ratio SLIs: 0.1 percentage point. */
