@@ -15,6 +15,7 @@ const GO_BUILT = [
   'test/integration/collector-chain.test.ts',
   'test/integration/gate-scenarios-prometheus3.test.ts',
   'test/integration/counter-increase-prometheus3.test.ts',
+  'test/integration/rule-backfill-phase-prometheus3.test.ts',
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',
   'test/stack/launcher-local.test.ts',

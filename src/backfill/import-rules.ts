@@ -6,6 +6,9 @@
  * series; windowed counts, SLIs and burn rates read the rates; state and budget remaining read those), so each level
  * is backfilled after the previous one has been loaded into Prometheus (the caller's `reload`, typically a restart on
  * the same data directory).
+ *
+ * Each group's rule file gets a path whose evaluation phase promtool backfills without a hole at 2h block boundaries
+ * (group-phase.ts): otherwise 1 evaluation in 60 (1m groups) or 300 (5m) at each boundary is silently missing.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +18,7 @@ import { formatDuration } from '../spec/duration.js';
 import { isAlertingRule, type RecordingRule, type RuleGroup } from '../generate/rule-types.js';
 import { renderRuleFile } from '../generate/rules-file.js';
 import { BackfillError, spawnError } from './blocks.js';
+import { safeRuleFilePath } from './group-phase.js';
 
 export interface RuleLevel {
   /** 1 = reads only raw series. */
@@ -149,8 +153,10 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
       // One promtool per group, concurrently: promtool writes one block per rule and 2h, and block writes dominate.
       const outs = await Promise.all(
         level.groups.map(async (group, gi) => {
-          const file = join(work, `level-${level.level}-${gi}.yaml`);
-          const text = renderRuleFile([`level ${level.level} of the generated recording rules (backfill only)`], [interval === undefined ? group : { ...group, intervalSeconds: interval }]);
+          const g = interval === undefined ? group : { ...group, intervalSeconds: interval };
+          // The path sets the group's evaluation phase: pick one promtool keeps every evaluation with (group-phase.ts).
+          const file = safeRuleFilePath(g.name, g.intervalSeconds, (n) => join(work, `level-${level.level}-${gi}${n === 0 ? '' : `-${n}`}.yaml`));
+          const text = renderRuleFile([`level ${level.level} of the generated recording rules (backfill only)`], [g]);
           await writeFile(file, text, 'utf8');
           const out = join(work, `out-${level.level}-${gi}`);
           const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${opts.prometheusUrl()}`, `--start=${String(start)}`, `--end=${String(opts.endSeconds)}`, `--output-dir=${out}`, file];
