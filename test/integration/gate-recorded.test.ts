@@ -57,17 +57,13 @@ async function backfilledPrometheus(
 const DAY = 86_400;
 const HOUR = 3_600;
 /**
- * An hour before a day boundary at least a day ago: outside the head block, inside the launcher's 400d retention.
- *
- * Not on a 2h block boundary: `promtool tsdb create-blocks-from rules` drops a group's evaluation whose timestamp falls
- * in the last second before a 2h block boundary B (cmd/promtool/rules.go: the block before B ends its query range at
- * B-1s, and the block from B starts at the first aligned evaluation whose whole second is >= B). A group's phase is
- * hash(group name, rule file path) modulo its interval in nanoseconds, so with a 5m group that happens with
- * probability 1/300 per group and boundary. With the end on a boundary, a dropped last evaluation left no recorded
- * sample within the 5m lookback at the end (a rare failure of these tests, seen once in CI). Inside the history a
- * dropped evaluation is one missing 5m sample: within the gate's coverage slack, and at most 5m of events in 7d.
+ * A day boundary at least a day ago: outside the head block, inside the launcher's 400d retention. Also a 2h block
+ * boundary, where `promtool tsdb create-blocks-from rules` drops an evaluation in the last second before it unless
+ * the rule-file path gives the group a phase outside that second (src/backfill/group-phase.ts): with a phase there,
+ * no recorded sample would lie within the lookback at the end, and one evaluation per 2h would be missing inside the
+ * history (coverage short: raw). Both failures were seen in CI before the backfill picked its paths.
  */
-const END = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY - HOUR;
+const END = Math.floor(Date.now() / 1000 / DAY) * DAY - DAY;
 /** Recorded series start 7d 6h before the end (the raw history starts 8d before it). */
 const RECORDED_FROM = END - 7 * DAY - 6 * HOUR;
 /** The rules' accuracy promise for ratio SLIs: 0.1 percentage point. */
@@ -293,12 +289,9 @@ describe('gate from recorded series (kokino on Prometheus 2.42: 1m and 5m groups
       expect(o.status, o.name).toBe(x.status);
       expect(o.checks.map((c) => [c.check, c.status]), o.name).toEqual(x.checks.map((c) => [c.check, c.status]));
       if (o.status === 'not_active') continue;
-      if (o.source === 'raw') {
-        // Recorded series with gaps (fewer evaluations × interval than the span) are not trusted: raw, and said so.
-        expect(o.sourceNote, o.name).toMatch(/^gate window 7d: raw \(recorded series cover only \d+m of 7d\)/);
-        expect(o.value, o.name).toEqual(x.value);
-        continue;
-      }
+      // The backfill keeps every evaluation (src/backfill/group-phase.ts), so the recorded series cover every span
+      // the rules existed for: no objective may fall back to raw for its gate window.
+      expect(o.source, `${o.name}: ${o.sourceNote}`).toBe('recorded');
       recorded.push(o.name);
       if (spec.errorBudget !== undefined) expect(o.sourceNote, o.name).toMatch(/error budget 30d: raw \(recorded series cover only 8d(1m|5m)? of 30d\)/);
       if (spec.windows.alert <= 300) expect(o.sourceNote, o.name).toMatch(/3 consecutive 5m windows read raw series, as the rules do/);
@@ -309,6 +302,7 @@ describe('gate from recorded series (kokino on Prometheus 2.42: 1m and 5m groups
       if (budget !== undefined) expect(budget.value, o.name).toEqual(x.checks.find((c) => c.check === 'budget')?.value);
     }
     expect(recorded).toEqual(expect.arrayContaining(['availability', 'latency_p95']));
+    expect(recorded).toEqual(r.objectives.filter((o) => o.status !== 'not_active').map((o) => o.name));
     expect(obj(r, 'availability').status).toBe('blocked');
   });
 });
