@@ -51,9 +51,12 @@ export function labelsHash(labels: Readonly<Record<string, string>>, encoding: L
   return xxhash64(encoding === 'slicelabels' ? sliceBytes(sorted) : stringBytes(sorted));
 }
 
+/** A group interval (whole seconds, as rule groups have) in nanoseconds, the unit Prometheus' phase arithmetic uses. */
+const intervalNs = (intervalSeconds: number): bigint => BigInt(intervalSeconds) * 1_000_000_000n;
+
 /** The group's evaluation offset within its interval, in nanoseconds (`hash % interval`). */
 export function groupOffsetNs(group: string, file: string, intervalSeconds: number, encoding: LabelsEncoding): bigint {
-  return labelsHash({ name: group, file }, encoding) % (BigInt(intervalSeconds) * 1_000_000_000n);
+  return labelsHash({ name: group, file }, encoding) % intervalNs(intervalSeconds);
 }
 
 /** Margin below the interval end: promtool's 1 s hole plus 1 ms for the API's rounding of the query start. */
@@ -61,7 +64,7 @@ const HOLE_NS = 1_001_000_000n;
 
 /** True when promtool's block-by-block backfill keeps every evaluation of this group under every labels encoding. */
 export function keepsEveryEvaluation(group: string, file: string, intervalSeconds: number): boolean {
-  const interval = BigInt(intervalSeconds) * 1_000_000_000n;
+  const interval = intervalNs(intervalSeconds);
   return LABELS_ENCODINGS.every((e) => groupOffsetNs(group, file, intervalSeconds, e) + HOLE_NS <= interval);
 }
 
@@ -70,7 +73,7 @@ export function keepsEveryEvaluation(group: string, file: string, intervalSecond
  * less has no such phase (the hole is 1 s wide); it is refused.
  */
 export function safeRuleFilePath(group: string, intervalSeconds: number, candidate: (attempt: number) => string): string {
-  if (BigInt(Math.round(intervalSeconds * 1e9)) <= HOLE_NS) {
+  if (intervalNs(intervalSeconds) <= HOLE_NS) {
     throw new RangeError(`group ${group}: an interval of ${intervalSeconds}s leaves no evaluation phase that promtool backfills without holes (use 2s or more)`);
   }
   for (let attempt = 0; attempt < 10_000; attempt++) {
