@@ -6,7 +6,7 @@ const instrumentationSrc = fileURLToPath(new URL('./instrumentation/src/', impor
 /**
  * Tests that need the Go-built collector or Prometheus 3. CI builds those in the background (.ci/prebuild.sh) while
  * everything else runs, so they form a second group that starts after the first; each waits for its binary
- * (test/helpers/go-built.ts).
+ * (test/harness/go-built.ts).
  */
 const GO_BUILT = [
   'test/integration/collector.test.ts',

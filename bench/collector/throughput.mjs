@@ -1,6 +1,6 @@
 // Benchmark: sustained OTLP datapoints/second through the agent-slo collector into Prometheus with zero loss.
 //
-//   npm run build && node bench/collector/throughput.mjs [--series 1000] [--runtimes 4] [--stage-seconds 10] [--rates 5,10,20,40,80]
+//   npx tsc -b tsconfig.harness.json && node bench/collector/throughput.mjs [--series 1000] [--runtimes 4] [--stage-seconds 10] [--rates 5,10,20,40,80]
 //
 // Each stage offers `series × rate` datapoints/s (cumulative monotonic sums; `runtimes` senders with their own
 // resource and series, each sending one OTLP/HTTP protobuf request at a time carrying a new point for each of its series) to the collector, which remote-writes into Debian's Prometheus
@@ -15,9 +15,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
-import { startCollector } from '../../dist/src/stack/collector.js';
+import { startCollector } from '../../dist/test/harness/collector.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
-import { collectorBinary } from '../../dist/src/stack/binaries.js';
+import { collectorBinary } from '../../dist/test/harness/binaries.js';
 
 const args = new Map();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);

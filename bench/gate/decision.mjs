@@ -25,7 +25,7 @@ import { evaluatePlan } from '../../dist/src/gate/evaluate.js';
 import { planGate, rawQueries } from '../../dist/src/gate/queries.js';
 import { createPrometheusClient } from '../../dist/src/prometheus/client.js';
 import { ruleIntervalSeconds } from '../../dist/src/sli/recorded.js';
-import { loadProfile } from '../../dist/src/spec/load.js';
+import { loadProfile } from '../../dist/src/profile/load.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
 
 const args = new Map();

@@ -13,9 +13,9 @@ import { createBlocks } from '../../dist/src/backfill/blocks.js';
 import { backfillRecordingRules } from '../../dist/src/backfill/import-rules.js';
 import { writeOpenMetrics } from '../../dist/src/backfill/openmetrics.js';
 import { counterFromRates, seededRandom } from '../../dist/src/backfill/scenario.js';
-import { renderRuleFile } from '../../dist/src/generate/rules-file.js';
-import { profileRuleGroups } from '../../dist/src/generate/rules.js';
-import { loadProfile } from '../../dist/src/spec/load.js';
+import { renderRuleFile } from '../../dist/src/generate/prometheus/rules-file.js';
+import { profileRuleGroups } from '../../dist/src/generate/prometheus/rules.js';
+import { loadProfile } from '../../dist/src/profile/load.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

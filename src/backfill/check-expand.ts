@@ -19,10 +19,10 @@ import {
   RECORD_PREFIX,
 } from '../conventions.js';
 import { type ComponentDef, objectiveComponents, type ObjectiveComponents } from '../generate/components.js';
-import { isAlertingRule, type AlertingRule, type RecordingRule, type RuleGroup } from '../generate/rule-types.js';
+import { isAlertingRule, type AlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../generate/windows.js';
-import { formatDuration, parseDuration } from '../spec/duration.js';
-import type { Profile } from '../spec/model.js';
+import { formatDuration, parseDuration } from '../profile/duration.js';
+import type { Profile } from '../profile/model.js';
 
 export class ExpandError extends Error {
   override readonly name = 'ExpandError';

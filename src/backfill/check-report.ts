@@ -1,5 +1,5 @@
 /** Renders a backfill check report (pure): a day-by-day text table, or JSON. */
-import { formatDuration } from '../spec/duration.js';
+import { formatDuration } from '../profile/duration.js';
 import type { CheckReport } from './check.js';
 
 const iso = (t: number): string => new Date(t * 1000).toISOString().replace(':00.000Z', 'Z');

@@ -8,9 +8,9 @@ import { LABEL_SEVERITY } from '../conventions.js';
 import { evaluatePlan, errorReason } from '../gate/evaluate.js';
 import { decide, overall, type Verdict } from '../gate/policy.js';
 import { planGate } from '../gate/queries.js';
-import { profileRuleGroups } from '../generate/rules.js';
+import { profileRuleGroups } from '../generate/prometheus/rules.js';
 import type { PrometheusClient } from '../prometheus/client.js';
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../profile/model.js';
 import { firingFromSeries, type FiringSpan, mergeSpans, overlaps, type Span } from './check-alerts.js';
 import { alertingRules, createExpander } from './check-expand.js';
 

@@ -14,9 +14,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { formatDuration } from '../spec/duration.js';
-import { isAlertingRule, type RecordingRule, type RuleGroup } from '../generate/rule-types.js';
-import { renderRuleFile } from '../generate/rules-file.js';
+import { formatDuration } from '../profile/duration.js';
+import { isAlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
+import { renderRuleFile } from '../generate/prometheus/rules-file.js';
 import { BackfillError, spawnError } from './blocks.js';
 import { safeRuleFilePath } from './group-phase.js';
 

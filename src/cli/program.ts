@@ -9,7 +9,7 @@ import { overrideCommand } from './commands/override.js';
 import { auditCommand } from './commands/audit.js';
 import { backfillCommand } from './commands/backfill.js';
 import { demoCommand } from './commands/demo.js';
-import { renderAlertmanagerCommand } from '../alertmanager/command.js';
+import { renderAlertmanagerCommand } from './commands/render-alertmanager.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { Io } from './io.js';
 import { packageVersion } from './paths.js';

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { SpecError } from '../spec/errors.js';
+import { SpecError } from '../profile/errors.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';

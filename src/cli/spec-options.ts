@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
-import { loadProfile } from '../spec/load.js';
-import type { Profile } from '../spec/model.js';
+import { loadProfile } from '../profile/load.js';
+import type { Profile } from '../profile/model.js';
 import { UsageError } from './errors.js';
 import { SHIPPED_PROFILES, shippedProfilePath } from './paths.js';
 

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { renderAlertmanagerConfig } from '../alertmanager/render.js';
+import { renderAlertmanagerConfig } from '../generate/alertmanager/render.js';
 import type { ProfileArtifacts } from './artifacts.js';
 
 interface Receiver {

@@ -1,12 +1,12 @@
 /** Demo step: generate the artifacts of both shipped profiles (and the live overlay's rules) with the generators. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { generateAlertmanager, alertmanagerPaths } from '../generate/alertmanager.js';
-import { generateDashboards } from '../generate/grafana.js';
-import { generateRuleFile, profileRuleGroups } from '../generate/rules.js';
-import type { RuleGroup } from '../generate/rule-types.js';
+import { generateAlertmanager, alertmanagerPaths } from '../generate/alertmanager/config.js';
+import { generateDashboards } from '../generate/grafana/dashboards.js';
+import { generateRuleFile, profileRuleGroups } from '../generate/prometheus/rules.js';
+import type { RuleGroup } from '../generate/prometheus/rule-types.js';
 import type { GeneratedFile } from '../generate/types.js';
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../profile/model.js';
 import { liveRuleFile } from './live-profile.js';
 
 export interface ProfileArtifacts {

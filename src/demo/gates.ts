@@ -6,7 +6,7 @@ import { runGate } from '../gate/gate.js';
 import type { Verdict } from '../gate/policy.js';
 import { statusLabel, type GateReport } from '../gate/report/model.js';
 import type { PrometheusClient } from '../prometheus/client.js';
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../profile/model.js';
 
 export interface GateScenario {
   readonly title: string;

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { importHistory } from '../backfill/import.js';
 import type { ScenarioData } from '../backfill/import-scenarios.js';
 import { backfillRecordingRules, type RuleLevelResult } from '../backfill/import-rules.js';
-import type { RuleGroup } from '../generate/rule-types.js';
+import type { RuleGroup } from '../generate/prometheus/rule-types.js';
 import { startPrometheus } from '../stack/prometheus.js';
 import type { RunningPrometheus } from '../stack/types.js';
 

@@ -4,7 +4,7 @@
  * reads only the demo runtime's own series. Its alerts carry slo_profile="runtime-v1-live", so they can never be
  * mistaken for the real profile's. Pure.
  */
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../profile/model.js';
 
 export const LIVE_PROFILE_SUFFIX = '-live';
 export const LIVE_WINDOW_SECONDS = 60;

@@ -15,7 +15,7 @@ import { renderCheckText } from '../backfill/check-report.js';
 import { shippedProfilePath } from '../cli/paths.js';
 import { LABEL_ALERTNAME, LABEL_PROFILE } from '../conventions.js';
 import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
-import { loadProfile } from '../spec/load.js';
+import { loadProfile } from '../profile/load.js';
 import { startAlertmanager } from '../stack/alertmanager.js';
 import { startPrometheus } from '../stack/prometheus.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../stack/types.js';

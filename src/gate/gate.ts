@@ -4,7 +4,7 @@
  */
 import type { Matcher } from '../conventions.js';
 import type { PrometheusClient } from '../prometheus/client.js';
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../profile/model.js';
 import { appendAudit, type AuditLocation, decisionsOf, verifyAuditLog } from './audit.js';
 import { applyDecisions, type Decision } from './decisions.js';
 import { evaluatePlan } from './evaluate.js';

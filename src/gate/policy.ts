@@ -7,8 +7,8 @@
  * zero traffic and too little history → cannot evaluate. Optional objectives without data are "not active".
  * Overall = worst, ordered blocked > cannot evaluate > approval required > pass.
  */
-import { formatDuration as promDuration } from '../spec/duration.js';
-import type { Objective, Profile } from '../spec/model.js';
+import { formatDuration as promDuration } from '../profile/duration.js';
+import type { Objective, Profile } from '../profile/model.js';
 import { budgetConsumed, type Components, computeSli, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
 import type { ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';

@@ -9,7 +9,7 @@
  * aggregate over the profile's selector, and only for spans the recorded series cover (decided by evaluate.ts).
  */
 import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, type Matcher } from '../conventions.js';
-import { type Objective, type Profile, unitScale } from '../spec/model.js';
+import { type Objective, type Profile, unitScale } from '../profile/model.js';
 import {
   isRecordedWindow,
   recordedBudgetComponents,

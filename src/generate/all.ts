@@ -1,11 +1,11 @@
 /** Every file `agent-slo generate` produces for a set of profiles (pure). */
-import type { Profile } from '../spec/model.js';
-import { generateAlertmanager } from './alertmanager.js';
+import type { Profile } from '../profile/model.js';
+import { generateAlertmanager } from './alertmanager/config.js';
 import { generateBucketsFile } from './buckets.js';
-import { generateDashboards } from './grafana.js';
-import { generatePrometheusRule } from './prometheus-operator.js';
-import { generatePromtoolTests } from './promtool-tests.js';
-import { generateRuleFile } from './rules.js';
+import { generateDashboards } from './grafana/dashboards.js';
+import { generatePrometheusRule } from './prometheus/operator.js';
+import { generatePromtoolTests } from './prometheus/promtool-tests.js';
+import { generateRuleFile } from './prometheus/rules.js';
 import type { GeneratedFile } from './types.js';
 
 export interface ProfileSource {

@@ -10,7 +10,7 @@ import {
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
   METRIC_GEN_AI_INVOKE_AGENT_DURATION,
 } from '@agent-slo/instrumentation';
-import type { HistogramUnit, Profile } from '../spec/model.js';
+import type { HistogramUnit, Profile } from '../profile/model.js';
 import { histogramBounds, roundBound } from '../sli/queries.js';
 import type { GeneratedFile } from './types.js';
 

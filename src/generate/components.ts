@@ -12,8 +12,8 @@ import {
   promHistogram,
 } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
-import { formatDuration } from '../spec/duration.js';
-import type { Objective, Profile } from '../spec/model.js';
+import { formatDuration } from '../profile/duration.js';
+import type { Objective, Profile } from '../profile/model.js';
 import { budgetQueries, type QueryScope, scopeFor, sliQueries, windowCount } from '../sli/queries.js';
 import { recordedCountExpr } from '../sli/recorded.js';
 import { RAW_WINDOW_MAX_SECONDS, SHORT_WINDOW_SECONDS } from './windows.js';

@@ -2,7 +2,7 @@
  * Values in the objective's unit, for people: the alert templates (Go text/template, evaluated by Prometheus or
  * vmalert) and the same formatting in TypeScript (thresholds in annotations, expected values in generated tests).
  */
-import type { Unit } from '../spec/model.js';
+import type { Unit } from '../profile/model.js';
 
 /** Go's `%.4g` of a finite number, as Prometheus' humanizePercentage prints v·100. */
 function goG4(v: number): string {

@@ -16,7 +16,7 @@ import {
   LABEL_SEVERITY,
   LABEL_TEAM,
 } from '../conventions.js';
-import type { Objective } from '../spec/model.js';
+import type { Objective } from '../profile/model.js';
 
 export function alertLabels(profile: string, o: Objective, kind: AlertKind, severity: string, extra: Record<string, string> = {}): Record<string, string> {
   return {

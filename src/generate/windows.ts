@@ -1,5 +1,5 @@
 /** Which windows an objective's rules cover, and the rule evaluation interval the long windows assume. */
-import type { Objective } from '../spec/model.js';
+import type { Objective } from '../profile/model.js';
 import { RECORDED_RATE_WINDOW_SECONDS } from '../sli/recorded.js';
 
 /**

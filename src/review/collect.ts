@@ -6,7 +6,7 @@
 import { type BudgetObservation, evaluateBudget, evaluateWindow, type QueryFn } from '../serve/evaluate.js';
 import type { SliOutcome } from '../sli/compute.js';
 import { scopeFor } from '../sli/queries.js';
-import type { Objective, Profile } from '../spec/model.js';
+import type { Objective, Profile } from '../profile/model.js';
 import { type AlertSamples, alertsSelector } from './alerts.js';
 import type { Period, Span } from './period.js';
 

@@ -2,7 +2,7 @@
  * Review data → the review report (pure): per objective the value per slice, over the period and the previous
  * one, the trend, budget consumed, alerts fired, approvals/overrides, and why it needs attention.
  */
-import { breaches, type Objective } from '../spec/model.js';
+import { breaches, type Objective } from '../profile/model.js';
 import { jsonNumber, type JsonNumber, type ObjectiveState, stateOf } from '../serve/status.js';
 import { type FiredAlert, firedAlerts } from './alerts.js';
 import type { AuditDecision, AuditEvaluation, AuditSummary } from './audit.js';

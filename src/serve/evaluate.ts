@@ -5,7 +5,7 @@
  */
 import { budgetConsumed, computeSli, type Components, type SliOutcome } from '../sli/compute.js';
 import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
-import type { Objective, Profile } from '../spec/model.js';
+import type { Objective, Profile } from '../profile/model.js';
 
 /** One label-free instant value: `undefined` when the query returned no series. */
 export type QueryFn = (expr: string, timeSeconds: number) => Promise<number | undefined>;

@@ -30,7 +30,7 @@ import {
   SERVE_STATUS_AGE,
   SERVE_UP,
 } from '../conventions.js';
-import type { Unit } from '../spec/model.js';
+import type { Unit } from '../profile/model.js';
 import { QUERY_DURATION_BUCKETS, type SelfMetricsSnapshot } from './self-metrics.js';
 import { type JsonNumber, objectiveEntries, STATE_CODES, type StatusDocument } from './status.js';
 import { gaugeUnit } from './units.js';

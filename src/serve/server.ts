@@ -12,7 +12,7 @@ import { cpuUsage, memoryUsage, uptime } from 'node:process';
 import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
 import { PrometheusClientError } from '../prometheus/errors.js';
 import { expectVector } from '../prometheus/results.js';
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../profile/model.js';
 import { limitConcurrency, observeProfile, type QueryFn } from './evaluate.js';
 import { exposition, EXPOSITION_CONTENT_TYPE } from './metrics.js';
 import { SelfMetrics } from './self-metrics.js';

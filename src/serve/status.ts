@@ -5,8 +5,8 @@
  * The shape is documented in docs/serve.md.
  */
 import type { SliOutcome } from '../sli/compute.js';
-import { formatDuration } from '../spec/duration.js';
-import type { Objective } from '../spec/model.js';
+import { formatDuration } from '../profile/duration.js';
+import type { Objective } from '../profile/model.js';
 import type { BudgetObservation, ObjectiveObservation, WindowRole } from './evaluate.js';
 
 export type JsonNumber = number | '+Inf' | '-Inf' | 'NaN' | null;

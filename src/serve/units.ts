@@ -3,7 +3,7 @@
  * Document 002's runbook greps `headless_latency_p95_ms` while the latency objective is stated in seconds: the
  * gauge must carry milliseconds. Unknown suffixes keep the objective's own unit.
  */
-import type { Unit } from '../spec/model.js';
+import type { Unit } from '../profile/model.js';
 
 type Dimension = 'time' | 'bytes' | 'ratio' | 'other';
 

@@ -6,7 +6,7 @@
  * pass; cost > 0 with zero successful tasks is +Inf (a critical breach); quantile thresholds are decided from bucket
  * fractions at the threshold boundary (p95 > T ⇔ bucket{le=T}/count < 0.95).
  */
-import { breaches, type Level, type Objective, unitScale } from '../spec/model.js';
+import { breaches, type Level, type Objective, unitScale } from '../profile/model.js';
 import type { ComponentName } from './queries.js';
 
 export type Components = Partial<Record<ComponentName, number>>;

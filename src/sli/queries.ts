@@ -4,9 +4,9 @@
  * (compute.ts); the rule generators record the same components over short windows. One definition, two readers.
  */
 import { type Matcher, promHistogram } from '../conventions.js';
-import { formatDuration, parseDuration } from '../spec/duration.js';
-import { WINDOW_PLACEHOLDER } from '../spec/promql-check.js';
-import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../spec/model.js';
+import { formatDuration, parseDuration } from '../profile/duration.js';
+import { WINDOW_PLACEHOLDER } from '../profile/promql-check.js';
+import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../profile/model.js';
 import { leRegex } from '../promql/le.js';
 import { counterIncrease } from '../promql/counter-increase.js';
 import { renderSelector } from '../promql/selector.js';

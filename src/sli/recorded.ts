@@ -11,7 +11,7 @@
  */
 import { COMPONENT_BUCKETS, COMPONENT_BUDGET_PREFIX, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
-import type { Objective } from '../spec/model.js';
+import type { Objective } from '../profile/model.js';
 import { budgetQueries, type QueryScope, sliQueries } from './queries.js';
 
 /** Length of the recorded short window (RECORD_SHORT_WINDOW) in seconds. */

@@ -1,5 +1,3 @@
-import type { CollectorOptions, RunningCollector } from './collector.js';
-
 /** Options for a Prometheus server started for tests, the demo or `agent-slo serve`. */
 export interface PrometheusOptions {
   /** Rule files (absolute paths) listed under `rule_files`. */
@@ -59,13 +57,4 @@ export interface RunningAlertmanager {
   configFile: string;
   logs(): string;
   stop(): Promise<void>;
-}
-
-/** One way to run the real components; `local.ts` uses Debian binaries, a container launcher can sit beside it. */
-export interface StackLauncher {
-  readonly kind: string;
-  startPrometheus(opts: PrometheusOptions): Promise<RunningPrometheus>;
-  startAlertmanager(opts: AlertmanagerOptions): Promise<RunningAlertmanager>;
-  /** The agent-slo OpenTelemetry collector (collector-config/otelcol.yaml), where the launcher can run it. */
-  startCollector?(opts: CollectorOptions): Promise<RunningCollector>;
 }

@@ -13,12 +13,12 @@ import type { CheckReport } from '../../src/backfill/check.js';
 import { findScenario } from '../../src/backfill/import-scenarios.js';
 import { recordingRuleLevels } from '../../src/backfill/import-rules.js';
 import { RECORD_PREFIX } from '../../src/conventions.js';
-import { profileRuleGroups } from '../../src/generate/rules.js';
-import { isAlertingRule } from '../../src/generate/rule-types.js';
-import { loadProfile } from '../../src/spec/load.js';
+import { profileRuleGroups } from '../../src/generate/prometheus/rules.js';
+import { isAlertingRule } from '../../src/generate/prometheus/rule-types.js';
+import { loadProfile } from '../../src/profile/load.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { REPO_ROOT, runAgentSloAsync } from '../helpers/cli.js';
+import { REPO_ROOT, runAgentSloAsync } from '../harness/cli.js';
 
 const DAY = 86_400;
 

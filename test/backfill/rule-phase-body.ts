@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { groupOffsetNs, keepsEveryEvaluation, type LabelsEncoding } from '../../src/backfill/group-phase.js';
 import { backfillRecordingRules } from '../../src/backfill/import-rules.js';
-import type { RuleGroup } from '../../src/generate/rule-types.js';
-import { renderRuleFile } from '../../src/generate/rules-file.js';
+import type { RuleGroup } from '../../src/generate/prometheus/rule-types.js';
+import { renderRuleFile } from '../../src/generate/prometheus/rules-file.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { runPromtool } from '../helpers/promtool.js';
+import { runPromtool } from '../harness/promtool.js';
 
 const DAY = 86_400;
 const MINUTE_MS = 60_000;

@@ -1,7 +1,7 @@
 /**
  * docker-compose.yml, checked without a Docker engine (CI has only the client): Debian's `docker-compose` 1.29
  * validates and resolves the file for every shipped profile; every image is pinned (and equal to the launcher's pins
- * in src/stack/images.ts); every host path mounted or built exists in the repository; the Prometheus, collector and
+ * in test/harness/images.ts); every host path mounted or built exists in the repository; the Prometheus, collector and
  * Alertmanager pieces of the stack are checked with the real local binaries where they can be.
  * Skipped, with the reason printed, only when the docker-compose binary is absent (CI installs it).
  */
@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { AM_ENV_PLACEHOLDER_HOST, amEnvPlaceholderUrl, GRAFANA_DATASOURCE_VAR } from '../../src/conventions.js';
-import { collectorBinary } from '../../src/stack/binaries.js';
-import { goBuilt } from '../helpers/go-built.js';
+import { collectorBinary } from '../harness/binaries.js';
+import { goBuilt } from '../harness/go-built.js';
 import { freePort } from '../../src/stack/free-port.js';
-import { STACK_IMAGES } from '../../src/stack/images.js';
+import { STACK_IMAGES } from '../harness/images.js';
 import { spawnManaged } from '../../src/stack/process.js';
 import { waitForReady } from '../../src/stack/ready.js';
 
@@ -145,7 +145,7 @@ describe.skipIf(skipReason !== undefined)('docker-compose.yml', () => {
     expect(mounts.find((m) => m.target === '/etc/alertmanager/agent-slo')?.source).toBe(join(root, 'alertmanager', 'runtime-v1'));
   });
 
-  it('pins every image to a full version, equal to the launcher pins in src/stack/images.ts', async () => {
+  it('pins every image to a full version, equal to the launcher pins in test/harness/images.ts', async () => {
     const config = await configFor('runtime-v1');
     const problems: string[] = [];
     const images: string[] = [];

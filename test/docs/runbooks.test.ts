@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot, SHIPPED_PROFILES, shippedProfilePath } from '../../src/cli/paths.js';
-import { loadProfile } from '../../src/spec/load.js';
+import { loadProfile } from '../../src/profile/load.js';
 
 const SECTIONS = ['Trigger', 'Severity', 'Investigation Steps', 'Mitigation', 'Escalation'] as const;
 

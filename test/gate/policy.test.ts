@@ -16,8 +16,8 @@ import { renderMarkdown } from '../../src/gate/report/markdown.js';
 import { GATE_REPORT_SCHEMA, type GateReport, reportObjective, VERDICT_EXIT } from '../../src/gate/report/model.js';
 import { renderText } from '../../src/gate/report/text.js';
 import type { ComponentName } from '../../src/sli/queries.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Profile } from '../../src/spec/model.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Profile } from '../../src/profile/model.js';
 
 const AT = 1_750_000_000;
 let runtime: Profile;

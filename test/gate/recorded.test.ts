@@ -7,14 +7,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENT_BUCKETS } from '../../src/conventions.js';
 import { countAt, objectiveComponents } from '../../src/generate/components.js';
-import { sliExpr } from '../../src/generate/recording.js';
+import { sliExpr } from '../../src/generate/prometheus/recording.js';
 import { evaluatePlan } from '../../src/gate/evaluate.js';
 import { planGate, recordedComponentExpr } from '../../src/gate/queries.js';
 import type { PrometheusClient } from '../../src/prometheus/client.js';
 import { recordedBudgetComponents, recordedCountsExpr, recordedCoverageSeconds, recordedRange, ruleIntervalSeconds } from '../../src/sli/recorded.js';
 import { type ComponentName, scopeFor } from '../../src/sli/queries.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Profile } from '../../src/spec/model.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Profile } from '../../src/profile/model.js';
 
 const AT = 1_750_000_000;
 let profiles: Profile[];

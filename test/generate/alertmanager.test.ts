@@ -11,11 +11,11 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AlertmanagerRenderError, renderAlertmanagerConfig, requiredEnv } from '../../src/alertmanager/render.js';
-import { alertmanagerConfig, generateAlertmanager } from '../../src/generate/alertmanager.js';
-import { severityOrder } from '../../src/generate/alertmanager-severity.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Profile } from '../../src/spec/model.js';
+import { AlertmanagerRenderError, renderAlertmanagerConfig, requiredEnv } from '../../src/generate/alertmanager/render.js';
+import { alertmanagerConfig, generateAlertmanager } from '../../src/generate/alertmanager/config.js';
+import { severityOrder } from '../../src/generate/alertmanager/severity.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Profile } from '../../src/profile/model.js';
 
 const run = promisify(execFile);
 const PROFILES = ['kokino', 'runtime-v1'] as const;
@@ -210,7 +210,7 @@ describe('renderAlertmanagerConfig', () => {
 
 describe('agent-slo render-alertmanager (compiled CLI)', () => {
   it('renders the committed kokino config from the environment into a 0600 file that amtool accepts', async () => {
-    const { runAgentSlo } = await import('../helpers/cli.js');
+    const { runAgentSlo } = await import('../harness/cli.js');
     const { stat } = await import('node:fs/promises');
     const out = join(dir, 'cli-rendered.yml');
     const r = runAgentSlo(['render-alertmanager', 'alertmanager/kokino/alertmanager.yml', '--out', out], { env: { AGENT_SLO_PAGER_URL: 'https://pager.example.test/k' } });
@@ -222,7 +222,7 @@ describe('agent-slo render-alertmanager (compiled CLI)', () => {
   });
 
   it('exits 64 and names the variable when it is not set', async () => {
-    const { runAgentSlo } = await import('../helpers/cli.js');
+    const { runAgentSlo } = await import('../harness/cli.js');
     const r = runAgentSlo(['render-alertmanager', 'alertmanager/kokino/alertmanager.yml'], { env: { AGENT_SLO_PAGER_URL: '' } });
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('$AGENT_SLO_PAGER_URL not set');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { generateAll, type ProfileSource } from '../../src/generate/all.js';
 import { unifiedDiff } from '../../src/generate/diff.js';
 import { SHIPPED_PROFILES, packageRoot, shippedProfilePath } from '../../src/cli/paths.js';
-import { loadProfile } from '../../src/spec/load.js';
+import { loadProfile } from '../../src/profile/load.js';
 
 async function shipped(): Promise<ProfileSource[]> {
   return Promise.all(SHIPPED_PROFILES.map(async (name) => ({ profile: await loadProfile(shippedProfilePath(name), []), specPath: `profiles/${name}.yaml` })));

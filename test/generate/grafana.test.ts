@@ -5,9 +5,9 @@
  * where a budget exists, and the firing-alerts panels.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboard, generateDashboards } from '../../src/generate/grafana.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Profile } from '../../src/spec/model.js';
+import { buildDashboard, generateDashboards } from '../../src/generate/grafana/dashboards.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Profile } from '../../src/profile/model.js';
 
 interface Panel {
   id: number;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { generatePrometheusRule } from '../../src/generate/prometheus-operator.js';
-import { loadProfile } from '../../src/spec/load.js';
-import { runAgentSloAsync } from '../helpers/cli.js';
+import { generatePrometheusRule } from '../../src/generate/prometheus/operator.js';
+import { loadProfile } from '../../src/profile/load.js';
+import { runAgentSloAsync } from '../harness/cli.js';
 
 describe('PrometheusRule output', () => {
   it.each(['runtime-v1', 'kokino'])('%s: same groups as the committed rule file, accepted by promtool', async (name) => {

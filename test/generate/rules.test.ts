@@ -19,10 +19,10 @@ import {
 import { shippedProfilePath } from '../../src/cli/paths.js';
 import { generateBucketsFile } from '../../src/generate/buckets.js';
 import { formatValue } from '../../src/generate/humanize.js';
-import { isAlertingRule } from '../../src/generate/rule-types.js';
-import { profileRuleGroups } from '../../src/generate/rules.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Profile } from '../../src/spec/model.js';
+import { isAlertingRule } from '../../src/generate/prometheus/rule-types.js';
+import { profileRuleGroups } from '../../src/generate/prometheus/rules.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Profile } from '../../src/profile/model.js';
 
 const load = (name: string): Promise<Profile> => loadProfile(shippedProfilePath(name), []);
 

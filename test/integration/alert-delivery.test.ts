@@ -15,15 +15,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { renderAlertmanagerConfig } from '../../src/alertmanager/render.js';
+import { renderAlertmanagerConfig } from '../../src/generate/alertmanager/render.js';
 import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, promHistogram } from '../../src/conventions.js';
-import { generateAlertmanager } from '../../src/generate/alertmanager.js';
-import { generateRuleFile } from '../../src/generate/rules.js';
+import { generateAlertmanager } from '../../src/generate/alertmanager/config.js';
+import { generateRuleFile } from '../../src/generate/prometheus/rules.js';
 import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../../src/stack/types.js';
-import { loadProfile } from '../../src/spec/load.js';
-import { startSink, type Delivery, type SlackPayload, type Sink, type WebhookPayload } from '../helpers/sinks.js';
+import { loadProfile } from '../../src/profile/load.js';
+import { startSink, type Delivery, type SlackPayload, type Sink, type WebhookPayload } from '../harness/sinks.js';
 
 /** The test-only overlay: same rules, `for: 0s`, groups evaluated every second. */
 function shortForOverlay(rulesYaml: string): string {

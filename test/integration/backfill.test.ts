@@ -8,7 +8,7 @@ import { counterFromRates, prometheusIncrease, seededRandom } from '../../src/ba
 import { isPidAlive } from '../../src/stack/process.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { prometheusBinary } from '../helpers/stack.js';
+import { prometheusBinary } from '../harness/stack.js';
 
 // A fixed, past start so the evaluation time is fixed too (2025-06-01T00:00:00Z). Far older than 3 hours, and
 // the launcher's 400d retention keeps the blocks.

@@ -33,13 +33,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentSloMetrics, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
 import { RECORD_COMPONENT_RATE, RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
 import type { GateReport, ReportObjective } from '../../src/gate/report/model.js';
-import { collectorBinary, repoRoot } from '../../src/stack/binaries.js';
-import { startCollector, type RunningCollector } from '../../src/stack/collector.js';
+import { collectorBinary, repoRoot } from '../harness/binaries.js';
+import { startCollector, type RunningCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { goBuilt } from '../helpers/go-built.js';
+import { goBuilt } from '../harness/go-built.js';
 import { byLabels, eventually, instant, rawSamples } from './prom-query.js';
-import { runCliInProcess, type InProcessRun } from '../helpers/cli.js';
+import { runCliInProcess, type InProcessRun } from '../harness/cli.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
 const skipReason = otelcol.missingReason;

@@ -20,14 +20,14 @@ import {
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
 } from '../../instrumentation/src/semconv.js';
 import { promCounter, promHistogram } from '../../src/conventions.js';
-import { collectorBinary, shippedCollectorConfig } from '../../src/stack/binaries.js';
-import { goBuilt } from '../helpers/go-built.js';
-import { startCollector, validateCollectorConfig, type RunningCollector } from '../../src/stack/collector.js';
+import { collectorBinary, shippedCollectorConfig } from '../harness/binaries.js';
+import { goBuilt } from '../harness/go-built.js';
+import { startCollector, validateCollectorConfig, type RunningCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { SCOPE_NAME, SCOPE_VERSION, scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
 import { byLabels, eventually, instant, rawSamples, seriesNames } from './prom-query.js';
-import { trackStack, type Stoppable } from '../helpers/stack.js';
+import { trackStack, type Stoppable } from '../harness/stack.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
 const skipReason = otelcol.missingReason;

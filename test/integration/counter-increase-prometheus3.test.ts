@@ -4,9 +4,9 @@
  * only when the binary has not been built; in CI a missing binary fails.
  */
 import { describe, expect, it } from 'vitest';
-import { promtool3Binary, requireBinary } from '../../src/stack/binaries.js';
-import { goBuilt } from '../helpers/go-built.js';
-import { runPromtool } from '../helpers/promtool.js';
+import { promtool3Binary, requireBinary } from '../harness/binaries.js';
+import { goBuilt } from '../harness/go-built.js';
+import { runPromtool } from '../harness/promtool.js';
 import { defineCounterIncreasePromtoolTests } from '../promql/counter-increase-body.js';
 
 const promtool3 = await goBuilt(() => promtool3Binary());

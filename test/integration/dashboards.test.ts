@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, promHistogram } from '../../src/conventions.js';
-import { buildDashboard, type PanelQuery } from '../../src/generate/grafana.js';
-import { generateRuleFile } from '../../src/generate/rules.js';
-import { loadProfile } from '../../src/spec/load.js';
+import { buildDashboard, type PanelQuery } from '../../src/generate/grafana/dashboards.js';
+import { generateRuleFile } from '../../src/generate/prometheus/rules.js';
+import { loadProfile } from '../../src/profile/load.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/stack/process.js';
-import { REPO_ROOT } from '../helpers/cli.js';
-import { processesMentioning } from '../helpers/processes.js';
+import { REPO_ROOT } from '../harness/cli.js';
+import { processesMentioning } from '../harness/processes.js';
 
 const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/stack/process.js';
-import { REPO_ROOT } from '../helpers/cli.js';
-import { processesMentioning } from '../helpers/processes.js';
+import { REPO_ROOT } from '../harness/cli.js';
+import { processesMentioning } from '../harness/processes.js';
 
 function run(): Promise<{ code: number | null; out: string; ms: number }> {
   const started = Date.now();

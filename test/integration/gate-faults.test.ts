@@ -11,7 +11,7 @@ import type { Io } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
 import type { GateReport } from '../../src/gate/report/model.js';
 import { freePort } from '../../src/stack/free-port.js';
-import { type FakeHandler, type FakeServer, json, selfSignedCert, startFakeServer } from '../helpers/fake-http.js';
+import { type FakeHandler, type FakeServer, json, selfSignedCert, startFakeServer } from '../harness/fake-http.js';
 
 const TOKEN = 'tok-S3CRET-gate-7f3a91';
 const AT = '1750000000';

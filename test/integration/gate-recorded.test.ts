@@ -17,14 +17,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillRecordingRules, type RuleBackfillOptions, type RuleLevelResult } from '../../src/backfill/import-rules.js';
 import { importHistory } from '../../src/backfill/import.js';
 import { RECORD_SLI } from '../../src/conventions.js';
-import { profileRuleGroups } from '../../src/generate/rules.js';
+import { profileRuleGroups } from '../../src/generate/prometheus/rules.js';
 import type { GateReport, ReportObjective } from '../../src/gate/report/model.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Profile } from '../../src/spec/model.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Profile } from '../../src/profile/model.js';
 import { ruleIntervalSeconds } from '../../src/sli/recorded.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { runCliInProcess, type InProcessRun } from '../helpers/cli.js';
+import { runCliInProcess, type InProcessRun } from '../harness/cli.js';
 
 /**
  * Starts Prometheus on `dataDir` and backfills the profile's recording rules into it, restarting it after each level

@@ -20,7 +20,7 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { counterSum, DAY, families, histogramSum, labelsFor, type ScenarioHistory, SIG } from '../gate/scenario-data.js';
 import { kokinoScenario, type KokinoScenario, runtimeScenario, type RuntimeScenario, scenarioAt, scenarioEnd } from '../gate/scenarios.js';
-import { runCliInProcess, type InProcessRun } from '../helpers/cli.js';
+import { runCliInProcess, type InProcessRun } from '../harness/cli.js';
 
 const END = scenarioEnd();
 /** The gate's evaluation instant: 30 s after the last sample, off the sample grid. */

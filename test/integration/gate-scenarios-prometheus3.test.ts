@@ -4,8 +4,8 @@
  * Skipped (with the reason printed) only when the binary has not been built; in CI a missing binary fails.
  */
 import { describe, it } from 'vitest';
-import { prometheus3Binary, promtool3Binary } from '../../src/stack/binaries.js';
-import { goBuilt } from '../helpers/go-built.js';
+import { prometheus3Binary, promtool3Binary } from '../harness/binaries.js';
+import { goBuilt } from '../harness/go-built.js';
 import { defineGateScenarios } from './gate-scenarios-body.js';
 
 const prom3 = await goBuilt(() => prometheus3Binary());

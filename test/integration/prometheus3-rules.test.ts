@@ -7,9 +7,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/cli/paths.js';
-import { promtool3Binary, requireBinary } from '../../src/stack/binaries.js';
-import { goBuilt } from '../helpers/go-built.js';
-import { generatedRuleTestFiles, runPromtool } from '../helpers/promtool.js';
+import { promtool3Binary, requireBinary } from '../harness/binaries.js';
+import { goBuilt } from '../harness/go-built.js';
+import { generatedRuleTestFiles, runPromtool } from '../harness/promtool.js';
 
 const promtool3 = await goBuilt(() => promtool3Binary());
 if (promtool3.missingReason !== undefined) console.warn(`[skipped] promtool 3 rule tests: ${promtool3.missingReason}`);

@@ -10,14 +10,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { collectorBinary, prometheus3Binary } from '../../src/stack/binaries.js';
-import { goBuilt } from '../helpers/go-built.js';
-import { startCollector } from '../../src/stack/collector.js';
+import { collectorBinary, prometheus3Binary } from '../harness/binaries.js';
+import { goBuilt } from '../harness/go-built.js';
+import { startCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
 import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
-import { trackStack, type Stoppable } from '../helpers/stack.js';
+import { trackStack, type Stoppable } from '../harness/stack.js';
 
 const prom3 = await goBuilt(() => prometheus3Binary());
 const otelcol = await goBuilt(() => collectorBinary());

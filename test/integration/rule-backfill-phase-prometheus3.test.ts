@@ -4,9 +4,9 @@
  * the binary has not been built; in CI a missing binary fails.
  */
 import { describe } from 'vitest';
-import { promtool3Binary, requireBinary } from '../../src/stack/binaries.js';
+import { promtool3Binary, requireBinary } from '../harness/binaries.js';
 import { defineRulePhaseTests } from '../backfill/rule-phase-body.js';
-import { goBuilt } from '../helpers/go-built.js';
+import { goBuilt } from '../harness/go-built.js';
 
 const promtool3 = await goBuilt(() => promtool3Binary());
 if (promtool3.missingReason !== undefined) console.warn(`[skipped] rule backfill phase with promtool 3: ${promtool3.missingReason}`);

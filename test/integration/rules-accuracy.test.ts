@@ -13,8 +13,8 @@ import { backfillRecordingRules } from '../../src/backfill/import-rules.js';
 import { type MetricFamily, type Sample, writeOpenMetrics } from '../../src/backfill/openmetrics.js';
 import { counterFromRates, seededRandom } from '../../src/backfill/scenario.js';
 import { shippedProfilePath } from '../../src/cli/paths.js';
-import { profileRuleGroups } from '../../src/generate/rules.js';
-import { loadProfile } from '../../src/spec/load.js';
+import { profileRuleGroups } from '../../src/generate/prometheus/rules.js';
+import { loadProfile } from '../../src/profile/load.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 

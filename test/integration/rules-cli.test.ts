@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAgentSloAsync } from '../helpers/cli.js';
+import { runAgentSloAsync } from '../harness/cli.js';
 
 const temps: string[] = [];
 afterAll(async () => {

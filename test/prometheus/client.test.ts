@@ -18,8 +18,8 @@ import { expectSingleValue, expectVector } from '../../src/prometheus/results.js
 import { freePort } from '../../src/stack/free-port.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { prometheusBinary } from '../helpers/stack.js';
-import { type FakeHandler, type FakeServer, json, selfSignedCert, startFakeServer } from '../helpers/fake-http.js';
+import { prometheusBinary } from '../harness/stack.js';
+import { type FakeHandler, type FakeServer, json, selfSignedCert, startFakeServer } from '../harness/fake-http.js';
 
 const T = 1_750_000_000; // a fixed evaluation time (seconds)
 

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Sample } from '../../src/backfill/openmetrics.js';
 import { counterIncrease } from '../../src/promql/counter-increase.js';
-import { runPromtool } from '../helpers/promtool.js';
+import { runPromtool } from '../harness/promtool.js';
 
 export const MINUTES = 30;
 /** Value at minute i, or undefined for no sample. */

@@ -10,8 +10,8 @@ import { reviewPeriod, type Span } from '../../src/review/period.js';
 import { buildReview, trendOf } from '../../src/review/report.js';
 import { formatValue, historyTable, renderMarkdown } from '../../src/review/render.js';
 import { budgetConsumed, computeSli, type Components } from '../../src/sli/compute.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Objective, Profile } from '../../src/spec/model.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Objective, Profile } from '../../src/profile/model.js';
 
 let kokino: Profile;
 beforeAll(async () => {

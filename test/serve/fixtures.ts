@@ -1,7 +1,7 @@
 /** Observations built by hand (no Prometheus) for the pure status/metrics tests. */
 import type { ObjectiveObservation } from '../../src/serve/evaluate.js';
 import { budgetConsumed, computeSli, type Components } from '../../src/sli/compute.js';
-import type { Objective, Profile } from '../../src/spec/model.js';
+import type { Objective, Profile } from '../../src/profile/model.js';
 
 export function objective(profile: Profile, name: string): Objective {
   const o = profile.objectives.find((x) => x.name === name);

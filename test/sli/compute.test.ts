@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { budgetConsumed, computeSli } from '../../src/sli/compute.js';
 import { budgetQueries, scopeFor, sliQueries } from '../../src/sli/queries.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Objective, Profile } from '../../src/spec/model.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Objective, Profile } from '../../src/profile/model.js';
 
 const runtime = await loadProfile('profiles/runtime-v1.yaml');
 const kokino = await loadProfile('profiles/kokino.yaml');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectorBinary, manifestHash, prometheus3Binary, prometheus3Version, repoRoot } from '../../src/stack/binaries.js';
+import { collectorBinary, manifestHash, prometheus3Binary, prometheus3Version, repoRoot } from '../harness/binaries.js';
 
 const root = repoRoot();
 const cache = mkdtempSync(join(tmpdir(), 'agent-slo-binaries-'));

@@ -1,12 +1,12 @@
 /**
- * The StackLauncher contract against containers (testcontainers 11, images pinned in src/stack/images.ts).
+ * The StackLauncher contract against containers (testcontainers 11, images pinned in test/harness/images.ts).
  * Runs only when a Docker engine is reachable, found by testcontainers' own strategy (DOCKER_HOST,
  * ~/.testcontainers.properties, the Docker socket, rootless Docker). CI has no engine (only the docker client), so
  * there the whole suite is skipped with the reason printed; the same test bodies run against the Debian binaries in
  * launcher-local.test.ts.
  */
 import { describe, it } from 'vitest';
-import { containerStackLauncher, detectDockerEngine, liveContainerIds } from '../../src/stack/containers.js';
+import { containerStackLauncher, detectDockerEngine, liveContainerIds } from '../harness/containers.js';
 import { launcherContract } from './launcher-contract.js';
 
 const engine = await detectDockerEngine();

@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { promCounter } from '../../src/conventions.js';
 import { METRIC_AGENT_TASKS } from '../../instrumentation/src/semconv.js';
-import type { RunningCollector } from '../../src/stack/collector.js';
-import type { RunningAlertmanager, RunningPrometheus, StackLauncher } from '../../src/stack/types.js';
+import type { RunningCollector } from '../harness/collector.js';
+import type { RunningAlertmanager, RunningPrometheus } from '../../src/stack/types.js';
+import type { StackLauncher } from '../harness/launcher.js';
 import { scenarioTotals, startTestRuntime } from '../integration/otel-test-runtime.js';
 import { eventually, instant } from '../integration/prom-query.js';
 

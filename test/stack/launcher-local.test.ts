@@ -1,8 +1,8 @@
 /** The StackLauncher contract against the Debian binaries (always runs; the collector part needs the built collector). */
-import { collectorBinary } from '../../src/stack/binaries.js';
-import { localStackLauncher } from '../../src/stack/local.js';
+import { collectorBinary } from '../harness/binaries.js';
+import { localStackLauncher } from '../harness/local.js';
 import { liveManagedPids } from '../../src/stack/process.js';
-import { goBuilt } from '../helpers/go-built.js';
+import { goBuilt } from '../harness/go-built.js';
 import { launcherContract } from './launcher-contract.js';
 
 const collectorSkipReason = (await goBuilt(() => collectorBinary())).missingReason;

@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import { StackReloadError, StackStartError } from '../../src/stack/errors.js';
 import { freePort } from '../../src/stack/free-port.js';
-import { localStackLauncher } from '../../src/stack/local.js';
+import { localStackLauncher } from '../harness/local.js';
 import { isPidAlive, liveManagedPids, ProcessStartError } from '../../src/stack/process.js';
 import { prometheusConfig, startPrometheus } from '../../src/stack/prometheus.js';
-import { trackStack, withAlertmanager, withPrometheus } from '../helpers/stack.js';
+import { trackStack, withAlertmanager, withPrometheus } from '../harness/stack.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ProfileSource } from '../../generate/all.js';
-import { loadProfile } from '../../spec/load.js';
+import { loadProfile } from '../../profile/load.js';
 import { CheckFailedError } from '../errors.js';
 import type { Io } from '../io.js';
 import { packageRoot } from '../paths.js';

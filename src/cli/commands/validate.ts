@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { Command } from 'commander';
-import { SpecError } from '../../spec/errors.js';
-import { loadProfile } from '../../spec/load.js';
+import { SpecError } from '../../profile/errors.js';
+import { loadProfile } from '../../profile/load.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';

@@ -15,13 +15,13 @@ import {
   RECORD_FRACTION_LE,
   RECORD_SLI,
   RECORD_STATE,
-} from '../conventions.js';
-import { formatDuration } from '../spec/duration.js';
-import { type Objective, thresholdsOf, unitScale } from '../spec/model.js';
-import { histogramBounds } from '../sli/queries.js';
-import { countAt, type ObjectiveComponents, objectiveMatchers, shortRateExpr } from './components.js';
+} from '../../conventions.js';
+import { formatDuration } from '../../profile/duration.js';
+import { type Objective, thresholdsOf, unitScale } from '../../profile/model.js';
+import { histogramBounds } from '../../sli/queries.js';
+import { countAt, type ObjectiveComponents, objectiveMatchers, shortRateExpr } from '../components.js';
 import type { RecordingRule } from './rule-types.js';
-import { objectiveWindows } from './windows.js';
+import { objectiveWindows } from '../windows.js';
 
 /** State codes of RECORD_STATE. */
 export const STATE_NO_DATA = -1;

@@ -6,19 +6,19 @@
  * more than 10,000 samples; a 1m-spaced long-window query stays below that for spans up to ~6.9 days).
  */
 import { stringify } from 'yaml';
-import { LABEL_ALERT_LEVEL, LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_THRESHOLD, LABEL_WINDOW, alertName } from '../conventions.js';
-import { formatDuration } from '../spec/duration.js';
-import { type Objective, type Profile, type Threshold, breaches, thresholdsOf } from '../spec/model.js';
-import { histogramBounds } from '../sli/queries.js';
+import { LABEL_ALERT_LEVEL, LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_THRESHOLD, LABEL_WINDOW, alertName } from '../../conventions.js';
+import { formatDuration } from '../../profile/duration.js';
+import { type Objective, type Profile, type Threshold, breaches, thresholdsOf } from '../../profile/model.js';
+import { histogramBounds } from '../../sli/queries.js';
 import { escalationAlerts, noDataAlert, NO_DATA_AFTER_SECONDS, thresholdAlertName, thresholdAlerts } from './alerts.js';
 import { budgetExhaustedAlert, burnRateAlerts } from './burn-rate.js';
-import { objectiveComponents } from './components.js';
-import { formatPercent, formatValue } from './humanize.js';
+import { objectiveComponents } from '../components.js';
+import { formatPercent, formatValue } from '../humanize.js';
 import type { AlertingRule } from './rule-types.js';
 import { ruleFilePath } from './rules.js';
 import { type InputSeries, type LeStyle, objectiveSeries, type Phase, syntheticQuantile } from './test-series.js';
-import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
-import { ruleIntervalSeconds } from './windows.js';
+import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
+import { ruleIntervalSeconds } from '../windows.js';
 
 interface ExpAlert {
   exp_labels: Record<string, string>;

@@ -1,14 +1,14 @@
 /** A profile's rule groups (one per objective, evaluated in order) and its rule file. */
-import { ruleGroupName } from '../conventions.js';
-import type { Objective, Profile } from '../spec/model.js';
+import { ruleGroupName } from '../../conventions.js';
+import type { Objective, Profile } from '../../profile/model.js';
 import { escalationAlerts, noDataAlert, thresholdAlerts } from './alerts.js';
 import { budgetExhaustedAlert, budgetRecordingRules, burnRateAlerts } from './burn-rate.js';
-import { objectiveComponents } from './components.js';
+import { objectiveComponents } from '../components.js';
 import { recordingRules, stateRule } from './recording.js';
 import type { Rule, RuleGroup } from './rule-types.js';
 import { renderRuleFile } from './rules-file.js';
-import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
-import { ruleIntervalSeconds } from './windows.js';
+import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
+import { ruleIntervalSeconds } from '../windows.js';
 
 /** The rule group of one objective: recording rules first (alerts in the same group read this evaluation's values). */
 export function objectiveRuleGroup(profile: Profile, objective: Objective): RuleGroup {

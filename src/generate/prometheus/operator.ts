@@ -3,10 +3,10 @@
  * (monitoring.coreos.com/v1), the same groups as rules/<profile>/rules.yaml.
  */
 import { Document } from 'yaml';
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../../profile/model.js';
 import { profileRuleGroups } from './rules.js';
 import { groupObject } from './rules-file.js';
-import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
+import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
 
 export function prometheusRulePath(profile: string): string {
   return `rules/${profile}/prometheusrule.yaml`;

@@ -1,7 +1,7 @@
-import { startAlertmanager } from './alertmanager.js';
+import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import { startCollector } from './collector.js';
-import { startPrometheus } from './prometheus.js';
-import type { StackLauncher } from './types.js';
+import { startPrometheus } from '../../src/stack/prometheus.js';
+import type { StackLauncher } from './launcher.js';
 
 /**
  * Runs Prometheus and Alertmanager from the Debian binaries on PATH (or the `binary` option), and the collector

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { seededRandom as rng } from '../../src/backfill/scenario.js';
-import { SpecError } from '../../src/spec/errors.js';
-import { loadProfileFromTexts } from '../../src/spec/load.js';
+import { SpecError } from '../../src/profile/errors.js';
+import { loadProfileFromTexts } from '../../src/profile/load.js';
 
 const JUNK: unknown[] = [null, 0, -1, 1e308, Number.NaN, '', 'x', '5m', '{{window}}', 'sum(', [], {}, [1, 'a'], { a: { b: [] } }, true, '@', '#', 'agent-slo/v1'];
 

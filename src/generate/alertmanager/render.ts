@@ -6,7 +6,7 @@
  */
 import { isAbsolute, join, posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import { AM_ENV_PLACEHOLDER_HOST } from '../conventions.js';
+import { AM_ENV_PLACEHOLDER_HOST } from '../../conventions.js';
 
 export class AlertmanagerRenderError extends Error {
   override readonly name = 'AlertmanagerRenderError';

@@ -3,11 +3,11 @@
  * SLI value wanted) to raw counter/histogram series that match the objective's selectors, in promtool's
  * expanding notation. Pure.
  */
-import { type Matcher, promHistogram } from '../conventions.js';
-import { goFormatG } from '../promql/le.js';
-import { escapeLabelValue } from '../prometheus/promql-escape.js';
-import { type EventSelector, type Objective, type Profile, unitScale } from '../spec/model.js';
-import { histogramBounds, roundBound } from '../sli/queries.js';
+import { type Matcher, promHistogram } from '../../conventions.js';
+import { goFormatG } from '../../promql/le.js';
+import { escapeLabelValue } from '../../prometheus/promql-escape.js';
+import { type EventSelector, type Objective, type Profile, unitScale } from '../../profile/model.js';
+import { histogramBounds, roundBound } from '../../sli/queries.js';
 
 /** One phase of constant traffic. */
 export interface Phase {

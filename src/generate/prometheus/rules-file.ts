@@ -1,6 +1,6 @@
 /** Renders rule groups as a Prometheus rule file (YAML) with the generated-file header and rule comments. */
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import { formatDuration } from '../spec/duration.js';
+import { formatDuration } from '../../profile/duration.js';
 import { isAlertingRule, type Rule, type RuleGroup } from './rule-types.js';
 
 /** A rule as the Prometheus rule-file format (and PrometheusRule's spec.groups) writes it. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isPidAlive } from '../../src/stack/process.js';
-import type { LocatedBinary } from '../../src/stack/binaries.js';
+import type { LocatedBinary } from './binaries.js';
 
 /** The .ci/prebuild.sh job that builds each binary (state files `<job>.pid`, `<job>.rc` in its state dir). */
 const PREBUILD_JOB: Record<string, string> = { 'otelcol-agent-slo': 'otelcol', prometheus3: 'prometheus3', promtool3: 'prometheus3' };

@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Objective, Profile } from '../../src/spec/model.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Objective, Profile } from '../../src/profile/model.js';
 
 const runtime = await loadProfile('profiles/runtime-v1.yaml');
 const kokino = await loadProfile('profiles/kokino.yaml');

@@ -2,7 +2,7 @@
  * Severity order of a profile, highest first. Derived from the spec: `P<n>` names order by number (P1 highest),
  * common words by the usual scale, anything else by the level it is used for (critical before warning).
  */
-import type { Profile } from '../spec/model.js';
+import type { Profile } from '../../profile/model.js';
 
 const WORDS = ['page', 'critical', 'high', 'error', 'major', 'warning', 'medium', 'minor', 'low', 'info'];
 

@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StackStartError } from './errors.js';
+import { StackStartError } from '../../src/stack/errors.js';
 import { collectorBinary, requireBinary, shippedCollectorConfig } from './binaries.js';
-import { freePort } from './free-port.js';
-import { spawnManaged, type ManagedProcess } from './process.js';
-import { exitDescription, waitForReady } from './ready.js';
+import { freePort } from '../../src/stack/free-port.js';
+import { spawnManaged, type ManagedProcess } from '../../src/stack/process.js';
+import { exitDescription, waitForReady } from '../../src/stack/ready.js';
 
 export interface CollectorOptions {
   /** Collector binary; default: the one collector-config/build.sh put in the cache (throws when not built). */

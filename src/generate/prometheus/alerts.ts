@@ -14,13 +14,13 @@ import {
   PROM_ALERTS,
   RECORD_COMPONENT_RATE,
   alertName,
-} from '../conventions.js';
-import { formatDuration } from '../spec/duration.js';
-import { type Objective, type Threshold, thresholdsOf } from '../spec/model.js';
-import { eventCountExpr } from '../sli/queries.js';
-import { countAt, isRawWindow, type ObjectiveComponents, objectiveMatchers } from './components.js';
-import { formatThreshold, valueTemplate } from './humanize.js';
-import { alertAnnotations, alertLabels } from './labels.js';
+} from '../../conventions.js';
+import { formatDuration } from '../../profile/duration.js';
+import { type Objective, type Threshold, thresholdsOf } from '../../profile/model.js';
+import { eventCountExpr } from '../../sli/queries.js';
+import { countAt, isRawWindow, type ObjectiveComponents, objectiveMatchers } from '../components.js';
+import { formatThreshold, valueTemplate } from '../humanize.js';
+import { alertAnnotations, alertLabels } from '../labels.js';
 import { breachOp, eventsSelector, fractionSelector, sliSelector } from './recording.js';
 import type { AlertingRule } from './rule-types.js';
 

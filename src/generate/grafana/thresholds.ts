@@ -2,7 +2,7 @@
  * Threshold colours and units for an objective's panels: steps at target, warning and critical in the objective's
  * direction, and Grafana's unit ids for the spec's units.
  */
-import type { Objective, Unit } from '../spec/model.js';
+import type { Objective, Unit } from '../../profile/model.js';
 
 export interface ColourStep {
   readonly value: number | null;

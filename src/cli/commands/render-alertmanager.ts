@@ -7,9 +7,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { UsageError } from '../cli/errors.js';
-import type { Io } from '../cli/io.js';
-import { AlertmanagerRenderError, renderAlertmanagerConfig, requiredEnv } from './render.js';
+import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { AlertmanagerRenderError, renderAlertmanagerConfig, requiredEnv } from '../../generate/alertmanager/render.js';
 
 interface Options {
   out?: string;

@@ -22,22 +22,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { stringify } from 'yaml';
-import { reloadPrometheus } from './reload.js';
-import { MINIMAL_ALERTMANAGER_CONFIG } from './alertmanager.js';
+import { reloadPrometheus } from '../../src/stack/reload.js';
+import { MINIMAL_ALERTMANAGER_CONFIG } from '../../src/stack/alertmanager.js';
 import { shippedCollectorConfig } from './binaries.js';
 import type { CollectorOptions, RunningCollector } from './collector.js';
-import { StackStartError } from './errors.js';
-import { freePort } from './free-port.js';
+import { StackStartError } from '../../src/stack/errors.js';
+import { freePort } from '../../src/stack/free-port.js';
 import { STACK_IMAGES } from './images.js';
-import { registerExitCleanup } from './process.js';
-import { prometheusArgs, prometheusConfig } from './prometheus.js';
+import { registerExitCleanup } from '../../src/stack/process.js';
+import { prometheusArgs, prometheusConfig } from '../../src/stack/prometheus.js';
 import type {
   AlertmanagerOptions,
   PrometheusOptions,
   RunningAlertmanager,
   RunningPrometheus,
-  StackLauncher,
-} from './types.js';
+} from '../../src/stack/types.js';
+import type { StackLauncher } from './launcher.js';
 
 const START_ATTEMPTS = 3;
 const LOG_LINES = 200;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runAgentSlo, runAgentSloAsync } from '../helpers/cli.js';
+import { runAgentSlo, runAgentSloAsync } from '../harness/cli.js';
 
 /** [fixture, field path, line, start of the message]. Line 0 = a whole-file problem. */
 const CASES: [string, string, number, string][] = [

@@ -3,15 +3,15 @@
  * burn-rate alerts (long AND short window both above the burn rate: the standard multi-window pairs when the spec
  * asks for them, and the spec's own pairs such as fast/slow burn) and the budget-exhausted alert.
  */
-import { LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_WINDOW, RECORD_BUDGET_REMAINING, RECORD_BURN_RATE, alertName } from '../conventions.js';
-import { formatDuration } from '../spec/duration.js';
-import type { BurnRateAlert } from '../spec/model.js';
-import { type BudgetRef, countAt, type ObjectiveComponents, objectiveMatchers } from './components.js';
-import { formatPercent } from './humanize.js';
-import { alertAnnotations, alertLabels } from './labels.js';
+import { LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_WINDOW, RECORD_BUDGET_REMAINING, RECORD_BURN_RATE, alertName } from '../../conventions.js';
+import { formatDuration } from '../../profile/duration.js';
+import type { BurnRateAlert } from '../../profile/model.js';
+import { type BudgetRef, countAt, type ObjectiveComponents, objectiveMatchers } from '../components.js';
+import { formatPercent } from '../humanize.js';
+import { alertAnnotations, alertLabels } from '../labels.js';
 import { baseLabels, eventsSelector, sliSelector as sliSelectorAt } from './recording.js';
 import type { AlertingRule, RecordingRule } from './rule-types.js';
-import { burnRateCanFire, burnWindows } from './windows.js';
+import { burnRateCanFire, burnWindows } from '../windows.js';
 
 function badRatio(c: ObjectiveComponents, b: BudgetRef, w: number): string {
   const total = countAt(c, b.total, w);

@@ -19,8 +19,8 @@ import {
   LABEL_OWNER,
   LABEL_PROFILE,
   LABEL_SEVERITY,
-} from '../conventions.js';
-import { GENERATED_NOTICE } from './types.js';
+} from '../../conventions.js';
+import { GENERATED_NOTICE } from '../types.js';
 
 /** Names of the templates the file defines. */
 export const AM_TEMPLATES = {

@@ -27,12 +27,12 @@ import {
   RECORD_STATE,
   grafanaDashboardUid,
   type Matcher,
-} from '../conventions.js';
-import { renderSelector } from '../promql/selector.js';
-import { formatDuration } from '../spec/duration.js';
-import type { Objective, Profile } from '../spec/model.js';
-import { COLOUR, grafanaUnit, objectiveSteps } from './grafana-thresholds.js';
-import type { GeneratedFile } from './types.js';
+} from '../../conventions.js';
+import { renderSelector } from '../../promql/selector.js';
+import { formatDuration } from '../../profile/duration.js';
+import type { Objective, Profile } from '../../profile/model.js';
+import { COLOUR, grafanaUnit, objectiveSteps } from './thresholds.js';
+import type { GeneratedFile } from '../types.js';
 
 const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: `\${${GRAFANA_DATASOURCE_VAR}}` };
 const WIDTH = 24;

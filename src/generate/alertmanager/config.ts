@@ -21,12 +21,12 @@ import {
   amEnvPlaceholderUrl,
   amPagerReceiver,
   amSlackReceiver,
-} from '../conventions.js';
-import { formatDuration } from '../spec/duration.js';
-import type { Objective, Profile } from '../spec/model.js';
-import { AM_TEMPLATES, renderTemplateFile, useTemplate } from './alertmanager-template.js';
-import { severityOrder } from './alertmanager-severity.js';
-import { GENERATED_NOTICE, type GeneratedFile } from './types.js';
+} from '../../conventions.js';
+import { formatDuration } from '../../profile/duration.js';
+import type { Objective, Profile } from '../../profile/model.js';
+import { AM_TEMPLATES, renderTemplateFile, useTemplate } from './template.js';
+import { severityOrder } from './severity.js';
+import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
 
 /** Alertmanager's default group_interval; kept explicit so the generated file says what it does. */
 const GROUP_INTERVAL_SECONDS = 300;
