@@ -7,7 +7,7 @@ STATE="${AGENT_SLO_PREBUILD_DIR:-/tmp/agent-slo-prebuild}"
 TIMEOUT="${AGENT_SLO_PREBUILD_TIMEOUT:-3600}"
 status=0
 waited=0
-for name in otelcol prometheus3; do
+for name in otelcol prometheus3 thanos; do
   if [[ ! -f "$STATE/$name.pid" ]]; then
     echo "wait-prebuild: $name was not started (run .ci/prebuild.sh first)"
     status=1
@@ -25,7 +25,7 @@ for name in otelcol prometheus3; do
   rc="$(cat "$STATE/$name.rc")"
   secs="$(cat "$STATE/$name.seconds" 2>/dev/null || echo '?')"
   if [[ "$rc" == 0 ]]; then
-    what="$(grep -E '^(otelcol|prometheus3): (reusing|built)' "$STATE/$name.log" | tail -n 1)"
+    what="$(grep -E '^(otelcol|prometheus3|thanos): (reusing|built)' "$STATE/$name.log" | tail -n 1)"
     echo "wait-prebuild: $name ok in ${secs} s (${what})"
   else
     echo "wait-prebuild: $name FAILED (exit $rc) after ${secs} s; last lines of $STATE/$name.log:"
