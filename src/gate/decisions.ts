@@ -10,6 +10,7 @@
  */
 import type { CheckResult, ObjectiveResult, Verdict } from './policy.js';
 import { worst } from './policy.js';
+import type { AuditRecord } from '../audit/chain.js';
 
 export type DecisionKind = 'approval' | 'override';
 
@@ -99,4 +100,9 @@ export function applyDecisions(objectives: readonly ObjectiveResult[], decisions
     const reasons = used.size === 0 ? o.reasons : checks.filter((c) => c.status !== 'pass' || c.underlying !== 'pass').map((c) => c.reason);
     return { ...o, status, checks, reasons, decisions: applied };
   });
+}
+
+/** Decisions recorded in a verified log. */
+export function decisionsOf(records: readonly AuditRecord[]): Decision[] {
+  return records.filter((r) => r.type === 'approval' || r.type === 'override').map((r) => ({ ...(r.data as unknown as Decision), id: r.id, kind: r.type as Decision['kind'] }));
 }

@@ -5,8 +5,8 @@
 import type { Matcher } from '../conventions.js';
 import type { PrometheusClient } from '../prometheus/client.js';
 import type { Profile } from '../profile/model.js';
-import { appendAudit, type AuditLocation, decisionsOf, verifyAuditLog } from './audit.js';
-import { applyDecisions, type Decision } from './decisions.js';
+import { appendAudit, type AuditLocation, verifyAuditLog } from '../audit/log.js';
+import { applyDecisions, type Decision, decisionsOf } from './decisions.js';
 import { evaluatePlan } from './evaluate.js';
 import { decide, overall } from './policy.js';
 import { planGate } from './queries.js';

@@ -5,7 +5,7 @@
 import { breaches, type Objective } from '../profile/model.js';
 import { jsonNumber, type JsonNumber, type ObjectiveState, stateOf } from '../serve/status.js';
 import { type FiredAlert, firedAlerts } from './alerts.js';
-import type { AuditDecision, AuditEvaluation, AuditSummary } from './audit.js';
+import type { AuditDecision, AuditEvaluation, AuditSummary } from '../audit/summary.js';
 import type { ObjectiveReviewData, ReviewData, SpanValue } from './collect.js';
 import type { PeriodKind } from './period.js';
 

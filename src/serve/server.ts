@@ -16,7 +16,7 @@ import type { Profile } from '../profile/model.js';
 import { limitConcurrency, observeProfile, type QueryFn } from './evaluate.js';
 import { exposition, EXPOSITION_CONTENT_TYPE } from './metrics.js';
 import { SelfMetrics } from './self-metrics.js';
-import type { LastGate } from '../review/audit.js';
+import type { LastGate } from '../audit/summary.js';
 import { buildStatus, type StatusDocument } from './status.js';
 import { gaugeUnit } from './units.js';
 

@@ -7,6 +7,7 @@
 import type { SliOutcome } from '../sli/compute.js';
 import { formatDuration } from '../profile/duration.js';
 import type { Objective } from '../profile/model.js';
+import type { GateVerdictSummary } from '../audit/summary.js';
 import type { BudgetObservation, ObjectiveObservation, WindowRole } from './evaluate.js';
 
 export type JsonNumber = number | '+Inf' | '-Inf' | 'NaN' | null;
@@ -52,18 +53,6 @@ export interface ErrorBudgetStatus {
   /** Burn rate (bad ratio / allowed) per window, e.g. {"1h": 0.4, "5m": 2.1}; empty for zero-tolerance budgets. */
   readonly burnRates: Readonly<Record<string, JsonNumber>>;
   readonly noDataReason?: string;
-}
-
-/** The last gate decision found in the audit log for the objective's profile. */
-export interface GateVerdictSummary {
-  readonly at: string;
-  readonly profile: string;
-  /** Overall verdict of that run: pass, blocked, approval_required, cannot_evaluate (as the gate writes it). */
-  readonly verdict: string;
-  /** This objective's own verdict in that run, when the record has it. */
-  readonly objectiveVerdict?: string;
-  readonly model?: string;
-  readonly reasons?: readonly string[];
 }
 
 export interface ObjectiveStatus {

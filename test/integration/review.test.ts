@@ -13,7 +13,7 @@ import { createBlocks } from '../../src/backfill/blocks.js';
 import { writeOpenMetrics } from '../../src/backfill/openmetrics.js';
 import { runCli } from '../../src/cli/run.js';
 import type { Io } from '../../src/cli/io.js';
-import { appendAudit } from '../../src/gate/audit.js';
+import { appendAudit } from '../../src/audit/log.js';
 import { freePort } from '../../src/stack/free-port.js';
 import { isPidAlive } from '../../src/stack/process.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { appendAudit, newId } from '../../gate/audit.js';
+import { appendAudit, newId } from '../../audit/log.js';
 import type { Decision, DecisionKind } from '../../gate/decisions.js';
 import { isoSeconds, parseExpiry } from '../../gate/time.js';
 import { UsageError } from '../errors.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { verifyAuditLog } from '../../gate/audit.js';
+import { verifyAuditLog } from '../../audit/log.js';
 import { CheckFailedError } from '../errors.js';
 import type { Io } from '../io.js';
 import { addAuditOptions, auditLocation } from './gate.js';

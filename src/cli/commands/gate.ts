@@ -7,7 +7,7 @@ import { PrometheusClientError } from '../../prometheus/errors.js';
 import { parseMatcher } from '../../promql/selector.js';
 import { parseDuration } from '../../profile/duration.js';
 import type { Profile } from '../../profile/model.js';
-import type { AuditLocation } from '../../gate/audit.js';
+import type { AuditLocation } from '../../audit/log.js';
 import { runGate } from '../../gate/gate.js';
 import { renderJson } from '../../gate/report/json.js';
 import { renderJunit } from '../../gate/report/junit.js';

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { AuditError } from '../../gate/audit.js';
+import { AuditError } from '../../audit/log.js';
 import { createPrometheusClient, type PrometheusClient } from '../../prometheus/client.js';
 import { PrometheusClientError } from '../../prometheus/errors.js';
 import type { AlertSamples } from '../../review/alerts.js';
-import { type AuditSummary, readAudit } from '../../review/audit.js';
+import { type AuditSummary, readAudit } from '../../audit/summary.js';
 import { type AlertFetch, collectReview } from '../../review/collect.js';
 import { reviewPeriod, type PeriodKind } from '../../review/period.js';
 import { buildReview, type ReviewReport } from '../../review/report.js';

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startServe } from '../../serve/server.js';
-import { readLastGate } from '../../review/audit.js';
+import { readLastGate } from '../../audit/summary.js';
 import { StatusMetricUnitError } from '../../serve/units.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';

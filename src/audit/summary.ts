@@ -1,11 +1,22 @@
 /**
- * Reads the release gate's hash-chained audit log (format: src/gate/audit-verify.ts) for the review (approvals,
+ * Reads the release gate's hash-chained audit log (format: src/audit/chain.ts) for the review (approvals,
  * overrides, gate runs in a period) and for serve (last gate verdict per profile). The log is verified first;
  * records after the first bad one are not trusted and the summary says so.
  */
-import { verifyAuditLog } from '../gate/audit.js';
-import type { AuditRecord } from '../gate/audit-verify.js';
-import type { GateVerdictSummary } from '../serve/status.js';
+import { verifyAuditLog } from './log.js';
+import type { AuditRecord } from './chain.js';
+
+/** The last gate decision found in the audit log for the objective's profile. */
+export interface GateVerdictSummary {
+  readonly at: string;
+  readonly profile: string;
+  /** Overall verdict of that run: pass, blocked, approval_required, cannot_evaluate (as the gate writes it). */
+  readonly verdict: string;
+  /** This objective's own verdict in that run, when the record has it. */
+  readonly objectiveVerdict?: string;
+  readonly model?: string;
+  readonly reasons?: readonly string[];
+}
 
 export interface AuditEvaluation {
   readonly id: string;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/run.js';
-import { appendAudit, verifyAuditLog } from '../../src/gate/audit.js';
-import { canonicalJson, recordHash } from '../../src/gate/audit-verify.js';
+import { appendAudit, verifyAuditLog } from '../../src/audit/log.js';
+import { canonicalJson, recordHash } from '../../src/audit/chain.js';
 
 let dir: string;
 let log: string;

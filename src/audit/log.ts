@@ -1,12 +1,12 @@
 /**
  * The audit log on disk: append under an exclusive file lock (so concurrent release jobs serialise), anchor
- * rewritten atomically after each append, and reading the decisions it holds. Format: audit-verify.ts.
+ * rewritten atomically after each append, verification on read. Format and hash chain: chain.ts; the decisions it
+ * holds are read by gate/decisions.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Decision } from './decisions.js';
 import {
   AUDIT_FORMAT_VERSION,
   type AuditAnchor,
@@ -16,7 +16,7 @@ import {
   recordHash,
   verifyAuditText,
   type VerifyResult,
-} from './audit-verify.js';
+} from './chain.js';
 
 export interface AuditLocation {
   readonly log: string;
@@ -136,9 +136,4 @@ export async function appendAudit(loc: AuditLocation, type: AuditRecordType, dat
 export function newId(type: AuditRecordType): string {
   const prefix = type === 'approval' ? 'apr' : type === 'override' ? 'ovr' : 'evl';
   return `${prefix}-${randomUUID().slice(0, 8)}`;
-}
-
-/** Decisions recorded in a verified log. */
-export function decisionsOf(records: readonly AuditRecord[]): Decision[] {
-  return records.filter((r) => r.type === 'approval' || r.type === 'override').map((r) => ({ ...(r.data as unknown as Decision), id: r.id, kind: r.type as Decision['kind'] }));
 }
