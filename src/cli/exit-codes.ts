@@ -9,6 +9,8 @@ export const EXIT = {
   cannotEvaluate: 3,
   usage: 64,
   invalidSpec: 65,
+  /** An input file (spec, overlay) does not exist or cannot be read. */
+  noInput: 66,
   /** Unexpected internal error (a bug): the message says so. */
   internal: 70,
 } as const;
@@ -19,4 +21,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   2   gate: manual approval required
   3   gate: cannot evaluate (fails closed: missing data, errors, timeouts)
   64  usage error (unknown command or option, bad argument)
-  65  invalid spec (every problem is listed with file:line:column, field and fix)`;
+  65  invalid spec (every problem is listed with file:line:column, field and fix)
+  66  an input file does not exist or cannot be read`;

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { SpecError } from '../profile/errors.js';
+import { SpecError, SpecInputError } from '../profile/errors.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { Io } from './io.js';
@@ -20,7 +20,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     }
     if (err instanceof SpecError) {
       io.err(err.format());
-      return EXIT.invalidSpec;
+      return err instanceof SpecInputError ? EXIT.noInput : EXIT.invalidSpec;
     }
     if (err instanceof CliError) {
       io.err(`agent-slo: ${err.message}`);

@@ -30,7 +30,7 @@ export function selectedSpecFiles(opts: SpecSelection, positional: readonly stri
   return files.length > 0 ? files : SHIPPED_PROFILES.map(shippedProfilePath);
 }
 
-/** Loads the selected profiles; SpecError propagates (exit 65). */
+/** Loads the selected profiles; SpecError propagates (exit 65; 66 for a file that cannot be read). */
 export async function loadSelectedProfiles(opts: SpecSelection, positional: readonly string[] = []): Promise<Profile[]> {
   const out: Profile[] = [];
   for (const file of selectedSpecFiles(opts, positional)) out.push(await loadProfile(file, opts.overlay ?? []));

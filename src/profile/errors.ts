@@ -22,10 +22,18 @@ export function formatIssue(issue: SpecIssue): string {
 
 /** A spec that cannot be used; carries every problem found, not only the first. */
 export class SpecError extends Error {
-  override readonly name = 'SpecError';
+  override readonly name: string = 'SpecError';
   readonly issues: readonly SpecIssue[];
 
-  constructor(issues: readonly SpecIssue[]) {
+  constructor(all: readonly SpecIssue[]) {
+    // One problem reached twice (a defaults field inherited by every objective) is reported once.
+    const seen = new Set<string>();
+    const issues = all.filter((i) => {
+      const key = formatIssue(i);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     const first = issues[0];
     const head = first === undefined ? 'invalid spec' : formatIssue(first);
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
@@ -37,4 +45,9 @@ export class SpecError extends Error {
   format(): string {
     return this.issues.map(formatIssue).join('\n');
   }
+}
+
+/** A spec input that could not be opened or read at all (missing file, no permission): exits apart from an invalid spec. */
+export class SpecInputError extends SpecError {
+  override readonly name = 'SpecInputError';
 }

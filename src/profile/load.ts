@@ -2,26 +2,29 @@
  * Loading in stages: read → parse YAML (positions kept) → wire shape (zod) → model → semantic checks. Every stage
  * reports all of its problems with file, line:column, field path and a fix; a SpecError carries them all.
  */
-import { readFile } from 'node:fs/promises';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-import { SpecError, type SpecIssue } from './errors.js';
+import { SpecError, SpecInputError, type SpecIssue } from './errors.js';
 import { mapProfileV1 } from './map.js';
 import type { Profile } from './model.js';
 import { formatPath, type PathIssue } from './path-issue.js';
-import { API_VERSION_V1, profileSchemaV1 } from './schema.js';
+import { API_VERSION_V1, profileSchemaV1, type ProfileWireV1 } from './schema.js';
+import { readSpecInput, STDIN_NAME } from './read.js';
 import { validateProfile } from './validate.js';
+import { wellFormedPart } from './well-formed.js';
 
 /** One parsed YAML document with what is needed to point at its fields. */
 interface Source {
   readonly file: string;
   readonly doc: Document;
   readonly lines: LineCounter;
+  /** The document as plain data (aliases expanded within the limit). */
+  readonly value: unknown;
 }
 
 type Path = readonly (string | number)[];
 
-function position(source: Source, offset: number): { line: number; column: number } {
+function position(source: Pick<Source, 'lines'>, offset: number): { line: number; column: number } {
   const pos = source.lines.linePos(offset);
   return { line: pos.line, column: pos.col };
 }
@@ -212,11 +215,33 @@ function fromPathIssues(issues: readonly PathIssue[], sources: readonly Source[]
   return issues.map((i) => issueAt(sources, i.path, i.message, i.hint));
 }
 
+/** Alias expansions allowed in one document (the yaml library's resource-exhaustion guard). */
+const MAX_ALIAS_COUNT = 100;
+/** Flow collections nested deeper than this are refused before parsing (the parser recurses per level). */
+const MAX_FLOW_DEPTH = 64;
+
+/**
+ * An upper bound on the nesting of flow collections ([ ] and { }) in a YAML text. Brackets inside quotes and
+ * comments count too: a legitimate spec never comes near the limit, and a scanner that guessed where quotes end
+ * could be led to skip a real bomb.
+ */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (const c of text) {
+    if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return max;
+}
+
 /** Parses one YAML text; returns the source or file-level issues. */
 export function parseYaml(file: string, text: string): { source?: Source; issues: SpecIssue[] } {
   const whole = (message: string, hint?: string): SpecIssue => (hint === undefined ? { file, line: 0, column: 0, path: '', message } : { file, line: 0, column: 0, path: '', message, hint });
   if (text.includes('\u0000') || text.includes('\uFFFD')) return { issues: [whole('is not a text file (binary content)', 'give a YAML spec file')] };
   if (text.trim() === '') return { issues: [whole('is empty', `start with apiVersion: ${API_VERSION_V1}`)] };
+  const depth = flowDepth(text);
+  if (depth > MAX_FLOW_DEPTH) return { issues: [whole(`nests [ ] or { } ${depth} levels deep`, `a spec nests at most ${MAX_FLOW_DEPTH} levels; write the structure out`)] };
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (!Array.isArray(docs) || docs.length === 0 || (docs.length === 1 && docs[0]?.contents === null && docs[0].errors.length === 0)) {
@@ -226,21 +251,27 @@ export function parseYaml(file: string, text: string): { source?: Source; issues
     return { issues: [whole(`contains ${docs.length} YAML documents`, 'put one profile in each file (remove the --- separators)')] };
   }
   const doc = docs[0]!;
-  const source: Source = { file, doc, lines };
   const errors = [...doc.errors];
   if (errors.length > 0) {
     return {
       issues: errors.map((e) => {
-        const where = position(source, e.pos[0]);
+        const where = position({ lines }, e.pos[0]);
         return { file, line: where.line, column: where.column, path: '', message: `is not valid YAML: ${e.message.split('\n')[0] ?? e.code}`, hint: 'fix the YAML syntax (indentation, quotes, colons)' };
       }),
     };
   }
-  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml library throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs" document).
+    if (!(err instanceof ReferenceError)) throw err;
+    return { issues: [whole('expands YAML aliases too far (an alias bomb?)', `a spec needs few aliases; expand them by hand (at most ${MAX_ALIAS_COUNT} alias expansions)`)] };
+  }
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
     return { issues: [{ file, line: 1, column: 1, path: '', message: `must be a mapping, got ${describeValue(root)}`, hint: `start with apiVersion: ${API_VERSION_V1}` }] };
   }
-  return { source, issues: [] };
+  return { source: { file, doc, lines, value: root }, issues: [] };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -277,28 +308,55 @@ export function loadProfileFromTexts(inputs: readonly { file: string; text: stri
     if (parsed.source !== undefined) sources.push(parsed.source);
   }
   if (issues.length > 0) throw new SpecError(issues);
-  const merged = sources.map((s) => s.doc.toJS({ maxAliasCount: 100 }) as unknown).reduce((acc, next) => mergeOverlay(acc, next));
+  const merged = sources.map((s) => s.value).reduce((acc, next) => mergeOverlay(acc, next));
+  const files = inputs.map((i) => i.file);
   const shape = profileSchemaV1.safeParse(merged);
-  if (!shape.success) throw new SpecError(zodIssues(shape.error, merged, sources));
-  const { profile, issues: mapIssues } = mapProfileV1(shape.data, inputs.map((i) => i.file));
-  const all = [...fromPathIssues(mapIssues, sources), ...fromPathIssues(validateProfile(profile), sources)];
+  if (!shape.success) {
+    // Shape problems first, then the semantic problems of what is well-formed: one run reports everything.
+    const issues = zodIssues(shape.error, merged, sources);
+    const part = wellFormedPart(merged, profileSchemaV1);
+    if (part !== undefined) {
+      const repaired = part.repaired.map((p) => formatPath(p));
+      const semantic = semanticIssues(part.wire, files).map((i) => renumberObjectives(i, part.objectiveIndex));
+      const related = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+      const fresh = fromPathIssues(semantic, sources).filter((i) => !repaired.some((r) => related(i.path, r) || related(r, i.path)));
+      issues.push(...fresh);
+    }
+    throw new SpecError(issues);
+  }
+  const { profile, issues: mapIssues } = mapProfileV1(shape.data, files);
+  const all = fromPathIssues([...mapIssues, ...validateProfile(profile)], sources);
   if (all.length > 0) throw new SpecError(all);
   return profile;
+}
+
+/** Mapping and semantic problems of a shape-valid document. */
+function semanticIssues(wire: ProfileWireV1, files: readonly string[]): PathIssue[] {
+  const { profile, issues } = mapProfileV1(wire, files);
+  return [...issues, ...validateProfile(profile)];
+}
+
+/** Rewrites `objectives[j]` (index in a partial document) to the objective's index in the file. */
+function renumberObjectives(issue: PathIssue, objectiveIndex: readonly number[]): PathIssue {
+  const to = (j: number): number => objectiveIndex[j] ?? j;
+  const path = issue.path[0] === 'objectives' && typeof issue.path[1] === 'number' ? ['objectives', to(issue.path[1]), ...issue.path.slice(2)] : issue.path;
+  return { ...issue, path, message: issue.message.replace(/objectives\[(\d+)\]/g, (_, j: string) => `objectives[${to(Number(j))}]`) };
 }
 
 /** Reads, parses and checks a profile file and its environment overlays. Throws SpecError listing every problem. */
 export async function loadProfile(file: string, overlays: readonly string[] = []): Promise<Profile> {
   const inputs: { file: string; text: string }[] = [];
   const issues: SpecIssue[] = [];
+  let missing = false;
   for (const f of [file, ...overlays]) {
-    try {
-      const bytes = await readFile(f);
-      inputs.push({ file: f, text: bytes.includes(0) ? '\u0000' : bytes.toString('utf8') });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      issues.push({ file: f, line: 0, column: 0, path: '', message: code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? String(err)})`, hint: 'give the path of a YAML spec file' });
+    const shown = f === '-' ? STDIN_NAME : f;
+    const read = await readSpecInput(f);
+    if (read.ok) inputs.push({ file: shown, text: read.bytes.includes(0) ? '\u0000' : read.bytes.toString('utf8') });
+    else {
+      missing ||= read.kind === 'missing';
+      issues.push({ file: shown, line: 0, column: 0, path: '', message: read.message, hint: read.hint });
     }
   }
-  if (issues.length > 0) throw new SpecError(issues);
+  if (issues.length > 0) throw missing ? new SpecInputError(issues) : new SpecError(issues);
   return loadProfileFromTexts(inputs);
 }

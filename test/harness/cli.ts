@@ -11,8 +11,9 @@ export interface CliResult {
 }
 
 /** Runs the compiled `agent-slo` CLI as a user would (a separate node process). */
-export function runAgentSlo(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliResult {
+export function runAgentSlo(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string | Buffer } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
+    ...(opts.input === undefined ? {} : { input: opts.input }),
     cwd: opts.cwd ?? REPO_ROOT,
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',

@@ -87,9 +87,9 @@ describe('broken specs through the real CLI', () => {
     expect(r.stderr).toContain('FAIL test/fixtures/specs/broken/empty.yaml');
   });
 
-  it('names a missing file', () => {
+  it('names a missing file (exit 66, apart from an invalid spec)', () => {
     const r = runAgentSlo(['validate', 'no/such/spec.yaml']);
-    expect(r.code).toBe(65);
+    expect(r.code).toBe(66);
     expect(r.stderr).toContain('no/such/spec.yaml: does not exist');
   });
 });
@@ -105,7 +105,7 @@ describe('CLI basics', () => {
   it('--help lists exit codes and --version prints the package version', () => {
     const help = runAgentSlo(['--help']);
     expect(help.code).toBe(0);
-    for (const code of ['0 ', '1 ', '2 ', '3 ', '64', '65']) expect(help.stdout).toContain(`  ${code}`);
+    for (const code of ['0 ', '1 ', '2 ', '3 ', '64', '65', '66']) expect(help.stdout).toContain(`  ${code}`);
     const version = runAgentSlo(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
