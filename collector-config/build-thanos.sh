@@ -47,8 +47,10 @@ trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
 cp -r "$MODDIR/." "$WORK/"
 chmod -R u+w "$WORK"
 mkdir -p "$OUT_DIR"
-echo "thanos: building ./cmd/thanos in $WORK with $GOVER"
-( cd "$WORK" && "$GO" build -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=${VERSION#v}" -o "$OUT_DIR/thanos.tmp" ./cmd/thanos )
+# slicelabels, as its .promu.yml builds releases: Thanos reinterprets Prometheus label sets as its own protobuf
+# labels; with Prometheus' default stringlabels the sidecar panics on its first gRPC answer (makeslice: len out of range).
+echo "thanos: building ./cmd/thanos in $WORK with $GOVER (tags: slicelabels)"
+( cd "$WORK" && "$GO" build -trimpath -tags slicelabels -ldflags "-s -w -X github.com/prometheus/common/version.Version=${VERSION#v}" -o "$OUT_DIR/thanos.tmp" ./cmd/thanos )
 mv "$OUT_DIR/thanos.tmp" "$OUT"
 echo "thanos: built $OUT in $(( $(date +%s) - start )) s"
 echo "$OUT"
