@@ -7,8 +7,8 @@ import { SHIPPED_PROFILES, shippedProfilePath } from './paths.js';
 /** Adds the spec-selection options shared by every command that reads profiles. */
 export function addSpecOptions(command: Command): Command {
   return command
-    .addOption(new Option('--spec <file...>', 'SLO spec file(s) to use'))
-    .addOption(new Option('--profile <name...>', `shipped profile(s) to use: ${SHIPPED_PROFILES.join(', ')}`))
+    .addOption(new Option('-f, --spec <file...>', 'SLO spec file(s) to use (- reads one from stdin)'))
+    .addOption(new Option('-p, --profile <name...>', `shipped profile(s) to use: ${SHIPPED_PROFILES.join(', ')}`))
     .addOption(new Option('--overlay <file...>', 'environment overlay(s) merged over each spec (same shape; objectives merged by name)'));
 }
 

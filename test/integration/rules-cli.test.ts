@@ -1,9 +1,9 @@
 /** `agent-slo generate` and `generate --check` through the real CLI: exit 0 when current, 1 with a diff when stale. */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runAgentSloAsync } from '../harness/cli.js';
+import { REPO_ROOT, runAgentSloAsync } from '../harness/cli.js';
 
 const temps: string[] = [];
 afterAll(async () => {
@@ -41,6 +41,25 @@ describe('agent-slo generate', () => {
     const again = await runAgentSloAsync(['generate', '--profile', 'kokino', '--out', out]);
     expect(again.stdout).toMatch(/^updated\s+rules\/kokino\/rules\.yaml$/m);
     expect((await runAgentSloAsync(['generate', '--profile', 'kokino', '--out', out, '--check'])).code).toBe(0);
+  });
+
+  it('writes into the current directory by default; the header names the spec relative to the output root, so --check agrees from any directory', async () => {
+    const project = await mkdtemp(join(tmpdir(), 'agent-slo-generate-cwd-'));
+    temps.push(project);
+    await mkdir(join(project, 'slo'));
+    await copyFile(join(REPO_ROOT, 'test/fixtures/specs/valid/minimal.yaml'), join(project, 'slo', 'my.yaml'));
+    const r = await runAgentSloAsync(['generate', '-f', 'slo/my.yaml'], { cwd: project });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/generated \d+ files under \.: \d+ created/);
+    const rules = await readFile(join(project, 'rules', 'minimal', 'rules.yaml'), 'utf8');
+    expect(rules).toContain('# Source: slo/my.yaml (profile minimal');
+    // Same spec and output, named from elsewhere: up to date.
+    const elsewhere = await runAgentSloAsync(['generate', '--check', '-f', join(project, 'slo', 'my.yaml'), '-o', project], { cwd: tmpdir() });
+    expect(elsewhere.code, elsewhere.stdout).toBe(0);
+    const inside = await runAgentSloAsync(['generate', '--check', '-f', 'my.yaml', '-o', '..'], { cwd: join(project, 'slo') });
+    expect(inside.code, inside.stdout).toBe(0);
+    // The committed tree checked from outside the repository.
+    expect((await runAgentSloAsync(['generate', '--check', '-o', REPO_ROOT], { cwd: project })).code).toBe(0);
   });
 
   it('usage and spec errors keep their exit codes', async () => {

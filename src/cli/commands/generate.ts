@@ -2,10 +2,19 @@ import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ProfileSource } from '../../generate/all.js';
 import { loadProfile } from '../../profile/load.js';
+import { STDIN_NAME } from '../../profile/read.js';
 import { CheckFailedError } from '../errors.js';
 import type { Io } from '../io.js';
 import { packageRoot } from '../paths.js';
 import { addSpecOptions, selectedSpecFiles, type SpecSelection } from '../spec-options.js';
+
+/**
+ * The spec path written in generated headers: relative to the output root, so `generate --check` answers the same
+ * from any working directory and wherever agent-slo is installed.
+ */
+export function headerSpecPath(file: string, root: string): string {
+  return file === '-' ? STDIN_NAME : relative(root, resolve(file)).replaceAll('\\', '/');
+}
 
 interface GenerateOptions extends SpecSelection {
   out?: string;
@@ -15,28 +24,29 @@ interface GenerateOptions extends SpecSelection {
 
 /**
  * `agent-slo generate [--spec FILE...|--profile NAME...] [--out DIR] [--check]`: rules + promtool tests,
- * Alertmanager config and Grafana dashboards per profile; with no selection also the instrumentation's bucket
- * boundaries (they come from all shipped profiles together). `--check` compares instead of writing: exit 1 with a
- * diff when the committed output is stale.
+ * Alertmanager config and Grafana dashboards per profile, under the current directory unless --out says otherwise;
+ * in the agent-slo repository with no selection also the instrumentation's bucket boundaries. `--check` compares
+ * instead of writing: exit 1 with a diff when the committed output is stale.
  */
 export function generateCommand(io: Io): Command {
   const command = new Command('generate')
     .description('generate Prometheus rules and promtool tests, Alertmanager config and Grafana dashboards from SLO specs')
-    .addOption(new Option('--out <dir>', 'output root (default: the agent-slo package root, where the files are committed)'))
+    .addOption(new Option('-o, --out <dir>', 'output root (default: the current directory); rules/, alertmanager/ and dashboards/ go below it'))
     .addOption(new Option('--prometheus-operator', 'also write rules/<profile>/prometheusrule.yaml (a monitoring.coreos.com/v1 PrometheusRule with the same groups)'))
     .addOption(new Option('--check', 'do not write: exit 1 with a diff when the files under --out are missing or stale'));
   addSpecOptions(command).action(async (opts: GenerateOptions) => {
     // Loaded on use (the Grafana SDK and the generators are most of the CLI's start-up otherwise).
     const [{ generateAll }, { checkGenerated, writeGenerated }] = await Promise.all([import('../../generate/all.js'), import('../../generate/write.js')]);
-    const root = resolve(opts.out ?? packageRoot());
+    const root = resolve(opts.out ?? '.');
     const files = selectedSpecFiles(opts);
     const sources: ProfileSource[] = [];
     for (const file of files) {
       const profile = await loadProfile(file, opts.overlay ?? []);
-      sources.push({ profile, specPath: relative(packageRoot(), file).replaceAll('\\', '/') });
+      sources.push({ profile, specPath: headerSpecPath(file, root) });
     }
-    const defaultSelection = opts.spec === undefined && opts.profile === undefined;
-    const generated = generateAll(sources, { buckets: defaultSelection, prometheusOperator: opts.prometheusOperator === true });
+    // The bucket boundaries come from all shipped profiles together and belong to this repository's instrumentation.
+    const buckets = opts.spec === undefined && opts.profile === undefined && root === packageRoot();
+    const generated = generateAll(sources, { buckets, prometheusOperator: opts.prometheusOperator === true });
     if (opts.check === true) {
       const stale = await checkGenerated(root, generated, (path, ok) => io.out(`${ok ? 'ok     ' : 'STALE  '} ${path}`));
       if (stale.length > 0) {
@@ -47,7 +57,7 @@ export function generateCommand(io: Io): Command {
       return;
     }
     const counts = await writeGenerated(root, generated, (path, status) => io.out(`${status.padEnd(9)} ${path}`));
-    io.out(`generated ${String(generated.length)} files under ${root}: ${String(counts.created)} created, ${String(counts.updated)} updated, ${String(counts.unchanged)} unchanged`);
+    io.out(`generated ${String(generated.length)} files under ${opts.out ?? '.'}: ${String(counts.created)} created, ${String(counts.updated)} updated, ${String(counts.unchanged)} unchanged`);
   });
   return command;
 }
