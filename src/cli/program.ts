@@ -3,6 +3,7 @@ import { reviewCommand } from './commands/review.js';
 import { serveCommand } from './commands/serve.js';
 import { generateCommand } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
+import { schemaCommand } from './commands/schema.js';
 import { gateCommand } from './commands/gate.js';
 import { approveCommand } from './commands/approve.js';
 import { overrideCommand } from './commands/override.js';
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
     .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
   program.addCommand(validateCommand(io));
+  program.addCommand(schemaCommand(io));
   program.addCommand(generateCommand(io));
   program.addCommand(gateCommand(io));
   program.addCommand(approveCommand(io));
