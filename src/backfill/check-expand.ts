@@ -21,7 +21,8 @@ import {
 import { type ComponentDef, objectiveComponents, type ObjectiveComponents } from '../generate/components.js';
 import { isAlertingRule, type AlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../generate/windows.js';
-import { formatDuration, parseDuration } from '../profile/duration.js';
+import { escapeRegex } from '../escape.js';
+import { promDuration, parseDuration } from '../format.js';
 import type { Profile } from '../profile/model.js';
 
 export class ExpandError extends Error {
@@ -58,8 +59,6 @@ export interface Expander {
   alertsRead(expr: string): string[];
 }
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Builds the expander for one profile's generated rules. */
 export function createExpander(profile: Profile, groups: readonly RuleGroup[]): Expander {
   const components = new Map<string, ObjectiveComponents>(profile.objectives.map((o) => [o.name, objectiveComponents(profile, o)]));
@@ -75,14 +74,14 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
   };
   const objLabels = (c: ObjectiveComponents): Record<string, string> => ({ [LABEL_PROFILE]: c.profile, [LABEL_OBJECTIVE]: c.objective.name });
 
-  const rate = escapeRe(RECORD_COMPONENT_RATE);
+  const rate = escapeRegex(RECORD_COMPONENT_RATE);
   // The long-window count countAt() writes.
   const longCount = new RegExp(
     `\\(sum without \\(${LABEL_COMPONENT}\\) \\(sum_over_time\\(${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]\\)\\) \\* [0-9]+\\)`,
     'g',
   );
   const rateRange = new RegExp(`${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]`, 'g');
-  const instant = recordNames.length === 0 ? undefined : new RegExp(`(${recordNames.map(escapeRe).join('|')})\\{([^}]*)\\}(?!\\[)`, 'g');
+  const instant = recordNames.length === 0 ? undefined : new RegExp(`(${recordNames.map(escapeRegex).join('|')})\\{([^}]*)\\}(?!\\[)`, 'g');
 
   const step = (expr: string): string => {
     let out = expr.replace(longCount, (_m, sel: string, win: string) => {
@@ -94,7 +93,7 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
     out = out.replace(rateRange, (_m, sel: string, win: string) => {
       const { c, name } = comp(parseMatchers(sel));
       const rateExpr = `${rawCount(c, name, SHORT_WINDOW_SECONDS)} / ${String(SHORT_WINDOW_SECONDS)}`;
-      return `${withLabels(rateExpr, { ...objLabels(c), [LABEL_COMPONENT]: name })}[${win}:${formatDuration(ruleIntervalSeconds(c.objective))}]`;
+      return `${withLabels(rateExpr, { ...objLabels(c), [LABEL_COMPONENT]: name })}[${win}:${promDuration(ruleIntervalSeconds(c.objective))}]`;
     });
     if (instant !== undefined) {
       out = out.replace(instant, (_m, record: string, sel: string) => {
@@ -116,7 +115,7 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
         if (next === out) break;
         out = next;
       }
-      if (new RegExp(`${escapeRe(RECORD_PREFIX)}:`).test(out.replace(/"[^"]*"/g, '""'))) {
+      if (new RegExp(`${escapeRegex(RECORD_PREFIX)}:`).test(out.replace(/"[^"]*"/g, '""'))) {
         throw new ExpandError(`recorded series left after expansion: ${out.slice(0, 200)}`);
       }
       return out;

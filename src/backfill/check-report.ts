@@ -1,5 +1,5 @@
 /** Renders a backfill check report (pure): a day-by-day text table, or JSON. */
-import { formatDuration } from '../profile/duration.js';
+import { promDuration } from '../format.js';
 import type { CheckReport } from './check.js';
 
 const iso = (t: number): string => new Date(t * 1000).toISOString().replace(':00.000Z', 'Z');
@@ -15,7 +15,7 @@ const VERDICT_LABEL: Record<string, string> = {
 export function renderCheckText(r: CheckReport): string {
   const lines: string[] = [];
   const days = Math.round((r.to - r.from) / 86_400);
-  lines.push(`backfill check ${r.profile}: ${iso(r.from)} → ${iso(r.to)} (${days} day(s), alerts at ${formatDuration(r.stepSeconds)} resolution)`);
+  lines.push(`backfill check ${r.profile}: ${iso(r.from)} → ${iso(r.to)} (${days} day(s), alerts at ${promDuration(r.stepSeconds)} resolution)`);
   for (const d of r.days) {
     lines.push(`day ending ${iso(d.end)}`);
     if (d.alerts.length === 0) lines.push('  alerts: none');

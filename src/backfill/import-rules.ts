@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { formatDuration } from '../profile/duration.js';
+import { promDuration } from '../format.js';
 import { isAlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { renderRuleFile } from '../generate/prometheus/rules-file.js';
 import { BackfillError, spawnError } from './blocks.js';
@@ -149,7 +149,7 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
       const higher = level.level > 1 ? opts.higherLevels : undefined;
       const start = Math.max(opts.startSeconds, higher?.startSeconds ?? opts.startSeconds);
       const interval = higher?.intervalSeconds;
-      progress(`level ${level.level}: ${level.rules} rules (${level.records.join(', ')}) in ${level.groups.length} groups from ${new Date(start * 1000).toISOString()}${interval !== undefined ? ` every ${formatDuration(interval)}` : ''}`);
+      progress(`level ${level.level}: ${level.rules} rules (${level.records.join(', ')}) in ${level.groups.length} groups from ${new Date(start * 1000).toISOString()}${interval !== undefined ? ` every ${promDuration(interval)}` : ''}`);
       // One promtool per group, concurrently: promtool writes one block per rule and 2h, and block writes dominate.
       const outs = await Promise.all(
         level.groups.map(async (group, gi) => {

@@ -5,6 +5,8 @@
  * the future); each series must be sorted by time (out-of-order samples are dropped silently); the text must
  * end with `# EOF`; `# UNIT` must be a suffix of the family name, so this writer never emits UNIT.
  */
+import { escapeExpositionLabelValue, escapeOpenMetricsHelp } from '../escape.js';
+import { promValue } from '../format.js';
 
 /** [timestampSeconds, value] */
 export type Sample = readonly [timestampSeconds: number, value: number];
@@ -71,23 +73,6 @@ export class OpenMetricsError extends Error {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Escapes a label value: backslash, double quote and newline. */
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function escapeHelp(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-/** OpenMetrics number: NaN, +Inf, -Inf, otherwise the shortest round-tripping JS representation. */
-export function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}
-
 function formatTimestamp(ts: number): string {
   // Milliseconds precision is what the TSDB stores; avoid printing float noise like 1700000000.1230001.
   const rounded = Math.round(ts * 1000) / 1000;
@@ -97,8 +82,8 @@ function formatTimestamp(ts: number): string {
 function formatLabels(labels: Labels, extra?: readonly [string, string]): string {
   const parts = Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${escapeLabelValue(labels[k] ?? '')}"`);
-  if (extra) parts.push(`${extra[0]}="${escapeLabelValue(extra[1])}"`);
+    .map((k) => `${k}="${escapeExpositionLabelValue(labels[k] ?? '')}"`);
+  if (extra) parts.push(`${extra[0]}="${escapeExpositionLabelValue(extra[1])}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
@@ -149,7 +134,7 @@ function writeFamily(family: MetricFamily, out: string[]): void {
     throw new OpenMetricsError('histogram family name must not end in _bucket, _count or _sum', family.name);
   }
   out.push(`# TYPE ${name} ${family.type}`);
-  if (family.help !== undefined) out.push(`# HELP ${name} ${escapeHelp(family.help)}`);
+  if (family.help !== undefined) out.push(`# HELP ${name} ${escapeOpenMetricsHelp(family.help)}`);
 
   const seen = new Set<string>();
   const checkUnique = (labels: Labels): void => {
@@ -170,16 +155,16 @@ function writeFamily(family: MetricFamily, out: string[]): void {
         for (const [le, c] of buckets) {
           if (Number.isNaN(le)) throw new OpenMetricsError('bucket bound le is NaN', name, series.labels);
           if (!(c >= previous)) {
-            throw new OpenMetricsError(`bucket counts must be cumulative (le=${formatNumber(le)} at ${ts})`, name, series.labels);
+            throw new OpenMetricsError(`bucket counts must be cumulative (le=${promValue(le)} at ${ts})`, name, series.labels);
           }
           previous = c;
-          out.push(`${name}_bucket${formatLabels(series.labels, ['le', formatNumber(le)])} ${formatNumber(c)} ${ts}`);
+          out.push(`${name}_bucket${formatLabels(series.labels, ['le', promValue(le)])} ${promValue(c)} ${ts}`);
         }
         if (previous !== p.count) {
           throw new OpenMetricsError(`+Inf bucket (${previous}) must equal count (${p.count}) at ${ts}`, name, series.labels);
         }
-        out.push(`${name}_count${formatLabels(series.labels)} ${formatNumber(p.count)} ${ts}`);
-        out.push(`${name}_sum${formatLabels(series.labels)} ${formatNumber(p.sum)} ${ts}`);
+        out.push(`${name}_count${formatLabels(series.labels)} ${promValue(p.count)} ${ts}`);
+        out.push(`${name}_sum${formatLabels(series.labels)} ${promValue(p.sum)} ${ts}`);
       }
     }
     return;
@@ -192,9 +177,9 @@ function writeFamily(family: MetricFamily, out: string[]): void {
     const prefix = `${sampleName}${formatLabels(series.labels)} `;
     for (const [ts, value] of sortedByTime(name, series.labels, series.samples, (s) => s[0])) {
       if (family.type === 'counter' && !(value >= 0)) {
-        throw new OpenMetricsError(`counter value ${formatNumber(value)} at ${ts} must be >= 0`, name, series.labels);
+        throw new OpenMetricsError(`counter value ${promValue(value)} at ${ts} must be >= 0`, name, series.labels);
       }
-      out.push(`${prefix}${formatNumber(value)} ${formatTimestamp(ts)}`);
+      out.push(`${prefix}${promValue(value)} ${formatTimestamp(ts)}`);
     }
   }
 }

@@ -10,7 +10,7 @@ import type { PrometheusClient } from '../prometheus/client.js';
 import type { ComponentName } from '../sli/queries.js';
 import { recordedCoverageSeconds } from '../sli/recorded.js';
 import type { CoverageObservation, ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
-import { formatDuration } from './policy.js';
+import { humanWindow } from '../format.js';
 import type { CoveragePlan, GatePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } from './queries.js';
 
 export interface EvaluateOptions {
@@ -145,24 +145,24 @@ function recordedCoverage(o: ObjectivePlan, c: CoveragePlan, r: QueryResult): Re
 
 function shortfall(span: number, r: RecordedCoverage | undefined): string {
   if (r === undefined || r.covered) return '';
-  if (r.reason !== undefined) return `raw (recorded series could not be checked over ${formatDuration(span)}: ${r.reason})`;
+  if (r.reason !== undefined) return `raw (recorded series could not be checked over ${humanWindow(span)}: ${r.reason})`;
   const s = r.seconds ?? 0;
-  if (s <= 0) return `raw (no recorded series within ${formatDuration(span)}: rules added recently or history not backfilled)`;
-  return `raw (recorded series cover only ${formatDuration(Math.floor(s / 60) * 60)} of ${formatDuration(span)})`;
+  if (s <= 0) return `raw (no recorded series within ${humanWindow(span)}: rules added recently or history not backfilled)`;
+  return `raw (recorded series cover only ${humanWindow(Math.floor(s / 60) * 60)} of ${humanWindow(span)})`;
 }
 
 function sourceNote(o: ObjectivePlan, sources: Sources, spans: { gate: number; consecutive: number; budget?: number }, probes: ReadonlyMap<number, RecordedCoverage>): string {
   const alert = o.objective.windows.alert;
   const parts: [string, Source, number, boolean][] = [
-    [`gate window ${formatDuration(spans.gate)}`, sources.gate, spans.gate, o.gate.recorded !== undefined],
-    [`${String(o.consecutive.length)} consecutive ${formatDuration(alert)} windows`, sources.consecutive, spans.consecutive, o.consecutive.every((w) => w.recorded !== undefined)],
+    [`gate window ${humanWindow(spans.gate)}`, sources.gate, spans.gate, o.gate.recorded !== undefined],
+    [`${String(o.consecutive.length)} consecutive ${humanWindow(alert)} windows`, sources.consecutive, spans.consecutive, o.consecutive.every((w) => w.recorded !== undefined)],
   ];
-  if (spans.budget !== undefined) parts.push([`error budget ${formatDuration(spans.budget)}`, sources.budget, spans.budget, o.budget?.recorded !== undefined]);
+  if (spans.budget !== undefined) parts.push([`error budget ${humanWindow(spans.budget)}`, sources.budget, spans.budget, o.budget?.recorded !== undefined]);
   // Windows up to the recorded short window are read raw by the rules too: not a shortfall of the recorded history.
   const short = parts.filter(([, , , recordable]) => !recordable).map(([what]) => `${what} read raw series, as the rules do`);
   const long = parts.filter(([, , , recordable]) => recordable);
   const tail = short.length > 0 ? `; ${short.join('; ')}` : '';
-  if (long.length > 0 && long.every(([, s]) => s === 'recorded')) return `recorded series cover ${[...new Set(long.map(([, , w]) => formatDuration(w)))].join(', ')}${tail}`;
+  if (long.length > 0 && long.every(([, s]) => s === 'recorded')) return `recorded series cover ${[...new Set(long.map(([, , w]) => humanWindow(w)))].join(', ')}${tail}`;
   const texts = long.map(([, s, w]) => (s === 'recorded' ? 'recorded' : shortfall(w, probes.get(w))));
   if (texts.every((t) => t.startsWith('raw (no recorded series'))) return `${shortfall(Math.max(...long.map(([, , w]) => w)), { covered: false, seconds: 0 })}${tail}`;
   if (new Set(texts).size === 1) return `${texts[0] ?? ''}${tail}`;
@@ -188,7 +188,7 @@ async function objective(runner: QueryRunner, o: ObjectivePlan, preferRecorded: 
     let note = !preferRecorded
       ? 'raw expressions (recorded series not requested)'
       : 'raw expressions: --selector/--model narrow the series beyond what the recording rules aggregate';
-    if (o.budget !== undefined) note += `; error budget over ${formatDuration(o.budget.windowSeconds)} from raw expressions`;
+    if (o.budget !== undefined) note += `; error budget over ${humanWindow(o.budget.windowSeconds)} from raw expressions`;
     return {
       plan: o,
       source: 'raw',

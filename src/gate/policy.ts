@@ -7,7 +7,7 @@
  * zero traffic and too little history → cannot evaluate. Optional objectives without data are "not active".
  * Overall = worst, ordered blocked > cannot evaluate > approval required > pass.
  */
-import { formatDuration as promDuration } from '../profile/duration.js';
+import { humanNumber, humanWindow } from '../format.js';
 import type { Objective, Profile } from '../profile/model.js';
 import { budgetConsumed, type Components, computeSli, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
@@ -17,12 +17,6 @@ import type { PlannedQuery, Source } from './queries.js';
 export type Verdict = 'pass' | 'blocked' | 'approval_required' | 'cannot_evaluate';
 export type ObjectiveStatus = Verdict | 'not_active';
 export type CheckName = 'activity' | 'coverage' | 'gate' | 'consecutive' | 'budget';
-
-/** A window as people say it: hours up to 2 days (24h, 48h), else the Prometheus duration (7d, 30d, 5m). */
-export function formatDuration(seconds: number): string {
-  if (seconds >= 3600 && seconds <= 2 * 86_400 && seconds % 3600 === 0) return `${seconds / 3600}h`;
-  return promDuration(seconds);
-}
 
 /** Severity order for "worst": blocked > cannot evaluate > approval required > pass. */
 export const VERDICT_ORDER: readonly Verdict[] = ['pass', 'approval_required', 'cannot_evaluate', 'blocked'];
@@ -98,13 +92,9 @@ export interface PolicyResult {
   readonly reasons: readonly string[];
 }
 
-/** Number formatting for reasons: up to 6 significant digits, ±Inf and NaN spelled out. */
-export function fmt(v: number | null | undefined): string {
-  if (v === null || v === undefined) return 'none';
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(Number.parseFloat(v.toPrecision(6)));
+/** Numbers in reasons: `none` when there is no value. */
+function fmt(v: number | null | undefined): string {
+  return v === null || v === undefined ? 'none' : humanNumber(v);
 }
 
 function thresholdsOf(o: Objective): Thresholds {
@@ -142,7 +132,7 @@ function sli(o: Objective, w: WindowObservation, c: Components): SliOutcome {
 }
 
 function windowText(w: WindowObservation): string {
-  return formatDuration(w.plan.windowSeconds);
+  return humanWindow(w.plan.windowSeconds);
 }
 
 function check(
@@ -207,7 +197,7 @@ function consecutiveCheck(ctx: PolicyContext, o: Objective, ws: readonly WindowO
   const base = { windows };
   const errored = windows.find((w) => w.state === 'error');
   if (errored !== undefined) {
-    return check('consecutive', 'cannot_evaluate', alert, `cannot evaluate ${formatDuration(alert)} window ${errored.index}: ${errored.reason ?? ''}`, queries, base);
+    return check('consecutive', 'cannot_evaluate', alert, `cannot evaluate ${humanWindow(alert)} window ${errored.index}: ${errored.reason ?? ''}`, queries, base);
   }
   // Streak from the newest window back; a window without data that could continue a streak fails closed.
   let streak = 0;
@@ -221,7 +211,7 @@ function consecutiveCheck(ctx: PolicyContext, o: Objective, ws: readonly WindowO
         'consecutive',
         'cannot_evaluate',
         alert,
-        `no data in the ${formatDuration(alert)} window ending ${new Date(w.end * 1000).toISOString()} (window ${w.index}) after ${streak} breaching window(s): cannot tell whether the ${levelName} streak continues (${w.reason ?? ''})`,
+        `no data in the ${humanWindow(alert)} window ending ${new Date(w.end * 1000).toISOString()} (window ${w.index}) after ${streak} breaching window(s): cannot tell whether the ${levelName} streak continues (${w.reason ?? ''})`,
         queries,
         base,
       );
@@ -234,7 +224,7 @@ function consecutiveCheck(ctx: PolicyContext, o: Objective, ws: readonly WindowO
       'consecutive',
       'approval_required',
       alert,
-      `${levelName} breached in ${streak} consecutive ${formatDuration(alert)} windows (more than ${n}): ${values} ${cmp(o)} ${levelName} ${fmt(level)}`,
+      `${levelName} breached in ${streak} consecutive ${humanWindow(alert)} windows (more than ${n}): ${values} ${cmp(o)} ${levelName} ${fmt(level)}`,
       queries,
       base,
     );
@@ -243,7 +233,7 @@ function consecutiveCheck(ctx: PolicyContext, o: Objective, ws: readonly WindowO
     'consecutive',
     'pass',
     alert,
-    `${streak} consecutive ${formatDuration(alert)} window(s) breach ${levelName} ${fmt(level)} (approval needs more than ${n}): ${values}`,
+    `${streak} consecutive ${humanWindow(alert)} window(s) breach ${levelName} ${fmt(level)} (approval needs more than ${n}): ${values}`,
     queries,
     base,
   );
@@ -256,7 +246,7 @@ function budgetCheck(ctx: PolicyContext, o: Objective, obs: ObjectiveObservation
   if (plan === undefined || b === undefined || eb === undefined) return undefined;
   const asked = b.source === 'recorded' && plan.recorded !== undefined ? plan.recorded : plan;
   const queries = [asked.bad, asked.total];
-  const w = formatDuration(plan.windowSeconds);
+  const w = humanWindow(plan.windowSeconds);
   for (const [name, r] of [['bad', b.bad], ['total', b.total]] as const) {
     if (r.status === 'error') return check('budget', 'cannot_evaluate', plan.windowSeconds, `cannot evaluate the ${w} error budget: ${name}: ${r.reason}`, queries);
   }
@@ -286,7 +276,7 @@ function coverageCheck(obs: ObjectiveObservation): CheckResult {
   const queries = obs.coverage.map((c) => c.query);
   const longest = Math.max(...obs.coverage.map((c) => c.plan.seconds));
   for (const c of obs.coverage) {
-    const span = formatDuration(c.plan.seconds);
+    const span = humanWindow(c.plan.seconds);
     if (c.result.status === 'error') return check('coverage', 'cannot_evaluate', c.plan.seconds, `cannot check that history covers ${span}: ${c.result.reason}`, queries);
     if (c.result.value === undefined) {
       const from = new Date((c.query.time - c.plan.slackSeconds) * 1000).toISOString();
@@ -294,12 +284,12 @@ function coverageCheck(obs: ObjectiveObservation): CheckResult {
         'coverage',
         'cannot_evaluate',
         c.plan.seconds,
-        `too little history: no ${c.source} data within ${formatDuration(c.plan.slackSeconds)} after ${from}, the start of the ${span} window`,
+        `too little history: no ${c.source} data within ${humanWindow(c.plan.slackSeconds)} after ${from}, the start of the ${span} window`,
         queries,
       );
     }
   }
-  return check('coverage', 'pass', longest, `history covers ${obs.coverage.map((c) => formatDuration(c.plan.seconds)).join(', ')}`, queries);
+  return check('coverage', 'pass', longest, `history covers ${obs.coverage.map((c) => humanWindow(c.plan.seconds)).join(', ')}`, queries);
 }
 
 /** True when an optional objective has no data over its gate window (its inputs do not exist). */
@@ -326,7 +316,7 @@ export function evaluateObjective(ctx: PolicyContext, obs: ObjectiveObservation)
   };
   if (inactive(obs)) {
     const q = queriesOf(obs.gate);
-    const reason = `not active: no ${obs.gate.plan.totalComponent ?? 'total'} events over ${formatDuration(o.windows.gate)} (optional objective, active only with data)`;
+    const reason = `not active: no ${obs.gate.plan.totalComponent ?? 'total'} events over ${humanWindow(o.windows.gate)} (optional objective, active only with data)`;
     return { ...head, status: 'not_active', underlyingStatus: 'not_active', value: null, reasons: [reason], checks: [check('activity', 'not_active', o.windows.gate, reason, q)] };
   }
   const checks: CheckResult[] = [coverageCheck(obs), gateCheck(ctx, o, obs.gate), consecutiveCheck(ctx, o, obs.consecutive)];

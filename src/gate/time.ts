@@ -1,5 +1,5 @@
 /** Times on the command line: `--at` and `--expires`. Pure. */
-import { parseDuration } from '../profile/duration.js';
+import { parseDuration } from '../format.js';
 
 /** `now`, an ISO 8601 time with a zone (2025-06-08T00:00:00Z), or Unix seconds → seconds since the epoch. */
 export function parseAt(text: string, nowSeconds: number): number | undefined {

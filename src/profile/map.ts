@@ -3,7 +3,7 @@
  * a field from mapping are returned as path issues; the caller attaches file positions.
  */
 import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, LABEL_MODEL_DEFAULT, type Matcher } from '../conventions.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../format.js';
 import type {
   BurnRateAlert,
   ErrorBudget,

@@ -2,7 +2,7 @@
  * Semantic checks on a mapped profile: threshold order per direction, windows, units, PromQL, routing. Returns
  * every problem, each with the field path it concerns and what to write instead.
  */
-import { formatDuration } from './duration.js';
+import { promDuration } from '../format.js';
 import type { EventSelector, Objective, Profile } from './model.js';
 import type { PathIssue } from './path-issue.js';
 import { checkUserPromql } from './promql-check.js';
@@ -119,14 +119,14 @@ function checkWindows(o: Objective, at: Path, issues: PathIssue[]): void {
   if (w.alert > w.gate) {
     issues.push({
       path: [...at, 'windows', 'alert'],
-      message: `alert window ${formatDuration(w.alert)} is longer than the gate window ${formatDuration(w.gate)}`,
+      message: `alert window ${promDuration(w.alert)} is longer than the gate window ${promDuration(w.gate)}`,
       hint: 'windows must be ordered alert <= gate <= budget',
     });
   }
   if (w.budget !== undefined && w.gate > w.budget) {
     issues.push({
       path: [...at, 'windows', 'gate'],
-      message: `gate window ${formatDuration(w.gate)} is longer than the budget window ${formatDuration(w.budget)}`,
+      message: `gate window ${promDuration(w.gate)} is longer than the budget window ${promDuration(w.budget)}`,
       hint: 'windows must be ordered alert <= gate <= budget',
     });
   }
@@ -135,10 +135,10 @@ function checkWindows(o: Objective, at: Path, issues: PathIssue[]): void {
     b.burnRateAlerts.forEach((r, i) => {
       if (r.standard) return;
       if (r.withinSeconds > b.windowSeconds) {
-        issues.push({ path: [...at, 'errorBudget', 'burnRateAlerts', i, 'within'], message: `${formatDuration(r.withinSeconds)} is longer than the budget window ${formatDuration(b.windowSeconds)}`, hint: 'write a window shorter than the budget window' });
+        issues.push({ path: [...at, 'errorBudget', 'burnRateAlerts', i, 'within'], message: `${promDuration(r.withinSeconds)} is longer than the budget window ${promDuration(b.windowSeconds)}`, hint: 'write a window shorter than the budget window' });
       }
       if (r.shortWindowSeconds >= r.withinSeconds) {
-        issues.push({ path: [...at, 'errorBudget', 'burnRateAlerts', i, 'shortWindow'], message: 'the short window must be shorter than the long one', hint: `write e.g. shortWindow: ${formatDuration(Math.max(60, Math.round(r.withinSeconds / 12)))}` });
+        issues.push({ path: [...at, 'errorBudget', 'burnRateAlerts', i, 'shortWindow'], message: 'the short window must be shorter than the long one', hint: `write e.g. shortWindow: ${promDuration(Math.max(60, Math.round(r.withinSeconds / 12)))}` });
       }
     });
   }

@@ -33,11 +33,3 @@ export function parseTimestamp(raw: unknown, endpoint = ''): number {
   }
   return raw;
 }
-
-/** Formats a value the way Prometheus does (for messages and reports). */
-export function formatSampleValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Infinity) return '+Inf';
-  if (value === -Infinity) return '-Inf';
-  return String(value);
-}

@@ -3,7 +3,7 @@
  * the JS exporter writes `500000000` and `30`, Go's client (strconv 'g') writes `5e+08`, and Prometheus 3
  * normalises classic-histogram bounds to OpenMetrics floats (`30.0`, `5e+08`). A matcher must accept all.
  */
-import { escapeRegex } from '../prometheus/promql-escape.js';
+import { escapeRegex } from '../escape.js';
 
 /** Go's strconv.FormatFloat(v, 'g', -1, 64). */
 export function goFormatG(v: number): string {

@@ -1,10 +1,10 @@
 import type { Matcher } from '../conventions.js';
-import { escapeLabelValue } from '../prometheus/promql-escape.js';
+import { escapePromqlString } from '../escape.js';
 
 /** `metric{a="b",c!="d"}`; matchers rendered in the given order, `{}` omitted when there are none. */
 export function renderSelector(metric: string, matchers: readonly Matcher[]): string {
   if (matchers.length === 0) return metric;
-  return `${metric}{${matchers.map((m) => `${m.label}${m.op}"${escapeLabelValue(m.value)}"`).join(',')}}`;
+  return `${metric}{${matchers.map((m) => `${m.label}${m.op}"${escapePromqlString(m.value)}"`).join(',')}}`;
 }
 
 /** Parses `k=v` (also `k!=v`, `k=~re`, `k!~re`) as given on the command line. */

@@ -5,7 +5,7 @@
  * of that interval.
  */
 import { LABEL_ALERT_KIND, LABEL_ALERTNAME, LABEL_ALERTSTATE, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_SEVERITY, PROM_ALERTS } from '../conventions.js';
-import { escapeLabelValue } from '../prometheus/promql-escape.js';
+import { escapePromqlString } from '../escape.js';
 
 export interface AlertSamples {
   readonly labels: Readonly<Record<string, string>>;
@@ -30,7 +30,7 @@ export interface FiredAlert {
 
 /** `ALERTS{alertstate="firing",slo_profile="<profile>"}[<seconds>s]`: raw samples of the period. */
 export function alertsSelector(profile: string, seconds: number): string {
-  return `${PROM_ALERTS}{${LABEL_ALERTSTATE}="firing",${LABEL_PROFILE}="${escapeLabelValue(profile)}"}[${Math.max(1, Math.round(seconds))}s]`;
+  return `${PROM_ALERTS}{${LABEL_ALERTSTATE}="firing",${LABEL_PROFILE}="${escapePromqlString(profile)}"}[${Math.max(1, Math.round(seconds))}s]`;
 }
 
 function median(xs: number[]): number {

@@ -1,5 +1,5 @@
 /** Review report → Markdown (for humans and wiki pages) or JSON (for jobs). Pure. */
-import type { JsonNumber } from '../serve/status.js';
+import type { JsonNumber } from '../format.js';
 import type { FiredAlert } from './alerts.js';
 import { fmtShare, type ObjectiveReport, REVIEW_REPORT_SCHEMA, type ReviewReport, type SpanReport } from './report.js';
 

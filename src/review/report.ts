@@ -3,7 +3,8 @@
  * one, the trend, budget consumed, alerts fired, approvals/overrides, and why it needs attention.
  */
 import { breaches, type Objective } from '../profile/model.js';
-import { jsonNumber, type JsonNumber, type ObjectiveState, stateOf } from '../serve/status.js';
+import { jsonNumber, type JsonNumber } from '../format.js';
+import { type ObjectiveState, stateOf } from '../serve/status.js';
 import { type FiredAlert, firedAlerts } from './alerts.js';
 import type { AuditDecision, AuditEvaluation, AuditSummary } from '../audit/summary.js';
 import type { ObjectiveReviewData, ReviewData, SpanValue } from './collect.js';

@@ -32,7 +32,9 @@ import {
 } from '../conventions.js';
 import type { Unit } from '../profile/model.js';
 import { QUERY_DURATION_BUCKETS, type SelfMetricsSnapshot } from './self-metrics.js';
-import { type JsonNumber, objectiveEntries, STATE_CODES, type StatusDocument } from './status.js';
+import { escapeExpositionHelp, escapeExpositionLabelValue } from '../escape.js';
+import { type JsonNumber, promValue } from '../format.js';
+import { objectiveEntries, STATE_CODES, type StatusDocument } from './status.js';
 import { gaugeUnit } from './units.js';
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -46,25 +48,10 @@ interface Family {
   readonly samples: { readonly suffix?: string; readonly labels: LabelSet; readonly value: number }[];
 }
 
-export function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-export function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
-}
-
 function labels(set: LabelSet): string {
   const keys = Object.keys(set);
   if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${escapeLabel(set[k] ?? '')}"`).join(',')}}`;
+  return `{${keys.map((k) => `${k}="${escapeExpositionLabelValue(set[k] ?? '')}"`).join(',')}}`;
 }
 
 /** Renders families in the text format; families without samples are left out. */
@@ -72,8 +59,8 @@ export function renderFamilies(families: readonly Family[]): string {
   const out: string[] = [];
   for (const f of families) {
     if (f.samples.length === 0) continue;
-    out.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
-    for (const s of f.samples) out.push(`${f.name}${s.suffix ?? ''}${labels(s.labels)} ${formatValue(s.value)}`);
+    out.push(`# HELP ${f.name} ${escapeExpositionHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
+    for (const s of f.samples) out.push(`${f.name}${s.suffix ?? ''}${labels(s.labels)} ${promValue(s.value)}`);
   }
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }

@@ -5,12 +5,10 @@
  * The shape is documented in docs/serve.md.
  */
 import type { SliOutcome } from '../sli/compute.js';
-import { formatDuration } from '../profile/duration.js';
+import { type JsonNumber, jsonNumber, promDuration } from '../format.js';
 import type { Objective } from '../profile/model.js';
 import type { GateVerdictSummary } from '../audit/summary.js';
 import type { BudgetObservation, ObjectiveObservation, WindowRole } from './evaluate.js';
-
-export type JsonNumber = number | '+Inf' | '-Inf' | 'NaN' | null;
 
 /** Per-window and per-objective state; `not_active` only for objectives that are active only with data. */
 export type ObjectiveState = 'ok' | 'below_target' | 'warning' | 'critical' | 'no_data' | 'not_active';
@@ -98,14 +96,6 @@ export interface StatusDocument {
   readonly [key: string]: ObjectiveStatus | StatusMeta;
 }
 
-export function jsonNumber(v: number | undefined): JsonNumber {
-  if (v === undefined) return null;
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return v;
-}
-
 /** State of one window outcome. */
 export function stateOf(outcome: SliOutcome): ObjectiveState {
   if (outcome.status === 'no_data') return 'no_data';
@@ -116,7 +106,7 @@ export function stateOf(outcome: SliOutcome): ObjectiveState {
 }
 
 function windowStatus(seconds: number, outcome: SliOutcome): WindowStatus {
-  const base = { window: formatDuration(seconds), seconds };
+  const base = { window: promDuration(seconds), seconds };
   if (outcome.status === 'no_data') return { ...base, value: null, events: null, state: 'no_data', noDataReason: outcome.reason };
   return { ...base, value: jsonNumber(outcome.value), events: outcome.events, state: stateOf(outcome) };
 }
@@ -143,9 +133,9 @@ function describeState(o: Objective, state: ObjectiveState, w: WindowStatus | un
 
 function budgetStatus(o: Objective, b: BudgetObservation, burn: ObjectiveObservation['burnRates']): ErrorBudgetStatus {
   const burnRates: Record<string, JsonNumber> = {};
-  for (const r of burn) burnRates[formatDuration(r.seconds)] = r.outcome.status === 'ok' ? jsonNumber(r.outcome.consumed) : null;
+  for (const r of burn) burnRates[promDuration(r.seconds)] = r.outcome.status === 'ok' ? jsonNumber(r.outcome.consumed) : null;
   const base = {
-    window: formatDuration(b.windowSeconds),
+    window: promDuration(b.windowSeconds),
     allowed: b.allowed,
     badEvents: b.bad ?? (b.total !== undefined ? 0 : null),
     totalEvents: b.total ?? null,

@@ -4,7 +4,7 @@
  * (compute.ts); the rule generators record the same components over short windows. One definition, two readers.
  */
 import { type Matcher, promHistogram } from '../conventions.js';
-import { formatDuration, parseDuration } from '../profile/duration.js';
+import { promDuration, parseDuration } from '../format.js';
 import { WINDOW_PLACEHOLDER } from '../profile/promql-check.js';
 import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../profile/model.js';
 import { leRegex } from '../promql/le.js';
@@ -54,7 +54,7 @@ export function presenceLookbackSeconds(windowSeconds: number): number {
 export function windowCount(selector: string, window: string, by: readonly string[] = []): string {
   const seconds = parseDuration(window);
   if (seconds === undefined) throw new Error(`not a duration: ${window}`);
-  return counterIncrease(selector, window, formatDuration(presenceLookbackSeconds(seconds)), by);
+  return counterIncrease(selector, window, promDuration(presenceLookbackSeconds(seconds)), by);
 }
 
 /**
@@ -89,7 +89,7 @@ export function roundBound(v: number): number {
 
 /** Component and display queries for `objective` over `windowSeconds`. */
 export function sliQueries(objective: Objective, windowSeconds: number, scope: QueryScope): SliQuerySet {
-  const w = formatDuration(windowSeconds);
+  const w = promDuration(windowSeconds);
   const s = objective.sli;
   const components: ComponentQuery[] = [];
   let display: string;
@@ -141,7 +141,7 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
 export function budgetQueries(objective: Objective, windowSeconds: number, scope: QueryScope): { bad: string; total: string; good?: string } | undefined {
   const b = objective.errorBudget;
   if (b === undefined) return undefined;
-  const w = formatDuration(windowSeconds);
+  const w = promDuration(windowSeconds);
   if (b.sli.kind === 'histogramAbove') {
     const bound = roundBound(b.sli.bound * unitScale(objective.unit, b.sli.histogram.unit));
     const total = histogramPart(b.sli.histogram, 'count', w, scope);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLabelValue, formatNumber, OpenMetricsError, writeOpenMetrics } from '../../src/backfill/openmetrics.js';
+import { OpenMetricsError, writeOpenMetrics } from '../../src/backfill/openmetrics.js';
+import { escapeExpositionLabelValue } from '../../src/escape.js';
+import { promValue } from '../../src/format.js';
 import { counterFromRates, prometheusIncrease, rawIncrease } from '../../src/backfill/scenario.js';
 import { sampleTimestamp } from '../../src/backfill/blocks.js';
 
@@ -23,7 +25,7 @@ describe('writeOpenMetrics', () => {
   });
 
   it('escapes backslash, double quote and newline in label values and help', () => {
-    expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
+    expect(escapeExpositionLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
     const text = writeOpenMetrics([
       { name: 'g', type: 'gauge', help: 'line1\nline2 \\', series: [{ labels: { v: 'say "hi"\\\n' }, samples: [[5, 1]] }] },
     ]);
@@ -62,7 +64,7 @@ describe('writeOpenMetrics', () => {
   });
 
   it('writes NaN and infinities in OpenMetrics spelling', () => {
-    expect([NaN, Infinity, -Infinity, 0.5, 1e21].map(formatNumber)).toEqual(['NaN', '+Inf', '-Inf', '0.5', '1e+21']);
+    expect([NaN, Infinity, -Infinity, 0.5, 1e21].map(promValue)).toEqual(['NaN', '+Inf', '-Inf', '0.5', '1e+21']);
     const text = writeOpenMetrics([{ name: 'g', type: 'gauge', series: [{ labels: {}, samples: [[1, NaN]] }] }]);
     expect(text).toContain('g NaN 1\n');
   });

@@ -13,7 +13,7 @@ import {
   PrometheusTimeoutError,
   PrometheusTransportError,
 } from '../../src/prometheus/errors.js';
-import { quoteLabelValue } from '../../src/prometheus/promql-escape.js';
+import { quotePromqlString } from '../../src/escape.js';
 import { expectSingleValue, expectVector } from '../../src/prometheus/results.js';
 import { freePort } from '../../src/stack/free-port.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
@@ -105,7 +105,7 @@ describe('client against a real Prometheus', () => {
 
   it('escapes label values so they survive a round trip through PromQL', async () => {
     for (const tricky of ['a"b', 'back\\slash', 'new\nline', 'tab\tand\u0001ctl', 'ünïcödé ✓', '{}[]=~!']) {
-      const r = await client.instantQuery(`label_replace(vector(1), "x", ${quoteLabelValue(tricky)}, "", "")`, T);
+      const r = await client.instantQuery(`label_replace(vector(1), "x", ${quotePromqlString(tricky)}, "", "")`, T);
       expect(expectVector(r)[0]!.labels.x).toBe(tricky);
     }
   });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PrometheusResponseError, redact } from '../../src/prometheus/errors.js';
-import { escapeLabelValue, escapeRegex, quoteLabelValue } from '../../src/prometheus/promql-escape.js';
 import { parseQueryData } from '../../src/prometheus/results.js';
-import { formatSampleValue, parseSampleValue } from '../../src/prometheus/values.js';
+import { parseSampleValue } from '../../src/prometheus/values.js';
 import { formatPromTime } from '../../src/prometheus/client.js';
 
 describe('parseSampleValue', () => {
@@ -28,10 +27,6 @@ describe('parseSampleValue', () => {
     expect(() => parseSampleValue(1)).toThrow(/must be a string/);
     expect(() => parseSampleValue(null)).toThrow(PrometheusResponseError);
   });
-
-  it('formats values back in Prometheus spelling', () => {
-    expect([NaN, Infinity, -Infinity, 2].map(formatSampleValue)).toEqual(['NaN', '+Inf', '-Inf', '2']);
-  });
 });
 
 describe('parseQueryData', () => {
@@ -53,19 +48,6 @@ describe('parseQueryData', () => {
     expect(() => parseQueryData({ resultType: 'vector', result: [{ metric: {}, value: ['1', '1'] }] }, '')).toThrow(
       /timestamp/,
     );
-  });
-});
-
-describe('PromQL escaping', () => {
-  it('escapes backslash, quotes and control characters', () => {
-    expect(escapeLabelValue('a"b\\c\nd\te\u0001')).toBe('a\\"b\\\\c\\nd\\te\\x01');
-    expect(quoteLabelValue('x"y')).toBe('"x\\"y"');
-    expect(escapeLabelValue('ünï ✓')).toBe('ünï ✓');
-  });
-
-  it('escapes regex metacharacters', () => {
-    expect(escapeRegex('5e+08')).toBe('5e\\+08');
-    expect(escapeRegex('a.b|c(d)[e]{f}^$*?\\')).toBe('a\\.b\\|c\\(d\\)\\[e\\]\\{f\\}\\^\\$\\*\\?\\\\');
   });
 });
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedProfilePath } from '../../src/cli/paths.js';
-import { buildStatus, jsonNumber, objectiveEntries, type ObjectiveStatus } from '../../src/serve/status.js';
+import { jsonNumber } from '../../src/format.js';
+import { buildStatus, objectiveEntries, type ObjectiveStatus } from '../../src/serve/status.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
 import { observation } from './fixtures.js';

@@ -6,7 +6,7 @@ import { importHistory, UnknownScenarioError } from '../../backfill/import.js';
 import { SCENARIOS } from '../../backfill/import-scenarios.js';
 import { BackfillError } from '../../backfill/blocks.js';
 import { createPrometheusClient } from '../../prometheus/client.js';
-import { parseDuration } from '../../profile/duration.js';
+import { parseDuration } from '../../format.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';

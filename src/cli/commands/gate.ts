@@ -5,7 +5,7 @@ import type { Matcher } from '../../conventions.js';
 import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from '../../prometheus/client.js';
 import { PrometheusClientError } from '../../prometheus/errors.js';
 import { parseMatcher } from '../../promql/selector.js';
-import { parseDuration } from '../../profile/duration.js';
+import { parseDuration } from '../../format.js';
 import type { Profile } from '../../profile/model.js';
 import type { AuditLocation } from '../../audit/log.js';
 import { runGate } from '../../gate/gate.js';

@@ -2,7 +2,8 @@
  * JUnit XML for CI test reports: one test suite per gate run, one test case per objective and check. Blocked and
  * approval required are failures, cannot evaluate is an error, not active is skipped.
  */
-import { type GateReport, showNumber, statusLabel } from './model.js';
+import { showNumber } from '../../format.js';
+import { type GateReport, statusLabel } from './model.js';
 
 export function xmlEscape(s: string): string {
   return s

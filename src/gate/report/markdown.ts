@@ -1,5 +1,6 @@
 /** Markdown for job summaries and pull-request comments. */
-import { type GateReport, showNumber, statusLabel } from './model.js';
+import { showNumber } from '../../format.js';
+import { type GateReport, statusLabel } from './model.js';
 
 const ICON: Record<string, string> = {
   pass: '✅',

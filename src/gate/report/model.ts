@@ -3,24 +3,14 @@
  * (schema: docs/gate-report.schema.json, version GATE_REPORT_SCHEMA). Pure.
  */
 import type { DecidedObjective } from '../decisions.js';
-import { type CheckName, formatDuration, type ObjectiveStatus, type Verdict } from '../policy.js';
+import { humanWindow, type JsonNumber, jsonNumber } from '../../format.js';
+import type { CheckName, ObjectiveStatus, Verdict } from '../policy.js';
 import type { Source } from '../queries.js';
 
 export const GATE_REPORT_SCHEMA = 'agent-slo/gate-report/v1';
 
 /** Exit code per verdict. */
 export const VERDICT_EXIT: Readonly<Record<Verdict, number>> = { pass: 0, blocked: 1, approval_required: 2, cannot_evaluate: 3 };
-
-/** A JSON number, or the Prometheus spelling of a non-finite value; null when there is none. */
-export type JsonNumber = number | '+Inf' | '-Inf' | 'NaN' | null;
-
-export function jsonNumber(v: number | null | undefined): JsonNumber {
-  if (v === null || v === undefined) return null;
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return v;
-}
 
 export interface ReportWindow {
   readonly seconds: number;
@@ -94,7 +84,7 @@ export interface GateReport {
 }
 
 export function window(seconds: number): ReportWindow {
-  return { seconds, text: formatDuration(seconds) };
+  return { seconds, text: humanWindow(seconds) };
 }
 
 function iso(seconds: number): string {
@@ -162,9 +152,3 @@ export function statusLabel(s: ObjectiveStatus): string {
   }
 }
 
-/** A JSON number for display. */
-export function showNumber(v: JsonNumber): string {
-  if (v === null) return '—';
-  if (typeof v === 'string') return v;
-  return String(Number.parseFloat(v.toPrecision(6)));
-}

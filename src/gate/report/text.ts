@@ -1,5 +1,6 @@
 /** The readable text table (default on a terminal). */
-import { type GateReport, showNumber, statusLabel } from './model.js';
+import { showNumber } from '../../format.js';
+import { type GateReport, statusLabel } from './model.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);

@@ -22,7 +22,8 @@ import {
   amPagerReceiver,
   amSlackReceiver,
 } from '../../conventions.js';
-import { formatDuration } from '../../profile/duration.js';
+import { escapeRegex } from '../../escape.js';
+import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
 import { AM_TEMPLATES, renderTemplateFile, useTemplate } from './template.js';
 import { severityOrder } from './severity.js';
@@ -77,11 +78,7 @@ export interface ObjectiveRouting {
 const q = (v: string): string => JSON.stringify(v);
 const eq = (label: string, value: string): string => `${label}=${q(value)}`;
 const oneOf = (label: string, values: readonly string[]): string =>
-  values.length === 1 ? eq(label, values[0]!) : `${label}=~${q(values.map(escapeRe).join('|'))}`;
-
-function escapeRe(v: string): string {
-  return v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+  values.length === 1 ? eq(label, values[0]!) : `${label}=~${q(values.map(escapeRegex).join('|'))}`;
 
 function pagingEnabled(profile: Profile): boolean {
   return profile.notifications.webhookUrlEnv !== undefined && profile.notifications.pageSeverities.length > 0;
@@ -188,9 +185,9 @@ export function alertmanagerConfig(profile: Profile): AlertmanagerConfig {
     route: {
       receiver: AM_RECEIVER_UNROUTED,
       group_by: [...AM_GROUP_BY],
-      group_wait: formatDuration(n.groupWaitSeconds),
-      group_interval: formatDuration(GROUP_INTERVAL_SECONDS),
-      repeat_interval: formatDuration(n.repeatIntervalSeconds),
+      group_wait: promDuration(n.groupWaitSeconds),
+      group_interval: promDuration(GROUP_INTERVAL_SECONDS),
+      repeat_interval: promDuration(n.repeatIntervalSeconds),
       routes: [{ receiver: AM_RECEIVER_UNROUTED, matchers: [eq(LABEL_PROFILE, profile.name)], routes }],
     },
     inhibit_rules: inhibitRules(profile),

@@ -29,7 +29,7 @@ import {
   type Matcher,
 } from '../../conventions.js';
 import { renderSelector } from '../../promql/selector.js';
-import { formatDuration } from '../../profile/duration.js';
+import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
 import { COLOUR, grafanaUnit, objectiveSteps } from './thresholds.js';
 import type { GeneratedFile } from '../types.js';
@@ -103,8 +103,8 @@ function stat(l: Layout, x: number, w: number, h: number, title: string, descrip
 
 function objectiveRow(profile: Profile, o: Objective, l: Layout): { row: RowBuilder; panels: (StatPanel | TimeseriesPanel)[] } {
   const base = [m(LABEL_PROFILE, profile.name), m(LABEL_OBJECTIVE, o.name)];
-  const alertW = formatDuration(o.windows.alert);
-  const gateW = formatDuration(o.windows.gate);
+  const alertW = promDuration(o.windows.alert);
+  const gateW = promDuration(o.windows.gate);
   const windows = [...new Set([alertW, gateW])];
   const unit = grafanaUnit(o.unit);
   const steps = objectiveSteps(o);
@@ -138,7 +138,7 @@ function objectiveRow(profile: Profile, o: Objective, l: Layout): { row: RowBuil
   );
   if (hasBudget) {
     add(
-      stat(l, x, statW, h, 'Error budget remaining', `Fraction of the ${formatDuration(o.errorBudget.windowSeconds)} error budget left (≤ 0: exhausted).`, renderSelector(RECORD_BUDGET_REMAINING, base), true)
+      stat(l, x, statW, h, 'Error budget remaining', `Fraction of the ${promDuration(o.errorBudget.windowSeconds)} error budget left (≤ 0: exhausted).`, renderSelector(RECORD_BUDGET_REMAINING, base), true)
         .unit('percentunit')
         .thresholds(
           thresholds([

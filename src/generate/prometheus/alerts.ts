@@ -15,7 +15,7 @@ import {
   RECORD_COMPONENT_RATE,
   alertName,
 } from '../../conventions.js';
-import { formatDuration } from '../../profile/duration.js';
+import { promDuration } from '../../format.js';
 import { type Objective, type Threshold, thresholdsOf } from '../../profile/model.js';
 import { eventCountExpr } from '../../sli/queries.js';
 import { countAt, isRawWindow, type ObjectiveComponents, objectiveMatchers } from '../components.js';
@@ -70,7 +70,7 @@ function zeroToleranceExpr(c: ObjectiveComponents, t: Threshold): string {
 
 function observedTemplate(c: ObjectiveComponents, t: Threshold): { observed: string; threshold: string } {
   const o = c.objective;
-  const w = formatDuration(o.windows.alert);
+  const w = promDuration(o.windows.alert);
   if (o.sli.kind === 'quantile') {
     const pct = `p${String(Number((o.sli.quantile * 100).toPrecision(6)))}`;
     const sli = sliSelector(c, o.windows.alert);
@@ -86,7 +86,7 @@ function observedTemplate(c: ObjectiveComponents, t: Threshold): { observed: str
 
 export function thresholdAlerts(c: ObjectiveComponents): AlertingRule[] {
   const o = c.objective;
-  const w = formatDuration(o.windows.alert);
+  const w = promDuration(o.windows.alert);
   return thresholdsOf(o).map((t) => {
     const zero = o.sli.kind === 'zeroTolerance';
     const { observed, threshold } = zero
@@ -113,7 +113,7 @@ export function noDataAlert(c: ObjectiveComponents): AlertingRule | undefined {
   const o = c.objective;
   if (o.activeOnlyWithData) return undefined;
   if (o.sli.kind === 'zeroTolerance' && o.sli.population === undefined) return undefined;
-  const after = formatDuration(NO_DATA_AFTER_SECONDS);
+  const after = promDuration(NO_DATA_AFTER_SECONDS);
   // `=~` keeps slo_component off the alert's labels (absent_over_time copies equality matchers only).
   const sel = `${RECORD_COMPONENT_RATE}{${objectiveMatchers(c.profile, o.name)},${LABEL_COMPONENT}=~"${c.total}"}`;
   const severity = (o.warning ?? o.critical).severity;
@@ -144,7 +144,7 @@ export function escalationAlerts(c: ObjectiveComponents): AlertingRule[] {
     case 'immediate':
       return [{ ...base, alert: name, labels, annotations: { ...base.annotations, summary: `Escalation to ${e.to}: ${base.annotations.summary ?? ''}` } }];
     case 'delay': {
-      const after = formatDuration(e.afterSeconds);
+      const after = promDuration(e.afterSeconds);
       const firing = `${PROM_ALERTS}{${LABEL_ALERTNAME}="${thresholdAlertName(o, crit)}",${LABEL_ALERTSTATE}="firing",${objectiveMatchers(c.profile, o.name)}}`;
       return [
         {
@@ -163,7 +163,7 @@ export function escalationAlerts(c: ObjectiveComponents): AlertingRule[] {
       ];
     }
     case 'condition': {
-      const w = formatDuration(e.windowSeconds);
+      const w = promDuration(e.windowSeconds);
       return [
         {
           alert: name,

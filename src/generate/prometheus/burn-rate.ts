@@ -4,7 +4,7 @@
  * asks for them, and the spec's own pairs such as fast/slow burn) and the budget-exhausted alert.
  */
 import { LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_WINDOW, RECORD_BUDGET_REMAINING, RECORD_BURN_RATE, alertName } from '../../conventions.js';
-import { formatDuration } from '../../profile/duration.js';
+import { promDuration } from '../../format.js';
 import type { BurnRateAlert } from '../../profile/model.js';
 import { type BudgetRef, countAt, type ObjectiveComponents, objectiveMatchers } from '../components.js';
 import { formatPercent } from '../humanize.js';
@@ -20,7 +20,7 @@ function badRatio(c: ObjectiveComponents, b: BudgetRef, w: number): string {
 }
 
 export function burnRateSelector(c: ObjectiveComponents, w: number): string {
-  return `${RECORD_BURN_RATE}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${formatDuration(w)}"}`;
+  return `${RECORD_BURN_RATE}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${promDuration(w)}"}`;
 }
 
 /** Burn rates over the budget and burn-rate windows, then budget remaining. */
@@ -35,13 +35,13 @@ export function budgetRecordingRules(c: ObjectiveComponents): RecordingRule[] {
       sli.kind === 'ratio' ? (sli.numerator === 'good' ? `1 - ${sliSelectorAt(c, w)}` : sliSelectorAt(c, w)) : badRatio(c, c.budget, w);
     // Zero tolerance: any bad event is an infinite burn rate (compute.ts: consumed = +Inf); none is 0.
     const expr = b.allowed === 0 ? `((${ratio}) > 0) * 0 + Inf or ((${ratio}) == 0)` : `(${ratio}) / ${String(b.allowed)}`;
-    rules.push({ record: RECORD_BURN_RATE, expr, labels: { ...baseLabels(c), [LABEL_WINDOW]: formatDuration(w) } });
+    rules.push({ record: RECORD_BURN_RATE, expr, labels: { ...baseLabels(c), [LABEL_WINDOW]: promDuration(w) } });
   }
   rules.push({
     record: RECORD_BUDGET_REMAINING,
     expr: `1 - max without (${LABEL_WINDOW}) (${burnRateSelector(c, b.windowSeconds)})`,
     labels: baseLabels(c),
-    comment: `fraction of the ${formatDuration(b.windowSeconds)} error budget (${formatPercent(b.allowed)} bad events allowed) left; <= 0 exhausted`,
+    comment: `fraction of the ${promDuration(b.windowSeconds)} error budget (${formatPercent(b.allowed)} bad events allowed) left; <= 0 exhausted`,
   });
   return rules;
 }
@@ -63,7 +63,7 @@ export function burnRateAlerts(c: ObjectiveComponents): { rules: AlertingRule[];
       comments.push(
         `${alertName(o.name, a.name)} is not generated: burn rate ${a.burnRate.toFixed(2)} × allowed ${formatPercent(b.allowed)} = ` +
           `${formatPercent(a.burnRate * b.allowed)} bad events, more than 100%, so it could never fire ` +
-          `(${formatPercent(a.consumed)} of a ${formatDuration(b.windowSeconds)} budget within ${formatDuration(a.withinSeconds)}).`,
+          `(${formatPercent(a.consumed)} of a ${promDuration(b.windowSeconds)} budget within ${promDuration(a.withinSeconds)}).`,
       );
       continue;
     }
@@ -76,8 +76,8 @@ function burnRateAlert(c: ObjectiveComponents, a: BurnRateAlert): AlertingRule {
   const o = c.objective;
   const b = o.errorBudget!;
   const br = Number(a.burnRate.toPrecision(12));
-  const long = formatDuration(a.withinSeconds);
-  const short = formatDuration(a.shortWindowSeconds);
+  const long = promDuration(a.withinSeconds);
+  const short = promDuration(a.shortWindowSeconds);
   const on = `on(${LABEL_PROFILE}, ${LABEL_OBJECTIVE})`;
   return {
     alert: alertName(o.name, a.name),
@@ -87,7 +87,7 @@ function burnRateAlert(c: ObjectiveComponents, a: BurnRateAlert): AlertingRule {
     annotations: alertAnnotations(o, {
       summary: `${o.title}: error budget burning ${a.standard ? '(multi-window) ' : ''}at {{ $value | printf "%.1f" }}x over ${long} (${a.name})`,
       description:
-        `More than ${formatPercent(a.consumed)} of the ${formatDuration(b.windowSeconds)} error budget (${formatPercent(b.allowed)} bad events) ` +
+        `More than ${formatPercent(a.consumed)} of the ${promDuration(b.windowSeconds)} error budget (${formatPercent(b.allowed)} bad events) ` +
         `is being consumed within ${long}: the burn rate is above ${String(br)} over both ${long} and ${short}.`,
       observed: `burn rate {{ $value | printf "%.2f" }} over ${long}`,
       threshold: `burn rate > ${String(br)} over ${long} and ${short}`,
@@ -100,7 +100,7 @@ export function budgetExhaustedAlert(c: ObjectiveComponents): AlertingRule | und
   const o = c.objective;
   const b = o.errorBudget;
   if (b === undefined || c.budget === undefined) return undefined;
-  const w = formatDuration(b.windowSeconds);
+  const w = promDuration(b.windowSeconds);
   const freeze = b.onExhausted === 'freeze';
   return {
     alert: alertName(o.name, 'budget_exhausted'),

@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { LABEL_ALERT_LEVEL, LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_THRESHOLD, LABEL_WINDOW, alertName } from '../../conventions.js';
-import { formatDuration } from '../../profile/duration.js';
+import { promDuration } from '../../format.js';
 import { type Objective, type Profile, type Threshold, breaches, thresholdsOf } from '../../profile/model.js';
 import { histogramBounds } from '../../sli/queries.js';
 import { escalationAlerts, noDataAlert, NO_DATA_AFTER_SECONDS, thresholdAlertName, thresholdAlerts } from './alerts.js';
@@ -51,7 +51,7 @@ function stepOf(o: Objective): number {
   return ruleIntervalSeconds(o) / MIN;
 }
 function at(mins: number): string {
-  return formatDuration(mins * MIN);
+  return promDuration(mins * MIN);
 }
 
 /** The annotations of `rule` with `$value` and the quantile query replaced by the expected numbers. */
@@ -98,7 +98,7 @@ function phaseFor(o: Objective, t: Threshold, breach: boolean, mins: number): Ph
 function thresholdExpectations(profile: Profile, o: Objective, rules: AlertingRule[], phase: Phase, activeMinutes: number): { name: string; alerts: ExpAlert[] }[] {
   return thresholdsOf(o).map((t) => {
     const rule = rules.find((r) => r.labels[LABEL_ALERT_LEVEL] === t.level)!;
-    const window = formatDuration(o.windows.alert);
+    const window = promDuration(o.windows.alert);
     let breached: boolean;
     let value: number;
     let estimate: number | undefined;
@@ -174,7 +174,7 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
   for (const rule of burnRateAlerts(c).rules) {
     const a = b.burnRateAlerts.find((x) => x.name === rule.labels[LABEL_BURN])!;
     const edge = a.burnRate * b.allowed;
-    const longW = formatDuration(a.withinSeconds);
+    const longW = promDuration(a.withinSeconds);
     const extra = { ...base, [LABEL_WINDOW]: longW };
     for (const factor of [1.02, 0.98]) {
       const bad = edge * factor;
@@ -195,7 +195,7 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
     const p2Min = shortMin + 15;
     const r1 = Math.min(0.99, 1.3 * edge * (p1Min + p2Min + 1) / p1Min);
     cases.push({
-      name: `${o.name}: ${rule.alert} fires while both windows burn, and stops when the ${formatDuration(a.shortWindowSeconds)} window recovers`,
+      name: `${o.name}: ${rule.alert} fires while both windows burn, and stops when the ${promDuration(a.shortWindowSeconds)} window recovers`,
       interval: '1m',
       input_series: objectiveSeries(profile, o, [budgetPhase(o, r1, p1Min), budgetPhase(o, 0, p2Min)]),
       alert_rule_test: [check(p1Min, rule.alert, [expected(rule, o, r1 / b.allowed, extra)]), check(p1Min + p2Min, rule.alert, [])],
@@ -232,7 +232,7 @@ function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
       alert_rule_test: names.map((r) => check(20, r.alert, [])),
     },
     {
-      name: `${o.name}: one bad event on an existing series fires at once and clears when it leaves the ${formatDuration(o.windows.alert)} window`,
+      name: `${o.name}: one bad event on an existing series fires at once and clears when it leaves the ${promDuration(o.windows.alert)} window`,
       interval: '1m',
       input_series: objectiveSeries(profile, o, [
         { minutes: 10, perMinute: PER_MINUTE },
@@ -293,7 +293,7 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
     o.sli.kind === 'zeroTolerance' ? [{ minutes: live, perMinute: PER_MINUTE }, { minutes: 90, perMinute: 0, absent: true }] : [{ ...phaseFor(o, o.critical, false, live) }, { minutes: 90, perMinute: 0, absent: true }];
   return [
     {
-      name: `${o.name}: inputs vanish -> ${rule.alert} after ${formatDuration(NO_DATA_AFTER_SECONDS)} without samples`,
+      name: `${o.name}: inputs vanish -> ${rule.alert} after ${promDuration(NO_DATA_AFTER_SECONDS)} without samples`,
       interval: '1m',
       input_series: objectiveSeries(profile, o, phases),
       alert_rule_test: [check(live + 10, rule.alert, []), check(notYet, rule.alert, []), check(firesAt, rule.alert, [expected(rule, o, 0, base)])],
@@ -314,7 +314,7 @@ function escalationCases(profile: Profile, o: Objective): TestCase[] {
     const fires = critFiring + roundUp(minutes(e.afterSeconds), s);
     return [
       {
-        name: `${o.name}: ${thresholdAlertName(o, o.critical)} unresolved for ${formatDuration(e.afterSeconds)} escalates to ${e.to}`,
+        name: `${o.name}: ${thresholdAlertName(o, o.critical)} unresolved for ${promDuration(e.afterSeconds)} escalates to ${e.to}`,
         interval: '1m',
         input_series: objectiveSeries(profile, o, [phaseFor(o, o.critical, true, fires + 10)]),
         alert_rule_test: [check(fires - s, rule.alert, []), check(fires, rule.alert, [expected(rule, o, 1, base)])],
@@ -323,7 +323,7 @@ function escalationCases(profile: Profile, o: Objective): TestCase[] {
   }
   const w = minutes(e.windowSeconds);
   return [e.above + 1, e.above].map((n) => ({
-    name: `${o.name}: ${String(n)} events in ${formatDuration(e.windowSeconds)} ${n > e.above ? 'escalate' : 'do not escalate'} to ${e.to} (limit ${String(e.above)})`,
+    name: `${o.name}: ${String(n)} events in ${promDuration(e.windowSeconds)} ${n > e.above ? 'escalate' : 'do not escalate'} to ${e.to} (limit ${String(e.above)})`,
     interval: '1m',
     input_series: objectiveSeries(profile, o, [
       { minutes: 10, perMinute: PER_MINUTE, value: 1 },
@@ -368,7 +368,7 @@ export function generatePromtoolTests(profile: Profile): GeneratedFile[] {
     }
     const doc = {
       rule_files: [`../${ruleFilePath(profile.name).split('/').pop()!}`],
-      evaluation_interval: formatDuration(ruleIntervalSeconds(o)),
+      evaluation_interval: promDuration(ruleIntervalSeconds(o)),
       tests: objectiveTests(profile, o),
     };
     files.push({ path: testFilePath(profile.name, o.name), content: header + stringify(doc, { lineWidth: 0 }) });

@@ -16,7 +16,7 @@ import {
   RECORD_SLI,
   RECORD_STATE,
 } from '../../conventions.js';
-import { formatDuration } from '../../profile/duration.js';
+import { promDuration } from '../../format.js';
 import { type Objective, thresholdsOf, unitScale } from '../../profile/model.js';
 import { histogramBounds } from '../../sli/queries.js';
 import { countAt, type ObjectiveComponents, objectiveMatchers, shortRateExpr } from '../components.js';
@@ -33,7 +33,7 @@ export function baseLabels(c: ObjectiveComponents): Record<string, string> {
 }
 
 function windowLabels(c: ObjectiveComponents, w: number): Record<string, string> {
-  return { ...baseLabels(c), [LABEL_WINDOW]: formatDuration(w) };
+  return { ...baseLabels(c), [LABEL_WINDOW]: promDuration(w) };
 }
 
 function scaled(expr: string, scale: number): string {
@@ -71,13 +71,13 @@ export function fractionThresholds(o: Objective): { value: number; bound: number
 }
 
 export function sliSelector(c: ObjectiveComponents, w: number): string {
-  return `${RECORD_SLI}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${formatDuration(w)}"}`;
+  return `${RECORD_SLI}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${promDuration(w)}"}`;
 }
 export function eventsSelector(c: ObjectiveComponents, w: number): string {
-  return `${RECORD_EVENTS}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${formatDuration(w)}"}`;
+  return `${RECORD_EVENTS}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${promDuration(w)}"}`;
 }
 export function fractionSelector(c: ObjectiveComponents, w: number, threshold: number): string {
-  return `${RECORD_FRACTION_LE}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${formatDuration(w)}",${LABEL_THRESHOLD}="${String(threshold)}"}`;
+  return `${RECORD_FRACTION_LE}{${objectiveMatchers(c.profile, c.objective.name)},${LABEL_WINDOW}="${promDuration(w)}",${LABEL_THRESHOLD}="${String(threshold)}"}`;
 }
 
 /** PromQL comparison operator that means "breaches" for the objective's direction. */

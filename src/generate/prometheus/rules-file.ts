@@ -1,19 +1,19 @@
 /** Renders rule groups as a Prometheus rule file (YAML) with the generated-file header and rule comments. */
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
-import { formatDuration } from '../../profile/duration.js';
+import { promDuration } from '../../format.js';
 import { isAlertingRule, type Rule, type RuleGroup } from './rule-types.js';
 
 /** A rule as the Prometheus rule-file format (and PrometheusRule's spec.groups) writes it. */
 export function ruleObject(rule: Rule): Record<string, unknown> {
   if (isAlertingRule(rule)) {
-    return { alert: rule.alert, expr: rule.expr, for: formatDuration(rule.forSeconds), labels: rule.labels, annotations: rule.annotations };
+    return { alert: rule.alert, expr: rule.expr, for: promDuration(rule.forSeconds), labels: rule.labels, annotations: rule.annotations };
   }
   return rule.labels === undefined ? { record: rule.record, expr: rule.expr } : { record: rule.record, expr: rule.expr, labels: rule.labels };
 }
 
 /** A rule group as the Prometheus rule-file format writes it. */
 export function groupObject(g: RuleGroup): Record<string, unknown> {
-  return { name: g.name, interval: formatDuration(g.intervalSeconds), rules: g.rules.map(ruleObject) };
+  return { name: g.name, interval: promDuration(g.intervalSeconds), rules: g.rules.map(ruleObject) };
 }
 
 /** `# ` comment lines (the yaml library adds the `#`). */

@@ -5,7 +5,7 @@
  */
 import { type Matcher, promHistogram } from '../../conventions.js';
 import { goFormatG } from '../../promql/le.js';
-import { escapeLabelValue } from '../../prometheus/promql-escape.js';
+import { escapePromqlString } from '../../escape.js';
 import { type EventSelector, type Objective, type Profile, unitScale } from '../../profile/model.js';
 import { histogramBounds, roundBound } from '../../sli/queries.js';
 
@@ -75,7 +75,7 @@ function counterValues(phases: readonly Phase[], perMinute: (p: Phase) => number
 
 function labelsText(metric: string, labels: Readonly<Record<string, string>>): string {
   const entries = Object.entries(labels).filter(([, v]) => v !== '');
-  return entries.length === 0 ? metric : `${metric}{${entries.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`;
+  return entries.length === 0 ? metric : `${metric}{${entries.map(([k, v]) => `${k}="${escapePromqlString(v)}"`).join(',')}}`;
 }
 
 /** Labels that satisfy the matchers (`!=`/`!~` get a value of their own). */

@@ -1,0 +1,47 @@
+/**
+ * Escaping, one home: PromQL string literals and regexes, the Prometheus text exposition format and OpenMetrics.
+ * (Go text/template escaping for alert annotations belongs here too.)
+ */
+
+/**
+ * Escapes a value for a double-quoted PromQL string literal (label matcher values, `label_replace` arguments).
+ * PromQL strings use Go escapes: backslash and double quote are escaped, control characters become \n, \t, \r
+ * or \xHH.
+ */
+export function escapePromqlString(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '"') out += '\\"';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** The value as a complete PromQL string literal, quotes included. */
+export function quotePromqlString(value: string): string {
+  return `"${escapePromqlString(value)}"`;
+}
+
+/** Escapes RE2 metacharacters so the value matches literally inside `=~`/`!~` (then quote it with quotePromqlString); also right for a JS RegExp. */
+export function escapeRegex(value: string): string {
+  return value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+/** A label value in the text exposition format (0.0.4) and in OpenMetrics: backslash, double quote and newline. */
+export function escapeExpositionLabelValue(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** HELP text in the text exposition format (0.0.4): backslash and newline (double quotes stay as they are). */
+export function escapeExpositionHelp(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+}
+
+/** HELP text in OpenMetrics: escaped like a label value (backslash, double quote, newline). */
+export const escapeOpenMetricsHelp = escapeExpositionLabelValue;
