@@ -9,8 +9,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MANIFEST="$HERE/builder-config.yaml"
-BUILDER_VERSION="v0.159.0"
-GO_MIN="1.25"
+BUILDER_VERSION="v0.161.0"
+GO_MIN="1.26"
 CACHE="${AGENT_SLO_CACHE:-$HOME/.cache/agent-slo}"
 HASH="$(sha256sum "$MANIFEST" | cut -c1-16)"
 OUT_DIR="$CACHE/otelcol/$HASH"
