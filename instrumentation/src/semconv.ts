@@ -94,6 +94,8 @@ export const REJECTED_REASONS = [
   'invalid_attribute',
   'unknown_price',
   'internal_error',
+  /** A span that looks like an LLM or agent span but maps to no GenAI operation (span-conventions.ts). */
+  'unmapped_span',
 ] as const;
 export type RejectedReason = (typeof REJECTED_REASONS)[number];
 /** The `error.type` convention's fallback value, also used for values cut by the cardinality bound. */

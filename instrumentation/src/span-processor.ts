@@ -1,14 +1,18 @@
-import { SpanStatusCode, trace, type Attributes, type AttributeValue, type Context, type HrTime } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type AttributeValue, type Attributes, type Context, type HrTime } from '@opentelemetry/api';
 import { OnceReporter } from './diag.js';
 import { Recorder } from './recorder.js';
+import { ATTR_AGENT_METRICS_IN_PROCESS, normalizeSpanAttributes } from './span-conventions.js';
 import {
+  ATTR_AGENT_ESCALATION_REASON,
+  ATTR_AGENT_FALLBACK_REASON,
+  ATTR_AGENT_FALLBACK_TO_MODEL,
+  ATTR_AGENT_TASK_OUTCOME,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_SYSTEM,
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
@@ -18,7 +22,9 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
   GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION,
+  TASK_OUTCOMES,
   VALUE_OTHER,
+  type TaskOutcome,
 } from './semconv.js';
 import type { AgentSloRecorder, AgentSloRecorderOptions } from './types.js';
 
@@ -75,10 +81,19 @@ const num = (v: AttributeValue | undefined): number | undefined => (typeof v ===
 const seconds = (d: HrTime): number => d[0] + d[1] / 1e9;
 
 /**
- * A SpanProcessor that turns GenAI spans (semantic conventions: `gen_ai.operation.name` = `execute_tool`, `chat`,
- * `text_completion`, `generate_content`, `embeddings`, `invoke_agent`) into the SLO metrics:
- * tool durations and errors, model-call durations and token usage (unless the span's own instrumentation
- * records them), cost from token usage and the price table, agent response latency and task outcomes.
+ * A SpanProcessor that turns GenAI spans into the SLO metrics: tool durations and errors, model-call durations and
+ * token usage (unless the span's own instrumentation records them), cost from token usage and the price table,
+ * fallbacks, agent response latency, task outcomes and escalations.
+ *
+ * Conventions read (the mapping table in span-conventions.ts, shared with the collector's traces pipeline):
+ * GenAI semantic conventions (`gen_ai.operation.name` = `execute_tool`, `chat`, `text_completion`,
+ * `generate_content`, `embeddings`, `invoke_agent`), OpenInference (`openinference.span.kind` = LLM, EMBEDDING,
+ * TOOL, AGENT with `llm.*`, `embedding.*`, `tool.*`, `agent.*`) and OpenLLMetry (`llm.request.type`,
+ * `traceloop.span.kind`). agent-slo's own span attributes: `agent.task.outcome` (success/failure/escalated; marks a
+ * task), `agent.escalation.reason`, and on a failed model span `agent.fallback.to_model` / `agent.fallback.reason`.
+ * Spans that look like LLM or agent spans but map to no operation are counted on `agent.instrumentation.rejected`
+ * with reason `unmapped_span`; other spans (HTTP, DB…) are ignored. Every span seen gets the attribute
+ * `agent.metrics.in_process` = true so that a collector deriving metrics from spans does not count it again.
  * Use it in `new NodeSDK({ spanProcessors: [new AgentSloSpanProcessor(), …] })`. It never throws.
  */
 export class AgentSloSpanProcessor {
@@ -107,10 +122,11 @@ export class AgentSloSpanProcessor {
 
   onStart(span: object, parentContext: Context): void {
     try {
+      (span as { setAttribute?: (k: string, v: AttributeValue) => unknown }).setAttribute?.(ATTR_AGENT_METRICS_IN_PROCESS, true);
       const parent = trace.getSpan(parentContext);
       const parentInAgent = parent !== undefined && this.inAgent.has(parent);
-      const op = (span as Partial<ReadableSpanLike>).attributes?.[ATTR_GEN_AI_OPERATION_NAME];
-      if (op === GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT) {
+      const n = normalizeSpanAttributes((span as Partial<ReadableSpanLike>).attributes ?? {});
+      if (n.kind === 'mapped' && n.operation === GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT) {
         this.inAgent.add(span);
         if (parentInAgent) this.nestedAgents.add(span);
       } else if (parentInAgent) {
@@ -130,9 +146,15 @@ export class AgentSloSpanProcessor {
   }
 
   private derive(span: ReadableSpanLike): void {
-    const a = span.attributes ?? {};
-    const op = str(a[ATTR_GEN_AI_OPERATION_NAME]);
-    if (op === undefined) return;
+    const n = normalizeSpanAttributes(span.attributes ?? {});
+    if (n.kind === 'ignored') return;
+    if (n.kind === 'unmapped') {
+      // Bracket access: the recorder's rejection path is private to the package's recorder, which this processor is part of.
+      this.rec['reject']('unmapped_span', 'span', `span "${span.name}" looks like an LLM or agent span but maps to no GenAI operation`);
+      return;
+    }
+    const a = n.attributes as Attributes;
+    const op = n.operation;
     const failed = span.status?.code === SpanStatusCode.ERROR || a[ATTR_ERROR_TYPE] !== undefined;
     const errorType = failed ? (str(a[ATTR_ERROR_TYPE]) ?? VALUE_OTHER) : undefined;
     const durationSeconds = seconds(span.duration);
@@ -148,11 +170,12 @@ export class AgentSloSpanProcessor {
       const client =
         this.clientMetrics === 'always' ||
         (this.clientMetrics === 'auto' && (scope === undefined || !this.skipScopes.has(scope)));
+      const requestModel = str(a[ATTR_GEN_AI_REQUEST_MODEL]) ?? VALUE_OTHER;
       this.rec.modelCallGuarded(
         {
           operationName: op,
-          providerName: str(a[ATTR_GEN_AI_PROVIDER_NAME]) ?? str(a[ATTR_GEN_AI_SYSTEM]),
-          requestModel: str(a[ATTR_GEN_AI_REQUEST_MODEL]) ?? VALUE_OTHER,
+          providerName: str(a[ATTR_GEN_AI_PROVIDER_NAME]),
+          requestModel,
           responseModel: str(a[ATTR_GEN_AI_RESPONSE_MODEL]),
           durationSeconds,
           errorType,
@@ -161,10 +184,22 @@ export class AgentSloSpanProcessor {
         },
         client,
       );
+      const toModel = str(a[ATTR_AGENT_FALLBACK_TO_MODEL]);
+      if (toModel !== undefined) {
+        this.rec.recordModelFallback({ fromModel: requestModel, toModel, reason: str(a[ATTR_AGENT_FALLBACK_REASON]) ?? VALUE_OTHER });
+      }
     } else if (op === GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT) {
       const agentName = str(a[ATTR_GEN_AI_AGENT_NAME]);
-      if (this.tasksFromAgentSpans && !this.nestedAgents.has(span)) {
-        this.rec.recordTask({ outcome: failed ? 'failure' : 'success', agentName, durationSeconds, errorType });
+      const declared = str(a[ATTR_AGENT_TASK_OUTCOME]);
+      const outcome = (TASK_OUTCOMES as readonly string[]).includes(declared ?? '') ? (declared as TaskOutcome) : undefined;
+      if (this.tasksFromAgentSpans && (outcome !== undefined || !this.nestedAgents.has(span))) {
+        this.rec.recordTask({
+          outcome: outcome ?? (failed ? 'failure' : 'success'),
+          agentName,
+          durationSeconds,
+          errorType,
+          escalationReason: str(a[ATTR_AGENT_ESCALATION_REASON]),
+        });
       } else {
         this.rec.recordAgentInvocation({ agentName, durationSeconds, errorType });
       }

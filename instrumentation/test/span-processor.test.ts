@@ -75,6 +75,87 @@ describe('span processor: GenAI spans from any instrumentation', () => {
   });
 });
 
+describe('span processor: the span-convention mapping table (OpenInference, OpenLLMetry) and unmapped spans', () => {
+  it('maps OpenInference and OpenLLMetry spans onto the same metrics as GenAI spans', async () => {
+    const gen = harness({ priceTable: PRICES });
+    const oi = harness({ priceTable: PRICES });
+    const ol = harness({ priceTable: PRICES });
+    const emit = (h: Harness, attrs: { llm: Record<string, string | number>; tool: Record<string, string>; agent: Record<string, string> }): Promise<void> => {
+      const { tracer, provider } = tracing(new AgentSloSpanProcessor({ recorder: h.recorder }));
+      const agent = tracer.startSpan('agent', { attributes: attrs.agent });
+      const inAgent = trace.setSpan(context.active(), agent);
+      tracer.startSpan('tool', { attributes: attrs.tool }, inAgent).end();
+      tracer.startSpan('llm', { attributes: attrs.llm }, inAgent).end();
+      agent.end();
+      return provider.shutdown();
+    };
+    await emit(gen, {
+      agent: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner' },
+      tool: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' },
+      llm: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100 },
+    });
+    await emit(oi, {
+      agent: { 'openinference.span.kind': 'AGENT', 'agent.name': 'planner' },
+      tool: { 'openinference.span.kind': 'TOOL', 'tool.name': 'search' },
+      llm: { 'openinference.span.kind': 'LLM', 'llm.provider': 'openai', 'llm.model_name': 'gpt-4o-mini', 'llm.token_count.prompt': 1000, 'llm.token_count.completion': 100 },
+    });
+    await emit(ol, {
+      agent: { 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'planner' },
+      tool: { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'search' },
+      llm: { 'llm.request.type': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.prompt_tokens': 1000, 'gen_ai.usage.completion_tokens': 100 },
+    });
+    const shape = (m: Map<string, import('@opentelemetry/sdk-metrics').MetricData>): unknown =>
+      [...m.entries()].map(([name, d]) => [name, points(d).map((p) => [p.attributes, typeof p.value === 'number' ? p.value : (p.value as { count: number }).count])]);
+    const expected = shape(await gen.collect());
+    expect(expected).toContainEqual(['agent.tasks', [[{ 'agent.task.outcome': 'success', 'gen_ai.agent.name': 'planner' }, 1]]]);
+    expect(shape(await oi.collect())).toEqual(expected);
+    expect(shape(await ol.collect())).toEqual(expected);
+  });
+
+  it('counts LLM-looking spans that map to nothing as rejected (unmapped_span); HTTP, DB and CHAIN spans are not rejected', async () => {
+    const h = harness();
+    const { tracer, provider } = tracing(new AgentSloSpanProcessor({ recorder: h.recorder }));
+    tracer.startSpan('GET /health', { attributes: { 'http.request.method': 'GET' } }).end();
+    tracer.startSpan('SELECT', { attributes: { 'db.system': 'postgresql' } }).end();
+    tracer.startSpan('chain', { attributes: { 'openinference.span.kind': 'CHAIN' } }).end();
+    tracer.startSpan('create_agent', { attributes: { 'gen_ai.operation.name': 'create_agent' } }).end();
+    tracer.startSpan('llm call', { attributes: { 'llm.model_name': 'gpt-4o-mini' } }).end();
+    tracer.startSpan('custom op', { attributes: { 'gen_ai.operation.name': 'rerank', 'gen_ai.request.model': 'x' } }).end();
+    const m = await h.collect();
+    expect(points(m.get('agent.instrumentation.rejected'))).toEqual([
+      { attributes: { 'agent.instrumentation.reason': 'unmapped_span', 'agent.instrumentation.instrument': 'span' }, value: 2 },
+    ]);
+    expect(m.has('gen_ai.client.operation.duration')).toBe(false);
+    await provider.shutdown();
+  });
+
+  it('reads agent.task.outcome, agent.escalation.reason and the fallback attributes; marks every span as recorded in process', async () => {
+    const h = harness();
+    const { tracer, provider, spans } = tracing(new AgentSloSpanProcessor({ recorder: h.recorder }));
+    const task = tracer.startSpan('invoke_agent', {
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'agent.task.outcome': 'escalated', 'agent.escalation.reason': 'low_confidence' },
+    });
+    const inTask = trace.setSpan(context.active(), task);
+    const call = tracer.startSpan('chat', {
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'big', 'agent.fallback.to_model': 'small', 'agent.fallback.reason': 'rate_limited' },
+    }, inTask);
+    call.setStatus({ code: SpanStatusCode.ERROR });
+    call.end();
+    task.end();
+    const m = await h.collect();
+    expect(points(m.get('agent.tasks'))).toEqual([{ attributes: { 'agent.task.outcome': 'escalated' }, value: 1 }]);
+    expect(points(m.get('agent.escalations'))).toEqual([{ attributes: { 'agent.escalation.reason': 'low_confidence' }, value: 1 }]);
+    expect(points(m.get('agent.model.fallbacks'))).toEqual([
+      {
+        attributes: { 'gen_ai.request.model': 'big', 'agent.fallback.from_model': 'big', 'agent.fallback.to_model': 'small', 'agent.fallback.reason': 'rate_limited' },
+        value: 1,
+      },
+    ]);
+    expect(spans.getFinishedSpans().map((s) => s.attributes['agent.metrics.in_process'])).toEqual([true, true]);
+    await provider.shutdown();
+  });
+});
+
 describe('span processor with the published @opentelemetry/instrumentation-openai driving the real openai client', () => {
   let server: FakeOpenAI;
   let OpenAI: typeof OpenAIClass;
