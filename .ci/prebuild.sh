@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start the collector, Prometheus 3 and Thanos builds in the background (each reuses its cached binary when
+# Start the collector, Prometheus 3, Thanos and Go agent test runtime builds in the background (each reuses its cached binary when
 # present), so they run while other tests do. Pair with .ci/wait-prebuild.sh.
 #
 # State goes to ${AGENT_SLO_PREBUILD_DIR:-/tmp/agent-slo-prebuild}/<name>.{log,rc,seconds,pid}.
@@ -26,3 +26,4 @@ start_build() {
 start_build otelcol "$ROOT/collector-config/build.sh"
 start_build prometheus3 "$ROOT/collector-config/build-prometheus3.sh"
 start_build thanos "$ROOT/collector-config/build-thanos.sh"
+start_build go-agent "$ROOT/test/runtimes/go-agent/build.sh"

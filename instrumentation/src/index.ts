@@ -60,6 +60,14 @@ export { TOKEN_USAGE_BUCKETS } from './instruments.js';
 export { createAgentSloRecorder, errorTypeOf } from './recorder.js';
 export { AgentSloSpanProcessor, SCOPES_RECORDING_CLIENT_METRICS } from './span-processor.js';
 export type { AgentSloSpanProcessorOptions, ReadableSpanLike } from './span-processor.js';
+export {
+  SPAN_CONVENTION_RULES,
+  KNOWN_OPERATIONS,
+  LLM_EVIDENCE_ATTRIBUTES,
+  ATTR_AGENT_METRICS_IN_PROCESS,
+  normalizeSpanAttributes,
+} from './span-conventions.js';
+export type { SpanConventionRule, MappedAttribute, NormalizedSpan } from './span-conventions.js';
 export { AgentSloInstrumentation } from './instrumentation.js';
 export type { AgentSloInstrumentationConfig } from './instrumentation.js';
 export { BoundedValues, DEFAULT_MAX_VALUES_PER_ATTRIBUTE, DEFAULT_MAX_VALUE_LENGTH } from './cardinality.js';

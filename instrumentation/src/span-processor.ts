@@ -9,7 +9,6 @@ import {
   ATTR_AGENT_TASK_OUTCOME,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_AGENT_NAME,
-  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_MODEL,
@@ -35,6 +34,8 @@ import type { AgentSloRecorder, AgentSloRecorderOptions } from './types.js';
 export const SCOPES_RECORDING_CLIENT_METRICS: readonly string[] = [
   '@opentelemetry/instrumentation-openai',
   '@elastic/opentelemetry-instrumentation-openai',
+  // Python: opentelemetry-instrumentation-openai-v2 (its spans reach a collector, never this processor).
+  'opentelemetry.instrumentation.openai_v2',
 ];
 
 /** The part of a finished span the processor reads (a subset of the SDK's `ReadableSpan`). */

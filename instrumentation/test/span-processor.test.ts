@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { context, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
+import type { MetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
@@ -104,7 +105,7 @@ describe('span processor: the span-convention mapping table (OpenInference, Open
       tool: { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'search' },
       llm: { 'llm.request.type': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.prompt_tokens': 1000, 'gen_ai.usage.completion_tokens': 100 },
     });
-    const shape = (m: Map<string, import('@opentelemetry/sdk-metrics').MetricData>): unknown =>
+    const shape = (m: Map<string, MetricData>): unknown =>
       [...m.entries()].map(([name, d]) => [name, points(d).map((p) => [p.attributes, typeof p.value === 'number' ? p.value : (p.value as { count: number }).count])]);
     const expected = shape(await gen.collect());
     expect(expected).toContainEqual(['agent.tasks', [[{ 'agent.task.outcome': 'success', 'gen_ai.agent.name': 'planner' }, 1]]]);

@@ -1,7 +1,8 @@
 /** Every file `agent-slo generate` produces for a set of profiles (pure). */
 import type { Profile } from '../profile/model.js';
 import { generateAlertmanager } from './alertmanager/config.js';
-import { generateBucketsFile } from './buckets.js';
+import { bucketBoundaries, generateBucketsFile } from './buckets.js';
+import { generateCollectorSpansFile } from './collector-spans.js';
 import { generateDashboards } from './grafana/dashboards.js';
 import { generatePrometheusRule } from './prometheus/operator.js';
 import { generatePromtoolTests } from './prometheus/promtool-tests.js';
@@ -33,7 +34,10 @@ export function generateProfileFiles(source: ProfileSource): GeneratedFile[] {
 export function generateAll(sources: readonly ProfileSource[], opts: GenerateOptions): GeneratedFile[] {
   const files = sources.flatMap(generateProfileFiles);
   if (opts.prometheusOperator === true) files.push(...sources.map((s) => generatePrometheusRule(s.profile, s.specPath)));
-  if (opts.buckets) files.push(generateBucketsFile(sources.map((s) => s.profile)));
+  if (opts.buckets) {
+    const profiles = sources.map((s) => s.profile);
+    files.push(generateBucketsFile(profiles), generateCollectorSpansFile(bucketBoundaries(profiles)));
+  }
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two generated files share the path ${f.path} (two profiles with the same name?)`);

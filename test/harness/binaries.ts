@@ -69,7 +69,8 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function locate(name: string, expectedPath: string, buildCommand: string, override: string | undefined): LocatedBinary {
+/** A binary at its expected cache path (or the override), with the reason and build command when it is missing. */
+export function locate(name: string, expectedPath: string, buildCommand: string, override: string | undefined): LocatedBinary {
   const path = override !== undefined && override !== '' ? override : expectedPath;
   const present = isExecutable(path);
   return {

@@ -9,8 +9,11 @@ import { exitDescription, waitForReady } from '../../src/stack/ready.js';
 export interface CollectorOptions {
   /** Collector binary; default: the one collector-config/build.sh put in the cache (throws when not built). */
   binary?: string;
-  /** Configuration file; default collector-config/otelcol.yaml. */
-  configFile?: string;
+  /**
+   * Configuration file; default collector-config/otelcol.yaml. Several files are merged in order (the collector's
+   * own `--config` merge), e.g. the shipped config plus collector-config/otelcol-spans.yaml.
+   */
+  configFile?: string | readonly string[];
   /**
    * Extra environment for the collector (e.g. `AGENT_SLO_REMOTE_WRITE_URL`). The listen addresses
    * (`AGENT_SLO_OTLP_GRPC_ENDPOINT`, `AGENT_SLO_OTLP_HTTP_ENDPOINT`, `AGENT_SLO_HEALTH_ENDPOINT`,
@@ -45,6 +48,10 @@ export interface RunningCollector {
 }
 
 const START_ATTEMPTS = 3;
+
+function configArgs(files: string | readonly string[]): string[] {
+  return (typeof files === 'string' ? [files] : files).map((f) => `--config=${f}`);
+}
 
 interface Ports {
   grpc: number;
@@ -83,7 +90,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Runni
     const proc = await spawnManaged({
       name: 'otelcol',
       command: binary,
-      args: [`--config=${configFile}`],
+      args: configArgs(configFile),
       env,
       logLines: 200,
       ...(opts.onLogLine ? { onLine: opts.onLogLine } : {}),
@@ -151,13 +158,13 @@ export interface ValidateResult {
 }
 
 /** Runs `<binary> validate --config=<file>` (the collector's own config check). */
-export function validateCollectorConfig(opts: { binary?: string; configFile?: string; env?: Record<string, string> } = {}): Promise<ValidateResult> {
+export function validateCollectorConfig(opts: { binary?: string; configFile?: string | readonly string[]; env?: Record<string, string> } = {}): Promise<ValidateResult> {
   const binary = opts.binary ?? requireBinary(collectorBinary());
   const configFile = opts.configFile ?? shippedCollectorConfig();
   return new Promise((resolvePromise) => {
     execFile(
       binary,
-      ['validate', `--config=${configFile}`],
+      ['validate', ...configArgs(configFile)],
       { env: { ...process.env, ...opts.env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         resolvePromise({ ok: error === null, output: `${stdout}${stderr}` });

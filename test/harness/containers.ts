@@ -365,7 +365,8 @@ async function startAlertmanagerContainer(image: string, opts: AlertmanagerOptio
 }
 
 async function startCollectorContainer(image: string, opts: CollectorOptions): Promise<RunningCollector> {
-  const configFile = opts.configFile ?? shippedCollectorConfig();
+  const configOption = opts.configFile ?? shippedCollectorConfig();
+  const configFiles = typeof configOption === 'string' ? [configOption] : configOption;
   const given = opts.env ?? {};
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const ports = {
@@ -387,9 +388,9 @@ async function startCollectorContainer(image: string, opts: CollectorOptions): P
     const container = await startContainer({
       component: 'otelcol',
       image,
-      command: [`--config=${configFile}`],
+      command: configFiles.map((f) => `--config=${f}`),
       env,
-      bindMounts: sameNameMounts([{ path: dirname(configFile), mode: 'ro' }]),
+      bindMounts: sameNameMounts([...new Set(configFiles.map((f) => dirname(f)))].map((path) => ({ path, mode: 'ro' as const }))),
       readyUrl: `http://${health}/`,
       readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
       ...(opts.onLogLine ? { onLogLine: opts.onLogLine } : {}),

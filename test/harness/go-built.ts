@@ -4,7 +4,7 @@ import { isPidAlive } from '../../src/stack/process.js';
 import type { LocatedBinary } from './binaries.js';
 
 /** The .ci/prebuild.sh job that builds each binary (state files `<job>.pid`, `<job>.rc` in its state dir). */
-const PREBUILD_JOB: Record<string, string> = { 'otelcol-agent-slo': 'otelcol', prometheus3: 'prometheus3', promtool3: 'prometheus3', thanos: 'thanos' };
+const PREBUILD_JOB: Record<string, string> = { 'otelcol-agent-slo': 'otelcol', prometheus3: 'prometheus3', promtool3: 'prometheus3', thanos: 'thanos', 'go-agent': 'go-agent' };
 
 const stateDir = (): string => process.env.AGENT_SLO_PREBUILD_DIR ?? '/tmp/agent-slo-prebuild';
 

@@ -3,7 +3,7 @@
  * launcher (containers.ts). docker-compose.yml spells the same tags; test/deploy/compose.test.ts keeps them equal.
  *
  * - Collector: the official contrib distribution on the release train of collector-config/builder-config.yaml
- *   (v0.159.0), so the shipped otelcol.yaml means the same thing in the container as in the locally built binary.
+ *   (v0.161.0), so the shipped otelcol.yaml means the same thing in the container as in the locally built binary.
  * - Prometheus: 3.16.0, the Prometheus 3 that collector-config/build-prometheus3.sh builds and the Prometheus 3
  *   tests run the rules and gate against (CI also runs them on Debian's 2.42). Prometheus 3 is the current major
  *   and has the OTLP receiver; the generated rules accept both 2.x and 3.x `le` spellings.
@@ -13,7 +13,7 @@
  * - Node: 20.20.2-slim for the demo runtime container, the Node line the project supports (engines >=20.19).
  */
 export const STACK_IMAGES = {
-  collector: 'otel/opentelemetry-collector-contrib:0.159.0',
+  collector: 'otel/opentelemetry-collector-contrib:0.161.0',
   prometheus: 'prom/prometheus:v3.16.0',
   alertmanager: 'prom/alertmanager:v0.25.0',
   grafana: 'grafana/grafana:12.1.0',
