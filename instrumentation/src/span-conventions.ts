@@ -3,7 +3,7 @@
  * (Traceloop) map onto the `gen_ai.*` view from which the SLO metrics are derived. ONE table serves both
  * consumers: the in-process `AgentSloSpanProcessor` (through {@link normalizeSpanAttributes}) and the collector's
  * traces → metrics pipeline (collector-config/otelcol-spans.yaml, generated from this table by
- * src/generate/collector-spans.ts and checked for staleness by a test). docs/instrument-any-runtime.md explains it.
+ * src/generate/collector/spans.ts and checked for staleness by a test). docs/instrument-any-runtime.md explains it.
  *
  * Semantics (identical in both consumers, in table order):
  * 1. `gen_ai.operation.name` is kept when present; otherwise the first rule whose marker attribute has one of its

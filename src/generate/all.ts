@@ -2,7 +2,7 @@
 import type { Profile } from '../profile/model.js';
 import { generateAlertmanager } from './alertmanager/config.js';
 import { bucketBoundaries, generateBucketsFile } from './buckets.js';
-import { generateCollectorSpansFile } from './collector-spans.js';
+import { generateCollectorSpansFile } from './collector/spans.js';
 import { generateDashboards } from './grafana/dashboards.js';
 import { generatePrometheusRule } from './prometheus/operator.js';
 import { generatePromtoolTests } from './prometheus/promtool-tests.js';

@@ -52,7 +52,7 @@ import {
   SPAN_CONVENTION_RULES,
   type PriceTable,
 } from '@agent-slo/instrumentation';
-import type { GeneratedFile } from './types.js';
+import type { GeneratedFile } from '../types.js';
 
 export const COLLECTOR_SPANS_FILE = 'collector-config/otelcol-spans.yaml';
 
