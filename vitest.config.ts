@@ -19,6 +19,7 @@ const GO_BUILT = [
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',
   'test/stack/launcher-local.test.ts',
+  'test/integration/thanos.test.ts',
 ];
 
 export default defineConfig({

@@ -50,14 +50,19 @@ export function manifestHash(manifestText: string | Buffer): string {
   return createHash('sha256').update(manifestText).digest('hex').slice(0, 16);
 }
 
-/** The default Prometheus 3 module version: the `PROMETHEUS3_VERSION:-…` default in build-prometheus3.sh (its one home). */
-export function prometheus3Version(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
-  const override = env.PROMETHEUS3_VERSION;
+/** The `NAME:-default` of a build script's version variable, or the environment's override (one home: the script). */
+function buildScriptVersion(root: string, script: string, variable: string, env: NodeJS.ProcessEnv): string {
+  const override = env[variable];
   if (override !== undefined && override !== '') return override;
-  const script = readFileSync(join(root, 'collector-config', 'build-prometheus3.sh'), 'utf8');
-  const match = /PROMETHEUS3_VERSION:-(v[0-9][^}]*)\}/.exec(script);
-  if (!match?.[1]) throw new Error('collector-config/build-prometheus3.sh: no default PROMETHEUS3_VERSION found');
+  const text = readFileSync(join(root, 'collector-config', script), 'utf8');
+  const match = new RegExp(`${variable}:-(v[0-9][^}]*)\\}`).exec(text);
+  if (!match?.[1]) throw new Error(`collector-config/${script}: no default ${variable} found`);
   return match[1];
+}
+
+/** The default Prometheus 3 module version: the `PROMETHEUS3_VERSION:-…` default in build-prometheus3.sh. */
+export function prometheus3Version(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  return buildScriptVersion(root, 'build-prometheus3.sh', 'PROMETHEUS3_VERSION', env);
 }
 
 function isExecutable(path: string): boolean {
@@ -104,6 +109,17 @@ export function promtool3Binary(env: NodeJS.ProcessEnv = process.env, root: stri
   const version = prometheus3Version(root, env);
   const expected = join(cacheDir(env), 'prometheus3', version, 'promtool');
   return locate('promtool3', expected, 'collector-config/build-prometheus3.sh', env.AGENT_SLO_PROMTOOL3_BINARY);
+}
+
+/** The default Thanos version: the `THANOS_VERSION:-…` default in build-thanos.sh. */
+export function thanosVersion(root: string = repoRoot(), env: NodeJS.ProcessEnv = process.env): string {
+  return buildScriptVersion(root, 'build-thanos.sh', 'THANOS_VERSION', env);
+}
+
+/** Thanos (sidecar, query, rule) built by collector-config/build-thanos.sh (override: AGENT_SLO_THANOS_BINARY). */
+export function thanosBinary(env: NodeJS.ProcessEnv = process.env, root: string = repoRoot()): LocatedBinary {
+  const expected = join(cacheDir(env), 'thanos', thanosVersion(root, env), 'thanos');
+  return locate('thanos', expected, 'collector-config/build-thanos.sh', env.AGENT_SLO_THANOS_BINARY);
 }
 
 /** The path of a located binary, or BinaryNotBuiltError with the build command. */
