@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import type { Matcher } from '../../conventions.js';
 import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from '../../prometheus/client.js';
@@ -19,6 +18,7 @@ import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { packageVersion } from '../paths.js';
+import { checkReportTargets, parseReportTargets, REPORT_OPTION, writeReports } from '../report-targets.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 
 export const ENV_PROMETHEUS_URL = 'AGENT_SLO_PROMETHEUS_URL';
@@ -81,8 +81,9 @@ interface GateOptions extends SpecSelection {
   selector: string[];
   model?: string;
   at?: string;
-  format: 'text' | 'json' | 'markdown' | 'junit';
+  format: GateFormat;
   output?: string;
+  report: string[];
   hotfix?: boolean;
   auditLog?: string;
   auditAnchor?: string;
@@ -140,6 +141,8 @@ export function clientOptions(opts: GateOptions): PrometheusClientOptions {
 }
 
 const RENDER = { text: renderText, json: renderJson, markdown: renderMarkdown, junit: renderJunit } as const;
+type GateFormat = keyof typeof RENDER;
+const GATE_FORMATS = Object.keys(RENDER) as GateFormat[];
 
 /** `agent-slo gate`: the release gate. Exit 0 pass, 1 blocked, 2 approval required, 3 cannot evaluate. */
 export function gateCommand(io: Io): Command {
@@ -150,8 +153,9 @@ export function gateCommand(io: Io): Command {
   command.option('--prometheus-url <url>', `Prometheus (or compatible) base URL (env ${ENV_PROMETHEUS_URL})`);
   addScopeOptions(command);
   command
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
-    .option('--output <file>', 'write the report to a file (stdout then gets a one-line verdict)')
+    .addOption(new Option('--format <format>', 'report format').choices(GATE_FORMATS).default('text'))
+    .option('-o, --output <file>', 'write the --format report to a file (stdout then gets a one-line verdict; - is stdout)')
+    .option(...REPORT_OPTION)
     .option('--hotfix', 'this change is a hotfix: passes a budget freeze (recorded in the audit log)')
     .option('--objective <name>', 'evaluate only this objective; repeatable', collect, [])
     .option('--raw', 'never read recorded series; evaluate raw expressions for every window')
@@ -166,7 +170,10 @@ export function gateCommand(io: Io): Command {
     .option('--key-file <file>', 'client key (mutual TLS)')
     .option('--insecure-skip-verify', 'do not verify the server certificate (testing only)');
   addAuditOptions(command);
+  command.addHelpText('after', '\nOne run, several reports (one audit record): --report markdown=summary.md --report junit=junit.xml --report text=-');
   command.action(async (opts: GateOptions) => {
+    const reports = parseReportTargets(opts.report, GATE_FORMATS, { format: opts.format, output: opts.output, formatGiven: command.getOptionValueSource('format') === 'cli' });
+    await checkReportTargets(reports);
     const profile = await oneProfile(opts);
     const selector = parseSelectors(opts.selector);
     const at = parseAtOption(opts.at);
@@ -197,12 +204,10 @@ export function gateCommand(io: Io): Command {
         preferRecorded: opts.raw !== true,
         ...(opts.objective.length > 0 ? { objectives: opts.objective } : {}),
       });
-      const text = RENDER[opts.format](report);
-      if (opts.output !== undefined) {
-        await writeFile(opts.output, text, 'utf8');
-        io.out(`gate ${profile.name}: ${statusLabel(report.verdict)} (exit ${report.exitCode}); ${opts.format} report in ${opts.output}`);
-      } else {
-        io.out(text.replace(/\n$/, ''));
+      const written = await writeReports(reports, (format) => RENDER[format](report), (text) => io.out(text));
+      if (written.length === reports.length) {
+        const where = written.map((t) => `${t.format} report in ${t.file}`).join(', ');
+        io.out(`gate ${profile.name}: ${statusLabel(report.verdict)} (exit ${report.exitCode}); ${where}`);
       }
       if (report.exitCode !== EXIT.ok) {
         const why = report.reasons[0] ?? '';

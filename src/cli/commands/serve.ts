@@ -6,6 +6,7 @@ import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+import { ENV_AUDIT_LOG } from './gate.js';
 
 export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
 
@@ -52,7 +53,7 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--port <port>', 'port to listen on (document 002 uses 5050)').argParser(parsePort).default(5050))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('--cache-seconds <n>', 'reuse a computed status for this long (0: every request queries)').argParser(parseNonNegative('--cache-seconds')).default(30))
-    .addOption(new Option('--audit-log <file>', 'release-gate audit log (JSONL) to show the last gate verdict from'));
+    .addOption(new Option('--audit-log <file>', 'release-gate audit log (JSONL) to show the last gate verdict from').env(ENV_AUDIT_LOG));
   addSpecOptions(command).action(async (opts: ServeCliOptions) => {
     const profiles = await loadSelectedProfiles(opts);
     const auditLog = opts.auditLog;
