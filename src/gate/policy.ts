@@ -8,7 +8,7 @@
  * Overall = worst, ordered blocked > cannot evaluate > approval required > pass.
  */
 import { humanNumber, humanWindow } from '../format.js';
-import type { Objective, Profile } from '../profile/model.js';
+import { type LevelValues, levelValues, type Objective, type Profile } from '../profile/model.js';
 import { budgetConsumed, type Components, computeSli, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
 import type { ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
@@ -25,12 +25,6 @@ export function worst(verdicts: Iterable<Verdict>): Verdict {
   let w: Verdict = 'pass';
   for (const v of verdicts) if (VERDICT_ORDER.indexOf(v) > VERDICT_ORDER.indexOf(w)) w = v;
   return w;
-}
-
-export interface Thresholds {
-  readonly target: number;
-  readonly warning?: number;
-  readonly critical: number;
 }
 
 export interface ConsecutiveWindow {
@@ -75,7 +69,7 @@ export interface ObjectiveResult {
   readonly source: Source;
   readonly sourceNote: string;
   readonly value: number | null;
-  readonly thresholds: Thresholds;
+  readonly thresholds: LevelValues;
   readonly windows: { readonly gate: number; readonly alert: number; readonly budget?: number };
   readonly reasons: readonly string[];
   readonly checks: readonly CheckResult[];
@@ -95,10 +89,6 @@ export interface PolicyResult {
 /** Numbers in reasons: `none` when there is no value. */
 function fmt(v: number | null | undefined): string {
   return v === null || v === undefined ? 'none' : humanNumber(v);
-}
-
-function thresholdsOf(o: Objective): Thresholds {
-  return { target: o.target, ...(o.warning !== undefined ? { warning: o.warning.value } : {}), critical: o.critical.value };
 }
 
 function cmp(o: Objective): string {
@@ -311,7 +301,7 @@ export function evaluateObjective(ctx: PolicyContext, obs: ObjectiveObservation)
     direction: o.direction,
     source: obs.source,
     sourceNote: obs.sourceNote,
-    thresholds: thresholdsOf(o),
+    thresholds: levelValues(o),
     windows: { gate: o.windows.gate, alert: o.windows.alert, ...(o.errorBudget !== undefined ? { budget: o.errorBudget.windowSeconds } : {}) },
   };
   if (inactive(obs)) {

@@ -156,6 +156,22 @@ export function thresholdsOf(objective: Objective): readonly Threshold[] {
   return objective.warning === undefined ? [objective.critical] : [objective.warning, objective.critical];
 }
 
+/** Every level an objective is judged against, target first: the target, then warning (when set) and critical. */
+export function levelsOf(objective: Objective): readonly { readonly level: Level | 'target'; readonly value: number }[] {
+  return [{ level: 'target', value: objective.target }, ...thresholdsOf(objective).map((t) => ({ level: t.level, value: t.value }))];
+}
+
+/** The level values by name (reports). */
+export interface LevelValues {
+  readonly target: number;
+  readonly warning?: number;
+  readonly critical: number;
+}
+
+export function levelValues(objective: Objective): LevelValues {
+  return Object.fromEntries(levelsOf(objective).map((l) => [l.level, l.value])) as unknown as LevelValues;
+}
+
 /** True when `value` breaches `threshold` in the objective's direction (strict: the threshold itself is fine). */
 export function breaches(direction: Direction, value: number, threshold: number): boolean {
   return direction === 'higher_is_better' ? value < threshold : value > threshold;

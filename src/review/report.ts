@@ -4,7 +4,7 @@
  */
 import { breaches, type Objective } from '../profile/model.js';
 import { jsonNumber, type JsonNumber } from '../format.js';
-import { type ObjectiveState, stateOf } from '../serve/status.js';
+import { type ObjectiveState, stateOf } from '../sli/state.js';
 import { type FiredAlert, firedAlerts } from './alerts.js';
 import type { AuditDecision, AuditEvaluation, AuditSummary } from '../audit/summary.js';
 import type { ObjectiveReviewData, ReviewData, SpanValue } from './collect.js';

@@ -34,7 +34,8 @@ import type { Unit } from '../profile/model.js';
 import { QUERY_DURATION_BUCKETS, type SelfMetricsSnapshot } from './self-metrics.js';
 import { escapeExpositionHelp, escapeExpositionLabelValue } from '../escape.js';
 import { type JsonNumber, promValue } from '../format.js';
-import { objectiveEntries, STATE_CODES, type StatusDocument } from './status.js';
+import { STATE_CODES } from '../sli/state.js';
+import { objectiveEntries, type StatusDocument } from './status.js';
 import { gaugeUnit } from './units.js';
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -5,23 +5,11 @@
  * The shape is documented in docs/serve.md.
  */
 import type { SliOutcome } from '../sli/compute.js';
+import { type ObjectiveState, stateOf } from '../sli/state.js';
 import { type JsonNumber, jsonNumber, promDuration } from '../format.js';
 import type { Objective } from '../profile/model.js';
 import type { GateVerdictSummary } from '../audit/summary.js';
 import type { BudgetObservation, ObjectiveObservation, WindowRole } from './evaluate.js';
-
-/** Per-window and per-objective state; `not_active` only for objectives that are active only with data. */
-export type ObjectiveState = 'ok' | 'below_target' | 'warning' | 'critical' | 'no_data' | 'not_active';
-
-/** Numeric codes as in the recorded `agent_slo:state` series (plus -2 for not active). */
-export const STATE_CODES: Readonly<Record<ObjectiveState, number>> = {
-  ok: 0,
-  below_target: 1,
-  warning: 2,
-  critical: 3,
-  no_data: -1,
-  not_active: -2,
-};
 
 /** Worst first: what `_meta.overall` reports. */
 const SEVERITY_ORDER: readonly ObjectiveState[] = ['critical', 'warning', 'no_data', 'below_target', 'ok', 'not_active'];
@@ -94,15 +82,6 @@ export interface StatusMeta {
 export interface StatusDocument {
   readonly _meta: StatusMeta;
   readonly [key: string]: ObjectiveStatus | StatusMeta;
-}
-
-/** State of one window outcome. */
-export function stateOf(outcome: SliOutcome): ObjectiveState {
-  if (outcome.status === 'no_data') return 'no_data';
-  if (outcome.breached.critical === true) return 'critical';
-  if (outcome.breached.warning === true) return 'warning';
-  if (outcome.breached.target) return 'below_target';
-  return 'ok';
 }
 
 function windowStatus(seconds: number, outcome: SliOutcome): WindowStatus {

@@ -6,7 +6,7 @@
  * pass; cost > 0 with zero successful tasks is +Inf (a critical breach); quantile thresholds are decided from bucket
  * fractions at the threshold boundary (p95 > T ⇔ bucket{le=T}/count < 0.95).
  */
-import { breaches, type Level, type Objective, unitScale } from '../profile/model.js';
+import { breaches, type Level, levelsOf, type Objective, unitScale } from '../profile/model.js';
 import type { ComponentName } from './queries.js';
 
 export type Components = Partial<Record<ComponentName, number>>;
@@ -27,16 +27,9 @@ function finite(n: number | undefined): n is number {
   return n !== undefined && Number.isFinite(n);
 }
 
-function levels(objective: Objective): { level: Level | 'target'; value: number }[] {
-  const out: { level: Level | 'target'; value: number }[] = [{ level: 'target', value: objective.target }];
-  if (objective.warning !== undefined) out.push({ level: 'warning', value: objective.warning.value });
-  out.push({ level: 'critical', value: objective.critical.value });
-  return out;
-}
-
 function byValue(objective: Objective, value: number, events: number): SliOutcome {
   const breached: Record<string, boolean> = {};
-  for (const l of levels(objective)) breached[l.level] = breaches(objective.direction, value, l.value);
+  for (const l of levelsOf(objective)) breached[l.level] = breaches(objective.direction, value, l.value);
   return { status: 'ok', value, events, breached: breached as { target: boolean } };
 }
 
@@ -81,7 +74,7 @@ export function computeSli(objective: Objective, c: Components, quantileValue?: 
     case 'quantile': {
       if (!finite(c.count) || c.count <= 0) return { status: 'no_data', reason: 'zero events in the window' };
       const breached: Record<string, boolean> = {};
-      for (const l of levels(objective)) {
+      for (const l of levelsOf(objective)) {
         const le = c[`le:${l.value}`];
         if (!finite(le)) return { status: 'no_data', reason: `no bucket at the threshold ${l.value} (le=${l.value}); record the histogram with that bucket boundary` };
         breached[l.level] = le / c.count < s.quantile;

@@ -31,7 +31,8 @@ import {
 import { renderSelector } from '../../promql/selector.js';
 import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
-import { COLOUR, grafanaUnit, objectiveSteps } from './thresholds.js';
+import { STATE_CODES, STATE_TEXT, STATES } from '../../sli/state.js';
+import { COLOUR, grafanaUnit, objectiveSteps, STATE_COLOUR } from './thresholds.js';
 import type { GeneratedFile } from '../types.js';
 
 const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: `\${${GRAFANA_DATASOURCE_VAR}}` };
@@ -63,14 +64,7 @@ function thresholds(steps: { value: number | null; color: string }[]): Threshold
 const STATE_MAPPINGS: ValueMapping[] = [
   {
     type: MappingType.ValueToText,
-    options: {
-      '0': { text: 'meets target', color: COLOUR.ok, index: 0 },
-      '1': { text: 'below target', color: COLOUR.belowTarget, index: 1 },
-      '2': { text: 'warning', color: COLOUR.warning, index: 2 },
-      '3': { text: 'critical', color: COLOUR.critical, index: 3 },
-      '-1': { text: 'no data', color: 'purple', index: 4 },
-      '-2': { text: 'not active', color: 'text', index: 5 },
-    },
+    options: Object.fromEntries(STATES.map((s, index) => [String(STATE_CODES[s]), { text: STATE_TEXT[s], color: STATE_COLOUR[s], index }])),
   },
 ];
 

@@ -3,6 +3,7 @@
  * direction, and Grafana's unit ids for the spec's units.
  */
 import type { Objective, Unit } from '../../profile/model.js';
+import type { ObjectiveState } from '../../sli/state.js';
 
 export interface ColourStep {
   readonly value: number | null;
@@ -10,6 +11,16 @@ export interface ColourStep {
 }
 
 export const COLOUR = { ok: 'green', belowTarget: 'yellow', warning: 'orange', critical: 'red' } as const;
+
+/** Colour of each objective state in value mappings. */
+export const STATE_COLOUR: Readonly<Record<ObjectiveState, string>> = {
+  ok: COLOUR.ok,
+  below_target: COLOUR.belowTarget,
+  warning: COLOUR.warning,
+  critical: COLOUR.critical,
+  no_data: 'purple',
+  not_active: 'text',
+};
 
 /**
  * Grafana colours a value with the last step whose value it reaches (≥). Higher-is-better: red below critical,

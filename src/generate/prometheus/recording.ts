@@ -19,14 +19,11 @@ import {
 import { promDuration } from '../../format.js';
 import { type Objective, thresholdsOf, unitScale } from '../../profile/model.js';
 import { histogramBounds } from '../../sli/queries.js';
+import { STATE_CODES } from '../../sli/state.js';
 import { countAt, type ObjectiveComponents, objectiveMatchers, shortRateExpr } from '../components.js';
 import type { RecordingRule } from './rule-types.js';
 import { objectiveWindows } from '../windows.js';
 
-/** State codes of RECORD_STATE. */
-export const STATE_NO_DATA = -1;
-/** An optional objective (activeOnlyWithData) without inputs: not active, never paged. */
-export const STATE_NOT_ACTIVE = -2;
 
 export function baseLabels(c: ObjectiveComponents): Record<string, string> {
   return { [LABEL_PROFILE]: c.profile, [LABEL_OBJECTIVE]: c.objective.name };
@@ -97,7 +94,8 @@ function stateExpr(c: ObjectiveComponents): string {
         : `max without (${LABEL_WINDOW}) (${sliSelector(c, w)} ${breachOp(o)} bool ${String(value)})`;
     return weight === 1 ? cmp : `${String(weight)} * ${cmp}`;
   });
-  const noData = o.activeOnlyWithData ? STATE_NOT_ACTIVE : STATE_NO_DATA;
+  // An optional objective (activeOnlyWithData) without inputs is not active, never paged.
+  const noData = STATE_CODES[o.activeOnlyWithData ? 'not_active' : 'no_data'];
   return `(${terms.join(' + ')}) or on() vector(${String(noData)})`;
 }
 
