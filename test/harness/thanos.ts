@@ -23,7 +23,7 @@ const START_ATTEMPTS = 3;
 /** One Thanos process (sidecar, query or rule) with its HTTP and gRPC listen addresses. */
 export interface ThanosProcess {
   readonly component: 'sidecar' | 'query' | 'rule';
-  /** HTTP base URL, e.g. `http://127.0.0.1:41234`. */
+  /** HTTP base URL including any route prefix, e.g. `http://127.0.0.1:41234` or `http://127.0.0.1:41234/tenant-a`. */
   readonly url: string;
   /** gRPC (StoreAPI) address, host:port. */
   readonly grpcAddress: string;
@@ -54,6 +54,12 @@ export interface ThanosTopologyOptions {
   /** Scrape configs shared by every replica (they scrape the same targets). */
   readonly scrapeConfigs?: object[];
   readonly scrapeInterval?: string;
+  /** External labels of every replica besides the replica label (e.g. a tenant label). */
+  readonly externalLabels?: Readonly<Record<string, string>>;
+  /** Extra flags for Query (e.g. tenancy, `--web.route-prefix`). */
+  readonly queryArgs?: readonly string[];
+  /** Query's `--web.route-prefix`, when it has one (its API lives under it). */
+  readonly queryRoutePrefix?: string;
   /** Thanos Ruler: rule files evaluated against Query, alerts sent to `alertmanagerUrl`. */
   readonly ruler?: { readonly ruleFiles: readonly string[]; readonly alertmanagerUrl?: string; readonly evalInterval?: string };
   readonly onLogLine?: (line: string) => void;
@@ -74,7 +80,7 @@ async function startThanos(
   binary: string,
   component: ThanosProcess['component'],
   args: (http: string, grpc: string) => string[],
-  opts: { grpcPort?: number; onLogLine?: (line: string) => void } = {},
+  opts: { grpcPort?: number; routePrefix?: string; onLogLine?: (line: string) => void } = {},
 ): Promise<ThanosProcess> {
   for (let attempt = 1; ; attempt++) {
     const http = `127.0.0.1:${await freePort()}`;
@@ -85,7 +91,9 @@ async function startThanos(
       args: [component, `--http-address=${http}`, `--grpc-address=${grpc}`, '--log.level=info', ...args(http, grpc)],
       ...(opts.onLogLine ? { onLine: opts.onLogLine } : {}),
     });
+    // Probes stay at the root; the API moves under the route prefix.
     const outcome = await waitForReady(proc, `http://${http}/-/ready`, 60_000);
+    const base = `http://${http}${opts.routePrefix ?? ''}`;
     if (!outcome.ok) {
       if (outcome.addressInUse && attempt < START_ATTEMPTS && opts.grpcPort === undefined) continue;
       throw new StackStartError(`thanos ${component}`, `${exitDescription(proc)} before becoming ready`, proc.logs());
@@ -93,7 +101,7 @@ async function startThanos(
     let stopped: Promise<void> | undefined;
     return {
       component,
-      url: `http://${http}`,
+      url: base,
       grpcAddress: grpc,
       logs: () => proc.logs(),
       stop: () => (stopped ??= proc.stop()),
@@ -114,7 +122,7 @@ export async function startThanosTopology(opts: ThanosTopologyOptions): Promise<
     for (const r of opts.replicas) {
       const prometheus = await startPrometheus({
         ...(r.dataDir !== undefined ? { dataDir: r.dataDir } : {}),
-        externalLabels: { [REPLICA_LABEL]: r.label },
+        externalLabels: { ...opts.externalLabels, [REPLICA_LABEL]: r.label },
         ...(opts.scrapeConfigs ? { scrapeConfigs: opts.scrapeConfigs } : {}),
         ...(opts.scrapeInterval ? { scrapeInterval: opts.scrapeInterval } : {}),
       });
@@ -130,7 +138,9 @@ export async function startThanosTopology(opts: ThanosTopologyOptions): Promise<
     const query = await startThanos(opts.binary, 'query', () => [
       ...endpoints.map((e) => `--endpoint=${e}`),
       `--query.replica-label=${REPLICA_LABEL}`,
-    ], { ...(opts.onLogLine ? { onLogLine: opts.onLogLine } : {}) });
+      ...(opts.queryArgs ?? []),
+      ...(opts.queryRoutePrefix !== undefined ? [`--web.route-prefix=${opts.queryRoutePrefix}`] : []),
+    ], { ...(opts.queryRoutePrefix !== undefined ? { routePrefix: opts.queryRoutePrefix } : {}), ...(opts.onLogLine ? { onLogLine: opts.onLogLine } : {}) });
     started.push(query);
     let ruler: ThanosProcess | undefined;
     if (opts.ruler && ruleDir !== undefined && rulerGrpcPort !== undefined) {

@@ -238,3 +238,49 @@ describe.skipIf(binary.path === undefined)('Thanos Ruler evaluates the generated
     expect(states).toContain('firing');
   }, 180_000);
 });
+
+describe.skipIf(binary.path === undefined)('tenants: Thanos Query behind a path prefix, enforcing tenancy from X-Scope-OrgID', () => {
+  let work: string;
+  let topo: ThanosTopology | undefined;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'agent-slo-thanos-tenant-'));
+    const dir = join(work, 'replica-a');
+    await importHistory({ source: { scenario: 'runtime-v1-warning-streak', endSeconds: END }, dataDir: dir });
+    topo = await startThanosTopology({
+      binary: binary.path!,
+      replicas: [{ label: 'a', dataDir: dir }],
+      // The series of this Prometheus belong to tenant team-a (an external label, as a per-tenant Prometheus has).
+      externalLabels: { tenant_id: 'team-a' },
+      queryArgs: ['--query.enforce-tenancy', '--query.tenant-label-name=tenant_id', '--query.tenant-header=X-Scope-OrgID'],
+      queryRoutePrefix: '/tenants',
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await topo?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const gateAs = async (header: string[], n: string): Promise<GateRun> => {
+    const run = await runCliInProcess(['gate', '--profile', 'runtime-v1', '--prometheus-url', topo!.query.url, '--at', String(AT), '--format', 'json', '--audit-log', join(work, `audit-${n}.jsonl`), ...header]);
+    return { code: run.code, err: run.err, report: JSON.parse(run.out) as GateReport };
+  };
+
+  it('the tenant that owns the series gets the same decision as from its Prometheus directly (base URL with a path)', async () => {
+    const direct = await gate(work, 'runtime-v1', topo!.replicas[0]!.prometheus.url, 'tenant-direct');
+    const asTeamA = await gateAs(['--header', 'X-Scope-OrgID: team-a'], 'team-a');
+    expect(direct.code, direct.err).toBe(2);
+    expect(asTeamA.code, asTeamA.err).toBe(2);
+    expectSameDecision(asTeamA.report!, direct.report!);
+  });
+
+  it.each([
+    ['another tenant', ['--header', 'X-Scope-OrgID: team-b']],
+    ['no tenant header (Query\'s default tenant)', []],
+  ])('%s sees none of the series: cannot evaluate, never a pass', async (_what, header) => {
+    const run = await gateAs(header, `other-${header.length}`);
+    expect(run.code, run.err).toBe(3);
+    expect(run.report!.verdict).toBe('cannot_evaluate');
+  });
+});
