@@ -5,7 +5,8 @@
 //
 //	go-agent WORKLOAD.json
 //
-// The workload format is written by test/integration/span-workload.ts.
+// The workload format is written by test/integration/span-workload.ts (timestamps as decimal strings: ns since
+// the epoch do not fit a JSON number exactly).
 package main
 
 import (
@@ -30,8 +31,8 @@ type spanSpec struct {
 	ID         string                     `json:"id"`
 	Parent     string                     `json:"parent,omitempty"`
 	Name       string                     `json:"name"`
-	StartNs    int64                      `json:"startNs"`
-	EndNs      int64                      `json:"endNs"`
+	StartNs    int64                      `json:"startNs,string"`
+	EndNs      int64                      `json:"endNs,string"`
 	Attributes map[string]json.RawMessage `json:"attributes"`
 	Error      bool                       `json:"error,omitempty"`
 	Scope      string                     `json:"scope,omitempty"`
