@@ -1,6 +1,6 @@
 /**
- * Escaping, one home: PromQL string literals and regexes, the Prometheus text exposition format and OpenMetrics.
- * (Go text/template escaping for alert annotations belongs here too.)
+ * Escaping, one home: PromQL string literals and regexes, the Prometheus text exposition format and OpenMetrics,
+ * Go text/template (alert labels and annotations, Alertmanager receiver fields) and YAML comment lines.
  */
 
 /**
@@ -45,3 +45,28 @@ export function escapeExpositionHelp(text: string): string {
 
 /** HELP text in OpenMetrics: escaped like a label value (backslash, double quote, newline). */
 export const escapeOpenMetricsHelp = escapeExpositionLabelValue;
+
+/** The Go template action that prints a literal `{`. */
+const LITERAL_BRACE = '{{"{"}}';
+
+/**
+ * `text` as template source that prints `text` unchanged: every `{` that could open an action (followed by `{`,
+ * or last, where generated template text may follow) becomes `{{"{"}}`.
+ */
+export function goTemplateLiteral(text: string): string {
+  return text.replace(/\{(?=\{|$)/g, LITERAL_BRACE);
+}
+
+/** What Prometheus prints for text made by goTemplateLiteral (the generated promtool tests expect it). */
+export function expandGoTemplateLiterals(source: string): string {
+  return source.replaceAll(LITERAL_BRACE, '{');
+}
+
+/**
+ * `text` as one line of a YAML `#` comment: line breaks (YAML's and go-yaml's: CR, LF, NEL, LS, PS) and other
+ * control characters become spaces, so a title cannot end the comment and inject YAML.
+ */
+export function commentLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+}

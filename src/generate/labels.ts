@@ -16,10 +16,12 @@ import {
   LABEL_SEVERITY,
   LABEL_TEAM,
 } from '../conventions.js';
+import { goTemplateLiteral } from '../escape.js';
 import type { Objective } from '../profile/model.js';
 
+/** Alert labels are templates too: every value is escaped (owner, channel and severity are user text). */
 export function alertLabels(profile: string, o: Objective, kind: AlertKind, severity: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
+  const labels: Record<string, string> = {
     [LABEL_SEVERITY]: severity,
     [LABEL_PROFILE]: profile,
     [LABEL_OBJECTIVE]: o.name,
@@ -29,6 +31,8 @@ export function alertLabels(profile: string, o: Objective, kind: AlertKind, seve
     [LABEL_ALERT_KIND]: kind,
     ...extra,
   };
+  for (const k of Object.keys(labels)) labels[k] = goTemplateLiteral(labels[k]!);
+  return labels;
 }
 
 export interface AnnotationText {
@@ -39,6 +43,7 @@ export interface AnnotationText {
   readonly window: string;
 }
 
+/** `t` is template source: user text in it must already be escaped with goTemplateLiteral. */
 export function alertAnnotations(o: Objective, t: AnnotationText): Record<string, string> {
   return {
     [ANNOTATION_SUMMARY]: t.summary,
@@ -47,6 +52,6 @@ export function alertAnnotations(o: Objective, t: AnnotationText): Record<string
     [ANNOTATION_OBSERVED]: t.observed,
     [ANNOTATION_THRESHOLD]: t.threshold,
     [ANNOTATION_WINDOW]: t.window,
-    [ANNOTATION_RUNBOOK_URL]: o.runbookUrl,
+    [ANNOTATION_RUNBOOK_URL]: goTemplateLiteral(o.runbookUrl),
   };
 }

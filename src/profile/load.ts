@@ -10,7 +10,7 @@ import type { Profile } from './model.js';
 import { formatPath, type PathIssue } from './path-issue.js';
 import { API_VERSION_V1, profileSchemaV1, type ProfileWireV1 } from './schema.js';
 import { readSpecInput, STDIN_NAME } from './read.js';
-import { validateProfile } from './validate.js';
+import { validateProfile, validateText } from './validate.js';
 import { wellFormedPart } from './well-formed.js';
 
 /** One parsed YAML document with what is needed to point at its fields. */
@@ -325,7 +325,7 @@ export function loadProfileFromTexts(inputs: readonly { file: string; text: stri
     throw new SpecError(issues);
   }
   const { profile, issues: mapIssues } = mapProfileV1(shape.data, files);
-  const all = fromPathIssues([...mapIssues, ...validateProfile(profile)], sources);
+  const all = fromPathIssues([...validateText(shape.data), ...mapIssues, ...validateProfile(profile)], sources);
   if (all.length > 0) throw new SpecError(all);
   return profile;
 }
@@ -333,7 +333,7 @@ export function loadProfileFromTexts(inputs: readonly { file: string; text: stri
 /** Mapping and semantic problems of a shape-valid document. */
 function semanticIssues(wire: ProfileWireV1, files: readonly string[]): PathIssue[] {
   const { profile, issues } = mapProfileV1(wire, files);
-  return [...issues, ...validateProfile(profile)];
+  return [...validateText(wire), ...issues, ...validateProfile(profile)];
 }
 
 /** Rewrites `objectives[j]` (index in a partial document) to the objective's index in the file. */

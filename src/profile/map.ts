@@ -2,8 +2,9 @@
  * Wire format (v1) → model: resolves defaults, parses durations, turns signals into selectors. Problems that stop
  * a field from mapping are returned as path issues; the caller attaches file positions.
  */
-import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, LABEL_MODEL_DEFAULT, type Matcher } from '../conventions.js';
-import { parseDuration } from '../format.js';
+import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, LABEL_LE, LABEL_MODEL_DEFAULT, type Matcher } from '../conventions.js';
+import { parseDuration, promDuration } from '../format.js';
+import { DELAY_RANGE, type DurationRange, FOR_RANGE, GROUP_WAIT_RANGE, REPEAT_INTERVAL_RANGE, WINDOW_RANGE } from './limits.js';
 import type {
   BurnRateAlert,
   ErrorBudget,
@@ -36,6 +37,7 @@ const DEFAULTS = {
   approvalAfter: 2,
   groupWait: 30,
   repeatInterval: 4 * 3600,
+  slackApiUrlFile: '/etc/alertmanager/secrets/slack_api_url',
 } as const;
 
 class Mapper {
@@ -45,18 +47,57 @@ class Mapper {
     this.issues.push(hint === undefined ? { path, message } : { path, message, hint });
   }
 
-  duration(text: string | undefined, path: Path, fallback: number): number {
+  /** Seconds of `text`, or `fallback` when absent; out of `range` is an issue naming the bound (the value is clamped). */
+  duration(text: string | undefined, path: Path, fallback: number, range: DurationRange): number {
     if (text === undefined) return fallback;
     const seconds = parseDuration(text);
     if (seconds === undefined) {
       this.issue(path, `"${text}" is not a duration`, 'write a Prometheus duration such as 5m, 1h, 24h, 7d or 30d');
       return fallback;
     }
+    if (seconds < range.min) {
+      this.issue(path, `${text} is shorter than ${promDuration(range.min)}, the minimum for ${range.what}`, `write a duration of at least ${promDuration(range.min)}`);
+      return range.min;
+    }
+    if (seconds > range.max) {
+      this.issue(path, `${text} is longer than ${promDuration(range.max)}, the maximum for ${range.what}`, `write a duration of at most ${promDuration(range.max)}`);
+      return range.max;
+    }
     return seconds;
   }
 
+  /** The profile's selector, added to every series selector (set before objectives are mapped). */
+  selector: readonly Matcher[] = [];
+
   matchers(map: Readonly<Record<string, string>> | undefined): Matcher[] {
     return Object.entries(map ?? {}).map(([label, value]) => ({ label, op: '=' as const, value }));
+  }
+
+  /**
+   * The spec's `matchers:` of a signal or metric, after the ones agent-slo adds (`fixed`: the signal's own and the
+   * profile's selector): a matcher that can never select a series is an issue (`le`, `__` labels, a contradiction).
+   */
+  userMatchers(map: Readonly<Record<string, string>> | undefined, fixed: readonly Matcher[], path: Path): Matcher[] {
+    const own = this.matchers(map);
+    for (const m of own) {
+      const at: Path = [...path, m.label];
+      if (m.label === LABEL_LE) {
+        this.issue(at, 'a matcher on le can never match: counters have no le label, and agent-slo picks the histogram buckets itself', 'remove it; thresholds choose the bucket');
+        continue;
+      }
+      if (m.label.startsWith('__')) {
+        this.issue(at, `${m.label} is reserved for Prometheus' internal labels`, 'match a label of the series instead');
+        continue;
+      }
+      for (const f of [...fixed, ...this.selector]) {
+        if (f.label !== m.label) continue;
+        const contradicts = f.op === '=' ? f.value !== m.value : f.op === '!=' ? f.value === m.value : false;
+        if (contradicts) {
+          this.issue(at, `${m.label}="${m.value}" can never match: the selector already requires ${f.label}${f.op}"${f.value}"`, `remove the matcher or use a signal without a ${m.label} condition`);
+        }
+      }
+    }
+    return own;
   }
 
   eventSource(source: EventSourceWire, path: Path): EventSelector {
@@ -75,7 +116,7 @@ class Mapper {
       kind: 'series',
       signal: source.signal,
       metric: signal.metric,
-      matchers: [...signal.matchers, ...this.matchers(source.matchers)],
+      matchers: [...signal.matchers, ...this.userMatchers(source.matchers, signal.matchers, [...path, 'matchers'])],
     };
   }
 
@@ -87,10 +128,10 @@ class Mapper {
     if (source.signal !== undefined) {
       if (source.unit !== undefined) this.issue([...path, 'unit'], 'a signal has its own unit', 'remove unit');
       const signal = HISTOGRAM_SIGNALS[source.signal as keyof typeof HISTOGRAM_SIGNALS];
-      return { signal: source.signal, metric: signal.metric, unit: signal.unit, matchers: [...signal.matchers, ...this.matchers(source.matchers)] };
+      return { signal: source.signal, metric: signal.metric, unit: signal.unit, matchers: [...signal.matchers, ...this.userMatchers(source.matchers, signal.matchers, [...path, 'matchers'])] };
     }
     if (source.unit === undefined) this.issue([...path, 'unit'], 'a histogram metric needs the unit it is recorded in', 'write `unit: s`, `unit: ms` or `unit: By`');
-    return { metric: source.metric ?? 'invalid', unit: source.unit ?? 's', matchers: this.matchers(source.matchers) };
+    return { metric: source.metric ?? 'invalid', unit: source.unit ?? 's', matchers: this.userMatchers(source.matchers, [], [...path, 'matchers']) };
   }
 
   sli(wire: ObjectiveWire['sli'], path: Path): Sli {
@@ -130,7 +171,7 @@ class Mapper {
     return {
       level,
       value: wire.threshold,
-      forSeconds: this.duration(wire.for, [...path, 'for'], 0),
+      forSeconds: this.duration(wire.for, [...path, 'for'], 0, FOR_RANGE),
       severity: wire.severity ?? severity,
     };
   }
@@ -165,8 +206,8 @@ class Mapper {
     const own = wire.burnRateAlerts ?? defaults.burnRateAlerts ?? [];
     const ownPath: Path = wire.burnRateAlerts !== undefined ? [...path, 'burnRateAlerts'] : ['defaults', 'errorBudget', 'burnRateAlerts'];
     own.forEach((b, i) => {
-      const within = this.duration(b.within, [...ownPath, i, 'within'], 3600);
-      const short = this.duration(b.shortWindow, [...ownPath, i, 'shortWindow'], Math.max(300, Math.round(within / 12)));
+      const within = this.duration(b.within, [...ownPath, i, 'within'], 3600, WINDOW_RANGE);
+      const short = this.duration(b.shortWindow, [...ownPath, i, 'shortWindow'], Math.max(300, Math.round(within / 12)), WINDOW_RANGE);
       if (allowed > 0) {
         alerts.push({ name: b.name, consumed: b.consumed, withinSeconds: within, shortWindowSeconds: short, severity: b.severity, burnRate: (b.consumed * windowSeconds) / within, standard: false });
       }
@@ -188,14 +229,14 @@ class Mapper {
       return undefined;
     }
     const sev = wire.severity ?? severity;
-    if (wire.after !== undefined) return { kind: 'delay', to: wire.to, afterSeconds: this.duration(wire.after, [...path, 'after'], 1800), severity: sev };
+    if (wire.after !== undefined) return { kind: 'delay', to: wire.to, afterSeconds: this.duration(wire.after, [...path, 'after'], 1800, DELAY_RANGE), severity: sev };
     if (wire.when !== undefined) {
       return {
         kind: 'condition',
         to: wire.to,
         events: this.eventSource(wire.when.events, [...path, 'when', 'events']),
         above: wire.when.above,
-        windowSeconds: this.duration(wire.when.window, [...path, 'when', 'window'], 86_400),
+        windowSeconds: this.duration(wire.when.window, [...path, 'when', 'window'], 86_400, WINDOW_RANGE),
         severity: sev,
       };
     }
@@ -208,13 +249,13 @@ class Mapper {
     const dw = d.windows ?? {};
     const w = wire.windows ?? {};
     const wpath = (k: keyof typeof w): Path => (w[k] !== undefined ? [...path, 'windows', k] : ['defaults', 'windows', k]);
-    const alert = this.duration(w.alert ?? dw.alert, wpath('alert'), DEFAULTS.alertWindow);
-    const gate = this.duration(w.gate ?? dw.gate, wpath('gate'), DEFAULTS.gateWindow);
+    const alert = this.duration(w.alert ?? dw.alert, wpath('alert'), DEFAULTS.alertWindow, WINDOW_RANGE);
+    const gate = this.duration(w.gate ?? dw.gate, wpath('gate'), DEFAULTS.gateWindow, WINDOW_RANGE);
     const sli = this.sli(wire.sli, [...path, 'sli']);
     const budgetWire = wire.errorBudget;
     const budgetText = w.budget ?? budgetWire?.window ?? dw.budget;
-    const budgetSeconds = budgetWire === undefined ? undefined : this.duration(budgetText, budgetWire.window !== undefined ? [...path, 'errorBudget', 'window'] : wpath('budget'), DEFAULTS.budgetWindow);
-    const target = this.duration(w.target ?? dw.target, wpath('target'), budgetSeconds ?? gate);
+    const budgetSeconds = budgetWire === undefined ? undefined : this.duration(budgetText, budgetWire.window !== undefined ? [...path, 'errorBudget', 'window'] : wpath('budget'), DEFAULTS.budgetWindow, WINDOW_RANGE);
+    const target = this.duration(w.target ?? dw.target, wpath('target'), budgetSeconds ?? gate, WINDOW_RANGE);
     const windows: Windows = budgetSeconds === undefined ? { alert, gate, target } : { alert, gate, target, budget: budgetSeconds };
     const sev = d.severities ?? {};
     const routing = d.routing ?? {};
@@ -255,14 +296,19 @@ class Mapper {
   }
 
   profile(wire: ProfileWireV1, files: readonly string[]): Profile {
+    this.selector = this.matchers(wire.selector);
+    for (const m of this.selector) {
+      if (m.label === LABEL_LE || m.label.startsWith('__')) this.issue(['selector', m.label], `a selector on ${m.label} can never match every series`, 'select on the labels your services put on their series');
+    }
     const m = wire.metadata;
     const n = wire.notifications ?? {};
     const g = wire.gate ?? {};
     const notifications = {
       pageSeverities: n.pageSeverities ?? [],
-      groupWaitSeconds: this.duration(n.groupWait, ['notifications', 'groupWait'], DEFAULTS.groupWait),
-      repeatIntervalSeconds: this.duration(n.repeatInterval, ['notifications', 'repeatInterval'], DEFAULTS.repeatInterval),
-      ...(n.slack === undefined ? {} : { slackApiUrlFile: n.slack.apiUrlFile }),
+      groupWaitSeconds: this.duration(n.groupWait, ['notifications', 'groupWait'], DEFAULTS.groupWait, GROUP_WAIT_RANGE),
+      repeatIntervalSeconds: this.duration(n.repeatInterval, ['notifications', 'repeatInterval'], DEFAULTS.repeatInterval, REPEAT_INTERVAL_RANGE),
+      // Without a file Alertmanager refuses every Slack receiver; the default is the path the shipped profiles use.
+      slackApiUrlFile: n.slack?.apiUrlFile ?? DEFAULTS.slackApiUrlFile,
       ...(n.webhook === undefined ? {} : { webhookUrlEnv: n.webhook.urlEnv }),
     };
     return {
@@ -273,7 +319,7 @@ class Mapper {
       description: m.description ?? '',
       ...(m.source === undefined ? {} : { source: m.source }),
       labels: m.labels ?? {},
-      selector: this.matchers(wire.selector),
+      selector: this.selector,
       gate: {
         blockOnCritical: g.blockOnCritical ?? true,
         approvalAfterConsecutiveWarnings: g.approvalAfterConsecutiveWarnings ?? DEFAULTS.approvalAfter,

@@ -3,6 +3,7 @@
  * every problem, each with the field path it concerns and what to write instead.
  */
 import { promDuration } from '../format.js';
+import { MAX_CONSECUTIVE_WARNINGS, WINDOW_RANGE } from './limits.js';
 import type { EventSelector, Objective, Profile } from './model.js';
 import type { PathIssue } from './path-issue.js';
 import { checkUserPromql } from './promql-check.js';
@@ -107,15 +108,6 @@ function checkSli(o: Objective, at: Path, issues: PathIssue[]): void {
 
 function checkWindows(o: Objective, at: Path, issues: PathIssue[]): void {
   const w = o.windows;
-  const named: [string, number | undefined][] = [
-    ['alert', w.alert],
-    ['gate', w.gate],
-    ['target', w.target],
-    ['budget', w.budget],
-  ];
-  for (const [k, v] of named) {
-    if (v !== undefined && v <= 0) issues.push({ path: [...at, 'windows', k], message: `the ${k} window is empty`, hint: 'write a positive duration such as 24h' });
-  }
   if (w.alert > w.gate) {
     issues.push({
       path: [...at, 'windows', 'alert'],
@@ -153,9 +145,46 @@ function checkRouting(o: Objective, at: Path, issues: PathIssue[]): void {
   }
 }
 
+function checkGate(profile: Profile, issues: PathIssue[]): void {
+  const n = profile.gate.approvalAfterConsecutiveWarnings;
+  const path = ['gate', 'approvalAfterConsecutiveWarnings'];
+  if (n > MAX_CONSECUTIVE_WARNINGS) {
+    issues.push({ path, message: `${String(n)} is more than ${String(MAX_CONSECUTIVE_WARNINGS)}, the maximum (the gate queries N + 1 alert windows per objective)`, hint: `write a count from 0 to ${String(MAX_CONSECUTIVE_WARNINGS)}` });
+    return;
+  }
+  for (const o of profile.objectives) {
+    const span = (n + 1) * o.windows.alert;
+    if (span > WINDOW_RANGE.max) {
+      issues.push({
+        path,
+        message: `${String(n + 1)} consecutive alert windows of ${o.name} span ${promDuration(span)}, longer than ${promDuration(WINDOW_RANGE.max)}, the maximum for a window`,
+        hint: `write at most ${String(Math.floor(WINDOW_RANGE.max / o.windows.alert) - 1)}, or a shorter alert window`,
+      });
+      return;
+    }
+  }
+}
+
+/** Characters YAML 1.2 reads as text but Prometheus' and Alertmanager's YAML (1.1 rules) reads as line breaks. */
+const YAML11_BREAKS = /[\u0085\u2028\u2029]/;
+
+/** Strings of the document (before mapping) holding a character the generated YAML could not carry. */
+export function validateText(value: unknown, path: Path = []): PathIssue[] {
+  if (typeof value === 'string') {
+    const ch = YAML11_BREAKS.exec(value)?.[0];
+    if (ch === undefined) return [];
+    const code = `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return [{ path, message: `contains ${code}, a line break to Prometheus and Alertmanager (their YAML follows 1.1 rules)`, hint: 'write a newline (\\n) or a space instead' }];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => validateText(v, [...path, i]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [...validateText(k, path), ...validateText(v, [...path, k])]);
+  return [];
+}
+
 /** Every semantic problem of a mapped profile. */
 export function validateProfile(profile: Profile): PathIssue[] {
   const issues: PathIssue[] = [];
+  checkGate(profile, issues);
   const seen = new Map<string, number>();
   profile.objectives.forEach((o, i) => {
     const at: Path = ['objectives', i];

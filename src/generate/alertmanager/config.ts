@@ -22,7 +22,7 @@ import {
   amPagerReceiver,
   amSlackReceiver,
 } from '../../conventions.js';
-import { escapeRegex } from '../../escape.js';
+import { commentLine, escapeRegex, goTemplateLiteral } from '../../escape.js';
 import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
 import { AM_TEMPLATES, renderTemplateFile, useTemplate } from './template.js';
@@ -131,7 +131,7 @@ function slackReceiver(profile: Profile, name: string, channel: string | undefin
       {
         send_resolved: true,
         ...(file === undefined ? {} : { api_url_file: file }),
-        ...(channel === undefined ? {} : { channel }),
+        ...(channel === undefined ? {} : { channel: goTemplateLiteral(channel) }),
         title: useTemplate(AM_TEMPLATES.title),
         title_link: useTemplate(AM_TEMPLATES.runbook),
         text: useTemplate(AM_TEMPLATES.text),
@@ -207,7 +207,7 @@ export function generateAlertmanager(profile: Profile): GeneratedFile[] {
   const env = profile.notifications.webhookUrlEnv;
   const header = [
     `# ${GENERATED_NOTICE}`,
-    `# Profile: ${profile.name} (${profile.title})`,
+    `# Profile: ${profile.name} (${commentLine(profile.title)})`,
     '# Routing follows the ownership matrix: owner + channel per objective, escalations to the lead, page severities',
     `# (${profile.notifications.pageSeverities.join(', ') || 'none'}) additionally page through the webhook receiver.`,
     ...(env === undefined

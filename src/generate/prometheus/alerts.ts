@@ -20,6 +20,7 @@ import { type Objective, type Threshold, thresholdsOf } from '../../profile/mode
 import { eventCountExpr } from '../../sli/queries.js';
 import { countAt, isRawWindow, type ObjectiveComponents, objectiveMatchers } from '../components.js';
 import { formatThreshold, valueTemplate } from '../humanize.js';
+import { goTemplateLiteral } from '../../escape.js';
 import { alertAnnotations, alertLabels } from '../labels.js';
 import { breachOp, eventsSelector, fractionSelector, sliSelector } from './recording.js';
 import type { AlertingRule } from './rule-types.js';
@@ -98,8 +99,8 @@ export function thresholdAlerts(c: ObjectiveComponents): AlertingRule[] {
       forSeconds: t.forSeconds,
       labels: alertLabels(c.profile, o, zero ? 'zero_tolerance' : 'threshold', t.severity, { [LABEL_ALERT_LEVEL]: t.level }),
       annotations: alertAnnotations(o, {
-        summary: zero ? `${o.title}: zero-tolerance violation ({{ $value | printf "%.0f" }} in ${w})` : `${o.title} ${levelWord(o, t)}: ${observed} (${threshold})`,
-        description: `${o.description}${o.minEvents > 0 && !zero ? ` Fires only with at least ${String(o.minEvents)} events in the ${w} window.` : ''}`,
+        summary: zero ? `${goTemplateLiteral(o.title)}: zero-tolerance violation ({{ $value | printf "%.0f" }} in ${w})` : `${goTemplateLiteral(o.title)} ${levelWord(o, t)}: ${observed} (${threshold})`,
+        description: `${goTemplateLiteral(o.description)}${o.minEvents > 0 && !zero ? ` Fires only with at least ${String(o.minEvents)} events in the ${w} window.` : ''}`,
         observed,
         threshold,
         window: w,
@@ -123,7 +124,7 @@ export function noDataAlert(c: ObjectiveComponents): AlertingRule | undefined {
     forSeconds: 0,
     labels: alertLabels(c.profile, o, 'no_data', severity),
     annotations: alertAnnotations(o, {
-      summary: `${o.title}: no data for ${after} - its input series vanished`,
+      summary: `${goTemplateLiteral(o.title)}: no data for ${after} - its input series vanished`,
       description: `The series the ${o.name} SLI is computed from (${c.total}) have not been seen for ${after}. Check the exporter, the scrape target or the collector; the release gate fails closed without data.`,
       observed: `no samples for ${after}`,
       threshold: `inputs present`,
@@ -142,7 +143,7 @@ export function escalationAlerts(c: ObjectiveComponents): AlertingRule[] {
   const name = alertName(o.name, 'escalation');
   switch (e.kind) {
     case 'immediate':
-      return [{ ...base, alert: name, labels, annotations: { ...base.annotations, summary: `Escalation to ${e.to}: ${base.annotations.summary ?? ''}` } }];
+      return [{ ...base, alert: name, labels, annotations: { ...base.annotations, summary: `Escalation to ${goTemplateLiteral(e.to)}: ${base.annotations.summary ?? ''}` } }];
     case 'delay': {
       const after = promDuration(e.afterSeconds);
       const firing = `${PROM_ALERTS}{${LABEL_ALERTNAME}="${thresholdAlertName(o, crit)}",${LABEL_ALERTSTATE}="firing",${objectiveMatchers(c.profile, o.name)}}`;
@@ -153,8 +154,8 @@ export function escalationAlerts(c: ObjectiveComponents): AlertingRule[] {
           forSeconds: e.afterSeconds,
           labels,
           annotations: alertAnnotations(o, {
-            summary: `Escalation to ${e.to}: ${o.title} critical alert unresolved for ${after}`,
-            description: `${thresholdAlertName(o, crit)} has been firing for ${after}: ${e.to} takes over.`,
+            summary: `Escalation to ${goTemplateLiteral(e.to)}: ${goTemplateLiteral(o.title)} critical alert unresolved for ${after}`,
+            description: `${thresholdAlertName(o, crit)} has been firing for ${after}: ${goTemplateLiteral(e.to)} takes over.`,
             observed: `${thresholdAlertName(o, crit)} firing for ${after}`,
             threshold: `unresolved after ${after}`,
             window: after,
@@ -171,8 +172,8 @@ export function escalationAlerts(c: ObjectiveComponents): AlertingRule[] {
           forSeconds: 0,
           labels,
           annotations: alertAnnotations(o, {
-            summary: `Escalation to ${e.to}: more than ${String(e.above)} ${eventsName(e.events)} in ${w}`,
-            description: `${String(e.above)} is the escalation limit for ${o.title}: ${e.to} reviews.`,
+            summary: `Escalation to ${goTemplateLiteral(e.to)}: more than ${String(e.above)} ${eventsName(e.events)} in ${w}`,
+            description: `${String(e.above)} is the escalation limit for ${goTemplateLiteral(o.title)}: ${goTemplateLiteral(e.to)} reviews.`,
             observed: `${valueTemplate('events')} in ${w}`,
             threshold: `> ${String(e.above)} events`,
             window: w,

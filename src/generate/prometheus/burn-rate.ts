@@ -8,6 +8,7 @@ import { promDuration } from '../../format.js';
 import type { BurnRateAlert } from '../../profile/model.js';
 import { type BudgetRef, countAt, type ObjectiveComponents, objectiveMatchers } from '../components.js';
 import { formatPercent } from '../humanize.js';
+import { goTemplateLiteral } from '../../escape.js';
 import { alertAnnotations, alertLabels } from '../labels.js';
 import { baseLabels, eventsSelector, sliSelector as sliSelectorAt } from './recording.js';
 import type { AlertingRule, RecordingRule } from './rule-types.js';
@@ -85,7 +86,7 @@ function burnRateAlert(c: ObjectiveComponents, a: BurnRateAlert): AlertingRule {
     forSeconds: 0,
     labels: alertLabels(c.profile, o, 'burn_rate', a.severity, { [LABEL_BURN]: a.name }),
     annotations: alertAnnotations(o, {
-      summary: `${o.title}: error budget burning ${a.standard ? '(multi-window) ' : ''}at {{ $value | printf "%.1f" }}x over ${long} (${a.name})`,
+      summary: `${goTemplateLiteral(o.title)}: error budget burning ${a.standard ? '(multi-window) ' : ''}at {{ $value | printf "%.1f" }}x over ${long} (${a.name})`,
       description:
         `More than ${formatPercent(a.consumed)} of the ${promDuration(b.windowSeconds)} error budget (${formatPercent(b.allowed)} bad events) ` +
         `is being consumed within ${long}: the burn rate is above ${String(br)} over both ${long} and ${short}.`,
@@ -108,7 +109,7 @@ export function budgetExhaustedAlert(c: ObjectiveComponents): AlertingRule | und
     forSeconds: 0,
     labels: alertLabels(c.profile, o, 'budget_exhausted', b.exhaustedSeverity),
     annotations: alertAnnotations(o, {
-      summary: `${o.title}: error budget exhausted over ${w}${freeze ? ' - deployments frozen, hotfixes only' : ''}`,
+      summary: `${goTemplateLiteral(o.title)}: error budget exhausted over ${w}${freeze ? ' - deployments frozen, hotfixes only' : ''}`,
       description:
         `The ${w} error budget (${formatPercent(b.allowed)} bad events) is used up.` +
         (freeze ? ' Stop non-critical changes: only hotfixes are allowed until the budget recovers; do a root cause analysis.' : ''),

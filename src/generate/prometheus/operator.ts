@@ -3,6 +3,7 @@
  * (monitoring.coreos.com/v1), the same groups as rules/<profile>/rules.yaml.
  */
 import { Document } from 'yaml';
+import { commentLine } from '../../escape.js';
 import type { Profile } from '../../profile/model.js';
 import { profileRuleGroups } from './rules.js';
 import { groupObject } from './rules-file.js';
@@ -27,6 +28,6 @@ export function prometheusRuleResource(profile: Profile): Record<string, unknown
 
 export function generatePrometheusRule(profile: Profile, specPath: string): GeneratedFile {
   const doc = new Document(prometheusRuleResource(profile));
-  doc.commentBefore = ` ${GENERATED_NOTICE}\n Source: ${specPath} (profile ${profile.name}). Same groups as ${`rules/${profile.name}/rules.yaml`}.`;
+  doc.commentBefore = ` ${GENERATED_NOTICE}\n Source: ${commentLine(specPath)} (profile ${profile.name}). Same groups as ${`rules/${profile.name}/rules.yaml`}.`;
   return { path: prometheusRulePath(profile.name), content: doc.toString({ lineWidth: 0, indent: 2 }) };
 }

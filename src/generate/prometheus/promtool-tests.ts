@@ -7,6 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { LABEL_ALERT_LEVEL, LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_THRESHOLD, LABEL_WINDOW, alertName } from '../../conventions.js';
+import { expandGoTemplateLiterals } from '../../escape.js';
 import { promDuration } from '../../format.js';
 import { type Objective, type Profile, type Threshold, breaches, thresholdsOf } from '../../profile/model.js';
 import { histogramBounds } from '../../sli/queries.js';
@@ -58,12 +59,15 @@ function at(mins: number): string {
 function expected(rule: AlertingRule, o: Objective, value: number, extraLabels: Record<string, string>, quantileEstimate?: number): ExpAlert {
   const annotations: Record<string, string> = {};
   for (const [k, text] of Object.entries(rule.annotations)) {
-    annotations[k] = text
-      .replace(/\{\{ with query `[^`]*` \}\}.*?\{\{ else \}\}unknown\{\{ end \}\}/, () => formatValue(o.unit, quantileEstimate ?? Number.NaN))
-      .replace(/\{\{ \$value \| humanizePercentage \}\}/g, () => formatPercent(value))
-      .replace(/\{\{ \$value \| printf "%\.(\d)f" \}\}/g, (_m, d: string) => value.toFixed(Number(d)));
+    annotations[k] = expandGoTemplateLiterals(
+      text
+        .replace(/\{\{ with query `[^`]*` \}\}.*?\{\{ else \}\}unknown\{\{ end \}\}/, () => formatValue(o.unit, quantileEstimate ?? Number.NaN))
+        .replace(/\{\{ \$value \| humanizePercentage \}\}/g, () => formatPercent(value))
+        .replace(/\{\{ \$value \| printf "%\.(\d)f" \}\}/g, (_m, d: string) => value.toFixed(Number(d))),
+    );
   }
-  return { exp_labels: { ...rule.labels, ...extraLabels }, exp_annotations: annotations };
+  const labels = Object.fromEntries(Object.entries({ ...rule.labels, ...extraLabels }).map(([k, v]) => [k, expandGoTemplateLiterals(v)]));
+  return { exp_labels: labels, exp_annotations: annotations };
 }
 
 function check(evalMinutes: number, alertname: string, alerts: ExpAlert[]): AlertCheck {

@@ -1,5 +1,6 @@
 /** Renders rule groups as a Prometheus rule file (YAML) with the generated-file header and rule comments. */
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { commentLine } from '../../escape.js';
 import { promDuration } from '../../format.js';
 import { isAlertingRule, type Rule, type RuleGroup } from './rule-types.js';
 
@@ -18,7 +19,7 @@ export function groupObject(g: RuleGroup): Record<string, unknown> {
 
 /** `# ` comment lines (the yaml library adds the `#`). */
 function commentText(lines: readonly string[]): string {
-  return lines.map((l) => ` ${l}`).join('\n');
+  return lines.map((l) => ` ${commentLine(l)}`).join('\n');
 }
 
 /** The YAML text of a rule file: header lines (without `#`), then `groups:`. */
