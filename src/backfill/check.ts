@@ -68,7 +68,7 @@ async function rangeChunks(client: PrometheusClient, expr: string, from: number,
   const series = new Map<string, { labels: Record<string, string>; samples: { timestamp: number; value: number }[] }>();
   for (let start = from; start <= to; start += MAX_POINTS * step) {
     const end = Math.min(to, start + (MAX_POINTS - 1) * step);
-    const res = await client.rangeQuery(expr, start, end, step, { timeoutMs: 300_000 });
+    const res = await client.rangeQuery(expr, start, end, step);
     if (res.warnings.length > 0) throw new Error(`the server attached warnings: ${res.warnings.join('; ')}`);
     for (const s of res.result) {
       const key = JSON.stringify(Object.entries(s.labels).sort());

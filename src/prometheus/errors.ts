@@ -1,7 +1,8 @@
 /**
  * Typed errors of the Prometheus HTTP API client. Every error has a `reason` meant for a user, and an `endpoint`
  * (scheme, host, path; never credentials or a query string). Nothing in a message, a property or `toJSON()`
- * contains a bearer token, password or Authorization header: server-provided text is passed through `redact`.
+ * contains a bearer token, password or Authorization header: server-provided text is let in only through
+ * `SecretSet.admit` (secrets.ts), which redacts and bounds it.
  */
 
 export type PrometheusErrorKind = 'http' | 'api' | 'transport' | 'timeout' | 'response' | 'config';
@@ -33,7 +34,7 @@ export abstract class PrometheusClientError extends Error {
       retryable: this.retryable,
       attempts: this.attempts,
     };
-    for (const key of ['status', 'errorType', 'error', 'code', 'field', 'timeoutMs'] as const) {
+    for (const key of ['status', 'errorType', 'error', 'code', 'field', 'timeoutMs', 'scope'] as const) {
       const value = (this as Record<string, unknown>)[key];
       if (value !== undefined) out[key] = value;
     }
@@ -117,7 +118,10 @@ export class PrometheusTransportError extends PrometheusClientError {
   }
 }
 
-/** No complete answer within the client's per-request timeout. */
+/**
+ * No complete answer in time: within the per-request timeout (`scope: 'request'`), or before the client's total
+ * deadline for the whole run passed (`scope: 'deadline'`).
+ */
 export class PrometheusTimeoutError extends PrometheusClientError {
   override readonly name = 'PrometheusTimeoutError';
   readonly kind = 'timeout';
@@ -125,8 +129,14 @@ export class PrometheusTimeoutError extends PrometheusClientError {
   constructor(
     readonly timeoutMs: number,
     endpoint: string,
+    readonly scope: 'request' | 'deadline' = 'request',
   ) {
-    super(`no complete answer within ${timeoutMs} ms (raise timeoutMs, or check the server's load)`, endpoint);
+    super(
+      scope === 'deadline'
+        ? `the total deadline of ${timeoutMs} ms for this run passed before an answer (raise the deadline, or check the server's load)`
+        : `no complete answer within ${timeoutMs} ms (raise timeoutMs, or check the server's load)`,
+      endpoint,
+    );
   }
 }
 
@@ -137,7 +147,7 @@ export class PrometheusResponseError extends PrometheusClientError {
   readonly retryable = false;
 }
 
-/** Client options that cannot be used (unreadable CA/cert/key/token file, bad URL). */
+/** Client options that cannot be used (unreadable CA/cert/key/token file, bad URL, header name or bound). */
 export class PrometheusConfigError extends PrometheusClientError {
   override readonly name = 'PrometheusConfigError';
   readonly kind = 'config';
@@ -150,14 +160,4 @@ export class PrometheusConfigError extends PrometheusClientError {
   ) {
     super(`${field}: ${reason}`, '', options);
   }
-}
-
-/** Replaces every occurrence of each secret (2+ characters) by `[REDACTED]`. */
-export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length < 2) continue;
-    out = out.split(secret).join('[REDACTED]');
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 /** Result types of the Prometheus HTTP API and their pure parsers (JSON `data` → typed values). */
 import { PrometheusResponseError } from './errors.js';
-import { parseSampleValue, parseTimestamp } from './values.js';
+import { parseSampleValue, parseTimestamp, quoteShort } from './values.js';
 
 export type Labels = Record<string, string>;
 
@@ -61,7 +61,7 @@ export function parseLabels(raw: unknown, endpoint: string): Labels {
   if (!isObject(raw)) fail('series labels ("metric") must be an object', endpoint);
   const out: Labels = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v !== 'string') fail(`label ${k} must be a string`, endpoint);
+    if (typeof v !== 'string') fail(`label ${k.length <= 100 ? k : quoteShort(k)} must be a string`, endpoint);
     out[k] = v;
   }
   return out;
@@ -117,7 +117,7 @@ export function parseQueryData(data: unknown, endpoint: string): QueryData {
       return { resultType, result: { timestamp: parseTimestamp(result[0], endpoint), value: result[1] } };
     }
     default:
-      fail(`unknown resultType ${JSON.stringify(resultType)}`, endpoint);
+      fail(`unknown resultType ${quoteShort(resultType)}`, endpoint);
   }
 }
 

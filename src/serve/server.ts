@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpuUsage, memoryUsage, uptime } from 'node:process';
-import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
+import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from '../prometheus/client.js';
 import { PrometheusClientError } from '../prometheus/errors.js';
 import { expectVector } from '../prometheus/results.js';
 import type { Profile } from '../profile/model.js';
@@ -22,14 +22,13 @@ import { gaugeUnit } from './units.js';
 
 export interface ServeOptions {
   readonly profiles: readonly Profile[];
-  readonly prometheusUrl: string;
+  /** The connection (URL, credentials, TLS…); serve's defaults: 15 s per query, 1 retry after 100 ms. */
+  readonly prometheus: PrometheusClientOptions;
   /** Default 5050 (document 002's runbook commands use it). 0 picks a free port. */
   readonly port?: number;
   readonly host?: string;
   /** How long a computed status is reused (default 30). 0 computes on every request. */
   readonly cacheSeconds?: number;
-  /** Per-query timeout (default 15 000 ms). */
-  readonly queryTimeoutMs?: number;
   /** Parallel queries (default 8). */
   readonly concurrency?: number;
   /** Reads the last gate verdicts (per profile); called on every refresh. */
@@ -109,7 +108,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   for (const p of opts.profiles) for (const o of p.objectives) if (o.statusMetric !== undefined) gaugeUnit(o.statusMetric, o.unit);
   const now = opts.now ?? (() => Date.now());
   const cacheMs = Math.max(0, (opts.cacheSeconds ?? 30) * 1000);
-  const client = createPrometheusClient({ url: opts.prometheusUrl, timeoutMs: opts.queryTimeoutMs ?? 15_000, retries: 1, retryBaseDelayMs: 100 });
+  const client = createPrometheusClient({ timeoutMs: 15_000, retries: 1, retryBaseDelayMs: 100, ...opts.prometheus });
   const metrics = new SelfMetrics();
   const query = limitConcurrency(clientQueryFn(client, metrics), opts.concurrency ?? 8);
   const profiles = opts.profiles;

@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 async function serve(cacheSeconds: number): Promise<RunningServe> {
-  const s = await startServe({ profiles: [kokino], prometheusUrl: prom.url, port: 0, cacheSeconds, now: () => Date.now() - offsetMs });
+  const s = await startServe({ profiles: [kokino], prometheus: { url: prom.url }, port: 0, cacheSeconds, now: () => Date.now() - offsetMs });
   servers.push(s);
   return s;
 }
@@ -195,7 +195,7 @@ describe('agent-slo serve over backfilled kokino history', () => {
       });
       await appendAudit({ log }, 'evaluation', gateRun('pass', 'pass'));
       await appendAudit({ log }, 'evaluation', gateRun('blocked', 'blocked'));
-      const s = await startServe({ profiles: [kokino], prometheusUrl: prom.url, port: 0, cacheSeconds: 60, now: () => Date.now() - offsetMs, lastGate: () => readLastGate(log) });
+      const s = await startServe({ profiles: [kokino], prometheus: { url: prom.url }, port: 0, cacheSeconds: 60, now: () => Date.now() - offsetMs, lastGate: () => readLastGate(log) });
       servers.push(s);
       const doc = JSON.parse((await get(`${s.url}/api/slo/status`)).body);
       expect(doc.availability.lastGateVerdict).toEqual({ at: new Date(scenario.end * 1000).toISOString(), profile: 'kokino', verdict: 'blocked', objectiveVerdict: 'blocked', model: 'model-a', reasons: ['availability blocked'] });

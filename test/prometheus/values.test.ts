@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PrometheusResponseError, redact } from '../../src/prometheus/errors.js';
+import { PrometheusResponseError } from '../../src/prometheus/errors.js';
+import { redact } from '../../src/prometheus/secrets.js';
 import { parseQueryData } from '../../src/prometheus/results.js';
 import { parseSampleValue } from '../../src/prometheus/values.js';
 import { formatPromTime } from '../../src/prometheus/client.js';

@@ -5,13 +5,13 @@ import { renderCheckJson, renderCheckText } from '../../backfill/check-report.js
 import { importHistory, UnknownScenarioError } from '../../backfill/import.js';
 import { SCENARIOS } from '../../backfill/import-scenarios.js';
 import { BackfillError } from '../../backfill/blocks.js';
-import { createPrometheusClient } from '../../prometheus/client.js';
 import { parseDuration } from '../../format.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { addSpecOptions, type SpecSelection } from '../spec-options.js';
-import { ENV_PROMETHEUS_URL, oneProfile, parseAtOption } from './gate.js';
+import { addPrometheusOptions, BACKFILL_CHECK_PROMETHEUS, openPrometheus, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
+import { oneProfile, parseAtOption } from './gate.js';
 
 interface ImportOptions {
   file?: string;
@@ -20,15 +20,13 @@ interface ImportOptions {
   end?: string;
 }
 
-interface CheckOptions extends SpecSelection {
-  prometheusUrl?: string;
+interface CheckOptions extends SpecSelection, PrometheusFlags {
   from: string;
   to?: string;
   step: string;
   format: 'text' | 'json';
   output?: string;
   gate: boolean;
-  timeout: string;
 }
 
 function importCommand(io: Io): Command {
@@ -66,26 +64,22 @@ function checkCommand(io: Io): Command {
     'what the generated alerts and the release gate would have said over a past span, day by day (tune thresholds before enforcing them)',
   );
   addSpecOptions(c);
-  c.option('--prometheus-url <url>', `Prometheus holding the history (env ${ENV_PROMETHEUS_URL})`)
-    .requiredOption('--from <time>', 'start: ISO 8601 with zone, Unix seconds')
+  addPrometheusOptions(c, BACKFILL_CHECK_PROMETHEUS);
+  c.requiredOption('--from <time>', 'start: ISO 8601 with zone, Unix seconds')
     .option('--to <time>', 'end (default now)')
     .option('--step <duration>', 'alert evaluation resolution', '5m')
     .option('--no-gate', 'do not evaluate the gate at each day end')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
     .option('--output <file>', 'write the report to a file')
-    .option('--timeout <duration>', 'per-query timeout', '5m')
     .action(async (opts: CheckOptions) => {
       const profile = await oneProfile(opts);
-      const url = opts.prometheusUrl ?? process.env[ENV_PROMETHEUS_URL];
-      if (url === undefined || url === '') throw new UsageError(`--prometheus-url is required (or set ${ENV_PROMETHEUS_URL})`);
+      const clientOptions = prometheusClientOptions(opts, BACKFILL_CHECK_PROMETHEUS);
       const from = parseAtOption(opts.from);
       const to = parseAtOption(opts.to);
       if (!(from < to)) throw new UsageError(`--from must be before --to`);
       const step = parseDuration(opts.step);
       if (step === undefined || step <= 0) throw new UsageError(`--step "${opts.step}" is not a duration like 5m`);
-      const timeout = parseDuration(opts.timeout);
-      if (timeout === undefined || timeout <= 0) throw new UsageError(`--timeout "${opts.timeout}" is not a duration like 5m`);
-      const client = createPrometheusClient({ url, timeoutMs: timeout * 1000 });
+      const client = openPrometheus(clientOptions);
       try {
         const report = await runBackfillCheck({ profile, client, from, to, stepSeconds: step, gate: opts.gate, onProgress: (l) => io.err(l) });
         const text = opts.format === 'json' ? renderCheckJson(report) : renderCheckText(report);

@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Matcher } from '../../conventions.js';
-import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from '../../prometheus/client.js';
-import { PrometheusClientError } from '../../prometheus/errors.js';
 import { parseMatcher } from '../../promql/selector.js';
-import { parseDuration } from '../../format.js';
 import type { Profile } from '../../profile/model.js';
 import type { AuditLocation } from '../../audit/log.js';
 import { runGate } from '../../gate/gate.js';
@@ -19,11 +15,9 @@ import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { packageVersion } from '../paths.js';
 import { checkReportTargets, parseReportTargets, REPORT_OPTION, writeReports } from '../report-targets.js';
+import { addPrometheusOptions, GATE_PROMETHEUS, openPrometheus, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 
-export const ENV_PROMETHEUS_URL = 'AGENT_SLO_PROMETHEUS_URL';
-export const ENV_BEARER_TOKEN = 'AGENT_SLO_PROMETHEUS_BEARER_TOKEN';
-export const ENV_BASIC_PASSWORD = 'AGENT_SLO_PROMETHEUS_PASSWORD';
 export const ENV_AUDIT_LOG = 'AGENT_SLO_AUDIT_LOG';
 export const ENV_AUDIT_ANCHOR = 'AGENT_SLO_AUDIT_ANCHOR';
 export const DEFAULT_AUDIT_LOG = '.agent-slo/audit.jsonl';
@@ -76,8 +70,7 @@ export async function oneProfile(opts: SpecSelection): Promise<Profile> {
   return profile;
 }
 
-interface GateOptions extends SpecSelection {
-  prometheusUrl?: string;
+interface GateOptions extends SpecSelection, PrometheusFlags {
   selector: string[];
   model?: string;
   at?: string;
@@ -87,57 +80,8 @@ interface GateOptions extends SpecSelection {
   hotfix?: boolean;
   auditLog?: string;
   auditAnchor?: string;
-  timeout: string;
-  retries: string;
-  bearerTokenFile?: string;
-  basicAuthUser?: string;
-  basicAuthPasswordFile?: string;
-  header: string[];
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  insecureSkipVerify?: boolean;
   raw?: boolean;
   objective: string[];
-}
-
-function readSecretFile(flag: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw new UsageError(`${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-/** Client options from flags and environment. Secrets come only from env or files, never from arguments. */
-export function clientOptions(opts: GateOptions): PrometheusClientOptions {
-  const url = opts.prometheusUrl ?? process.env[ENV_PROMETHEUS_URL];
-  if (url === undefined || url === '') throw new UsageError(`--prometheus-url is required (or set ${ENV_PROMETHEUS_URL})`);
-  const timeout = parseDuration(opts.timeout);
-  if (timeout === undefined || timeout <= 0) throw new UsageError(`--timeout "${opts.timeout}" is not a duration like 30s`);
-  const retries = Number(opts.retries);
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new UsageError(`--retries "${opts.retries}" must be an integer 0..10`);
-  const headers: Record<string, string> = {};
-  for (const h of opts.header) {
-    const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError(`--header "${h.split(':')[0] ?? ''}…" must be "Name: value"`);
-    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
-  }
-  const out: PrometheusClientOptions = { url, timeoutMs: timeout * 1000, retries };
-  if (Object.keys(headers).length > 0) out.headers = headers;
-  const envToken = process.env[ENV_BEARER_TOKEN];
-  if (opts.bearerTokenFile !== undefined) out.bearerTokenFile = opts.bearerTokenFile;
-  else if (envToken !== undefined && envToken !== '') out.bearerToken = envToken;
-  if (opts.basicAuthUser !== undefined) {
-    const password = opts.basicAuthPasswordFile !== undefined ? readSecretFile('--basic-auth-password-file', opts.basicAuthPasswordFile) : process.env[ENV_BASIC_PASSWORD];
-    if (password === undefined) throw new UsageError(`--basic-auth-user needs a password in ${ENV_BASIC_PASSWORD} or --basic-auth-password-file`);
-    out.basicAuth = { username: opts.basicAuthUser, password };
-  }
-  if (opts.caFile !== undefined) out.caFile = opts.caFile;
-  if (opts.certFile !== undefined) out.certFile = opts.certFile;
-  if (opts.keyFile !== undefined) out.keyFile = opts.keyFile;
-  if (opts.insecureSkipVerify === true) out.insecureSkipVerify = true;
-  return out;
 }
 
 const RENDER = { text: renderText, json: renderJson, markdown: renderMarkdown, junit: renderJunit } as const;
@@ -150,7 +94,7 @@ export function gateCommand(io: Io): Command {
     'release gate: evaluate the profile\'s SLOs in Prometheus at --at and decide pass (0), blocked (1), approval required (2) or cannot evaluate (3)',
   );
   addSpecOptions(command);
-  command.option('--prometheus-url <url>', `Prometheus (or compatible) base URL (env ${ENV_PROMETHEUS_URL})`);
+  addPrometheusOptions(command, GATE_PROMETHEUS);
   addScopeOptions(command);
   command
     .addOption(new Option('--format <format>', 'report format').choices(GATE_FORMATS).default('text'))
@@ -158,17 +102,7 @@ export function gateCommand(io: Io): Command {
     .option(...REPORT_OPTION)
     .option('--hotfix', 'this change is a hotfix: passes a budget freeze (recorded in the audit log)')
     .option('--objective <name>', 'evaluate only this objective; repeatable', collect, [])
-    .option('--raw', 'never read recorded series; evaluate raw expressions for every window')
-    .option('--timeout <duration>', 'per-request timeout', '30s')
-    .option('--retries <n>', 'retries for transient failures', '2')
-    .option('--bearer-token-file <file>', `bearer token file (or env ${ENV_BEARER_TOKEN})`)
-    .option('--basic-auth-user <user>', `basic auth user; password from env ${ENV_BASIC_PASSWORD} or --basic-auth-password-file`)
-    .option('--basic-auth-password-file <file>', 'basic auth password file')
-    .option('--header <header>', 'extra request header "Name: value" (e.g. "X-Scope-OrgID: team-a"); repeatable', collect, [])
-    .option('--ca-file <file>', 'CA bundle to verify the server certificate')
-    .option('--cert-file <file>', 'client certificate (mutual TLS)')
-    .option('--key-file <file>', 'client key (mutual TLS)')
-    .option('--insecure-skip-verify', 'do not verify the server certificate (testing only)');
+    .option('--raw', 'never read recorded series; evaluate raw expressions for every window');
   addAuditOptions(command);
   command.addHelpText('after', '\nOne run, several reports (one audit record): --report markdown=summary.md --report junit=junit.xml --report text=-');
   command.action(async (opts: GateOptions) => {
@@ -182,14 +116,7 @@ export function gateCommand(io: Io): Command {
         throw new UsageError(`--objective ${name}: profile ${profile.name} has ${profile.objectives.map((o) => o.name).join(', ')}`);
       }
     }
-    const clientOpts = clientOptions(opts);
-    let client: PrometheusClient;
-    try {
-      client = createPrometheusClient(clientOpts);
-    } catch (err) {
-      if (err instanceof PrometheusClientError) throw new CliError(`cannot evaluate: ${err.reason}`, EXIT.cannotEvaluate);
-      throw err;
-    }
+    const client = openPrometheus(prometheusClientOptions(opts, GATE_PROMETHEUS));
     try {
       const report = await runGate({
         profile,

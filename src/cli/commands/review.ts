@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { AuditError } from '../../audit/log.js';
-import { createPrometheusClient, type PrometheusClient } from '../../prometheus/client.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { PrometheusClientError } from '../../prometheus/errors.js';
 import type { AlertSamples } from '../../review/alerts.js';
 import { type AuditSummary, readAudit } from '../../audit/summary.js';
@@ -14,14 +14,13 @@ import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
-import { ENV_AUDIT_LOG, ENV_PROMETHEUS_URL, parseAtOption } from './gate.js';
-import { DEFAULT_PROMETHEUS_URL } from './serve.js';
+import { addPrometheusOptions, openPrometheus, type PrometheusFlags, prometheusClientOptions, REVIEW_PROMETHEUS } from '../prometheus-options.js';
+import { ENV_AUDIT_LOG, parseAtOption } from './gate.js';
 
-interface ReviewCliOptions extends SpecSelection {
+interface ReviewCliOptions extends SpecSelection, PrometheusFlags {
   period: PeriodKind;
   at?: string;
   format: 'markdown' | 'json';
-  prometheusUrl?: string;
   auditLog?: string;
 }
 
@@ -41,12 +40,12 @@ export function reviewCommand(io: Io): Command {
     .addOption(new Option('--period <period>', 'week: the 7 days ending at --at; month: the calendar month before --at (to date when mid-month)').choices(['week', 'month']).default('week'))
     .option('--at <time>', 'end of the period: ISO 8601 with zone, Unix seconds, or "now" (default now)')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
-    .option('--prometheus-url <url>', `Prometheus base URL (env ${ENV_PROMETHEUS_URL}; default ${DEFAULT_PROMETHEUS_URL})`)
     .option('--audit-log <file>', `release-gate audit log to list approvals, overrides and gate runs from (env ${ENV_AUDIT_LOG})`);
+  addPrometheusOptions(command, REVIEW_PROMETHEUS);
   addSpecOptions(command).action(async (opts: ReviewCliOptions) => {
     const profiles = await loadSelectedProfiles(opts);
     const at = parseAtOption(opts.at);
-    const url = opts.prometheusUrl ?? process.env[ENV_PROMETHEUS_URL] ?? DEFAULT_PROMETHEUS_URL;
+    const clientOptions = prometheusClientOptions(opts, REVIEW_PROMETHEUS);
     const auditFile = opts.auditLog ?? process.env[ENV_AUDIT_LOG];
     let audit: AuditSummary | undefined;
     if (auditFile !== undefined && auditFile !== '') {
@@ -57,7 +56,7 @@ export function reviewCommand(io: Io): Command {
         throw err;
       }
     }
-    const client = createPrometheusClient({ url, timeoutMs: 60_000 });
+    const client = openPrometheus(clientOptions);
     const reports: ReviewReport[] = [];
     try {
       const query = limitConcurrency(clientQueryFn(client), 8);

@@ -5,10 +5,11 @@ import { StatusMetricUnitError } from '../../serve/units.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
+import { PrometheusConfigError } from '../../prometheus/errors.js';
+import { printableUrl } from '../../prometheus/connection.js';
+import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 import { ENV_AUDIT_LOG } from './gate.js';
-
-export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
 
 export function parseNonNegative(what: string): (v: string) => number {
   return (v) => {
@@ -24,8 +25,7 @@ function parsePort(v: string): number {
   return n;
 }
 
-interface ServeCliOptions extends SpecSelection {
-  prometheusUrl: string;
+interface ServeCliOptions extends SpecSelection, PrometheusFlags {
   port: number;
   host: string;
   cacheSeconds: number;
@@ -49,19 +49,20 @@ function untilSignal(): Promise<string> {
 export function serveCommand(io: Io): Command {
   const command = new Command('serve')
     .description('serve /api/slo/status (JSON, objectives as top-level keys), /metrics, /healthz and /readyz from Prometheus data')
-    .addOption(new Option('--prometheus-url <url>', 'Prometheus base URL').env('AGENT_SLO_PROMETHEUS_URL').default(DEFAULT_PROMETHEUS_URL))
     .addOption(new Option('--port <port>', 'port to listen on (document 002 uses 5050)').argParser(parsePort).default(5050))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('--cache-seconds <n>', 'reuse a computed status for this long (0: every request queries)').argParser(parseNonNegative('--cache-seconds')).default(30))
     .addOption(new Option('--audit-log <file>', 'release-gate audit log (JSONL) to show the last gate verdict from').env(ENV_AUDIT_LOG));
+  addPrometheusOptions(command, SERVE_PROMETHEUS);
   addSpecOptions(command).action(async (opts: ServeCliOptions) => {
     const profiles = await loadSelectedProfiles(opts);
+    const prometheus = prometheusClientOptions(opts, SERVE_PROMETHEUS);
     const auditLog = opts.auditLog;
     let running;
     try {
       running = await startServe({
         profiles,
-        prometheusUrl: opts.prometheusUrl,
+        prometheus,
         port: opts.port,
         host: opts.host,
         cacheSeconds: opts.cacheSeconds,
@@ -70,12 +71,13 @@ export function serveCommand(io: Io): Command {
       });
     } catch (err) {
       if (err instanceof StatusMetricUnitError) throw new CliError(`invalid spec: ${err.message}`, EXIT.invalidSpec);
+      if (err instanceof PrometheusConfigError) throw new UsageError(`Prometheus connection: ${err.reason}`);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is already in use on ${opts.host}; choose another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${opts.host} (${code}); check --host`);
       throw err;
     }
-    io.out(`agent-slo serve: profiles ${profiles.map((p) => p.name).join(', ')} from ${opts.prometheusUrl}`);
+    io.out(`agent-slo serve: profiles ${profiles.map((p) => p.name).join(', ')} from ${printableUrl(prometheus.url)}`);
     for (const path of ['/api/slo/status', '/metrics', '/healthz', '/readyz']) io.out(`  ${running.url}${path}`);
     const signal = await untilSignal();
     io.out(`agent-slo serve: ${signal}, stopping`);
