@@ -13,7 +13,7 @@ import { demoCommand } from './commands/demo.js';
 import { renderAlertmanagerCommand } from './commands/render-alertmanager.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import type { Io } from './io.js';
-import { packageVersion } from './paths.js';
+import { packageVersion } from '../package.js';
 
 /** The agent-slo command tree. Each command lives in commands/<name>.ts. */
 export function buildProgram(io: Io): Command {

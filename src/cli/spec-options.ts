@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { loadProfile } from '../profile/load.js';
 import type { Profile } from '../profile/model.js';
 import { UsageError } from './errors.js';
-import { SHIPPED_PROFILES, shippedProfilePath } from './paths.js';
+import { SHIPPED_PROFILES, shippedProfilePath } from '../profile/shipped.js';
 
 /** Adds the spec-selection options shared by every command that reads profiles. */
 export function addSpecOptions(command: Command): Command {

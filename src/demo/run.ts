@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KOKINO_HEALTHY_OFFSET_SECONDS } from '../backfill/import-scenarios.js';
 import { runBackfillCheck } from '../backfill/check.js';
 import { renderCheckText } from '../backfill/check-report.js';
-import { shippedProfilePath } from '../cli/paths.js';
+import { shippedProfilePath } from '../profile/shipped.js';
 import { LABEL_ALERTNAME, LABEL_PROFILE } from '../conventions.js';
 import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
 import { loadProfile } from '../profile/load.js';

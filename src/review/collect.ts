@@ -1,9 +1,9 @@
 /**
  * Reads what a review needs from Prometheus: each objective's SLI over the period, the previous period, every
  * slice (day/week) and every history month, its error budget over those spans, and the firing `ALERTS` samples.
- * Values come from the shared SLI queries and computation (src/serve/evaluate.ts → src/sli/*).
+ * Values come from the shared SLI queries and computation (src/sli/observe.ts, src/sli/compute.ts).
  */
-import { type BudgetObservation, evaluateBudget, evaluateWindow, type QueryFn } from '../serve/evaluate.js';
+import { type BudgetObservation, evaluateBudget, evaluateWindow, type QueryFn } from '../sli/observe.js';
 import type { SliOutcome } from '../sli/compute.js';
 import { scopeFor } from '../sli/queries.js';
 import type { Objective, Profile } from '../profile/model.js';

@@ -1,5 +1,5 @@
 /**
- * `agent-slo serve`: the HTTP edge. Everything it shows is computed by evaluate.ts/status.ts/metrics.ts; this file
+ * `agent-slo serve`: the HTTP edge. Everything it shows is computed by sli/observe.ts, status.ts and metrics.ts; this file
  * owns the sockets, the Prometheus client, the cache and the clock.
  *
  * Freshness rules: a status is served from the cache only while it is younger than `cacheSeconds`, and always
@@ -13,7 +13,7 @@ import { createPrometheusClient, type PrometheusClient, type PrometheusClientOpt
 import { PrometheusClientError } from '../prometheus/errors.js';
 import { expectVector } from '../prometheus/results.js';
 import type { Profile } from '../profile/model.js';
-import { limitConcurrency, observeProfile, type QueryFn } from './evaluate.js';
+import { limitConcurrency, observeProfile, type QueryFn } from '../sli/observe.js';
 import { exposition, EXPOSITION_CONTENT_TYPE } from './metrics.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { LastGate } from '../audit/summary.js';

@@ -9,7 +9,7 @@ import { type ObjectiveState, stateOf } from '../sli/state.js';
 import { type JsonNumber, jsonNumber, promDuration } from '../format.js';
 import type { Objective } from '../profile/model.js';
 import type { GateVerdictSummary } from '../audit/summary.js';
-import type { BudgetObservation, ObjectiveObservation, WindowRole } from './evaluate.js';
+import type { BudgetObservation, ObjectiveObservation, WindowRole } from '../sli/observe.js';
 
 /** Worst first: what `_meta.overall` reports. */
 const SEVERITY_ORDER: readonly ObjectiveState[] = ['critical', 'warning', 'no_data', 'below_target', 'ok', 'not_active'];

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot, SHIPPED_PROFILES, shippedProfilePath } from '../../src/cli/paths.js';
+import { packageRoot } from '../../src/package.js';
+import { SHIPPED_PROFILES, shippedProfilePath } from '../../src/profile/shipped.js';
 import { loadProfile } from '../../src/profile/load.js';
 
 const SECTIONS = ['Trigger', 'Severity', 'Investigation Steps', 'Mitigation', 'Escalation'] as const;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAll, type ProfileSource } from '../../src/generate/all.js';
 import { unifiedDiff } from '../../src/generate/diff.js';
-import { SHIPPED_PROFILES, packageRoot, shippedProfilePath } from '../../src/cli/paths.js';
+import { packageRoot } from '../../src/package.js';
+import { SHIPPED_PROFILES, shippedProfilePath } from '../../src/profile/shipped.js';
 import { loadProfile } from '../../src/profile/load.js';
 
 async function shipped(): Promise<ProfileSource[]> {

@@ -16,7 +16,7 @@ import {
   LABEL_TEAM,
   RECORD_SLI,
 } from '../../src/conventions.js';
-import { shippedProfilePath } from '../../src/cli/paths.js';
+import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { generateBucketsFile } from '../../src/generate/buckets.js';
 import { formatValue } from '../../src/generate/humanize.js';
 import { isAlertingRule } from '../../src/generate/prometheus/rule-types.js';

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/cli/paths.js';
+import { packageRoot } from '../../src/package.js';
 import { promtool3Binary, requireBinary } from '../harness/binaries.js';
 import { goBuilt } from '../harness/go-built.js';
 import { generatedRuleTestFiles, runPromtool } from '../harness/promtool.js';

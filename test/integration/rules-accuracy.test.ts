@@ -12,7 +12,7 @@ import { createBlocks } from '../../src/backfill/blocks.js';
 import { backfillRecordingRules } from '../../src/backfill/import-rules.js';
 import { type MetricFamily, type Sample, writeOpenMetrics } from '../../src/backfill/openmetrics.js';
 import { counterFromRates, seededRandom } from '../../src/backfill/scenario.js';
-import { shippedProfilePath } from '../../src/cli/paths.js';
+import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { profileRuleGroups } from '../../src/generate/prometheus/rules.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../../src/cli/paths.js';
+import { packageRoot } from '../../src/package.js';
 
 const run = promisify(execFile);
 const root = packageRoot();

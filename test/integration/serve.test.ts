@@ -15,7 +15,7 @@ import { createBlocks } from '../../src/backfill/blocks.js';
 import { appendAudit } from '../../src/audit/log.js';
 import { readLastGate } from '../../src/audit/summary.js';
 import { writeOpenMetrics } from '../../src/backfill/openmetrics.js';
-import { shippedProfilePath } from '../../src/cli/paths.js';
+import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { type RunningServe, startServe } from '../../src/serve/server.js';
 import type { ObjectiveStatus } from '../../src/serve/status.js';
 import { loadProfile } from '../../src/profile/load.js';

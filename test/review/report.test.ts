@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedProfilePath } from '../../src/cli/paths.js';
+import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { appendAudit } from '../../src/audit/log.js';
 import { lastGateOf, readAudit } from '../../src/audit/summary.js';
 import type { ObjectiveReviewData, ReviewData, SpanValue } from '../../src/review/collect.js';

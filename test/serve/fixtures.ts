@@ -1,5 +1,5 @@
 /** Observations built by hand (no Prometheus) for the pure status/metrics tests. */
-import type { ObjectiveObservation } from '../../src/serve/evaluate.js';
+import type { ObjectiveObservation } from '../../src/sli/observe.js';
 import { budgetConsumed, computeSli, type Components } from '../../src/sli/compute.js';
 import type { Objective, Profile } from '../../src/profile/model.js';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedProfilePath } from '../../src/cli/paths.js';
+import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { exposition, type ProcessSnapshot } from '../../src/serve/metrics.js';
 import { SelfMetrics } from '../../src/serve/self-metrics.js';
 import { buildStatus, type StatusDocument } from '../../src/serve/status.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedProfilePath } from '../../src/cli/paths.js';
+import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { jsonNumber } from '../../src/format.js';
 import { buildStatus, objectiveEntries, type ObjectiveStatus } from '../../src/serve/status.js';
 import { loadProfile } from '../../src/profile/load.js';

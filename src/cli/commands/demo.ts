@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
-import { packageVersion } from '../paths.js';
+import { packageVersion } from '../../package.js';
 
 /** Exit code after a signal, as a shell reports it: 128 + the signal number (Ctrl-C: 130, SIGTERM: 143). */
 const EXIT_AFTER_SIGNAL: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };

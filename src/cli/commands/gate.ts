@@ -13,7 +13,7 @@ import { parseAt } from '../../gate/time.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
-import { packageVersion } from '../paths.js';
+import { packageVersion } from '../../package.js';
 import { checkReportTargets, parseReportTargets, REPORT_OPTION, writeReports } from '../report-targets.js';
 import { addPrometheusOptions, GATE_PROMETHEUS, openPrometheus, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';

@@ -5,7 +5,7 @@ import { loadProfile } from '../../profile/load.js';
 import { STDIN_NAME } from '../../profile/read.js';
 import { CheckFailedError } from '../errors.js';
 import type { Io } from '../io.js';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../../package.js';
 import { addSpecOptions, selectedSpecFiles, type SpecSelection } from '../spec-options.js';
 
 /**

@@ -8,7 +8,7 @@ import { type AlertFetch, collectReview } from '../../review/collect.js';
 import { reviewPeriod, type PeriodKind } from '../../review/period.js';
 import { buildReview, type ReviewReport } from '../../review/report.js';
 import { renderJson, renderMarkdown } from '../../review/render.js';
-import { limitConcurrency } from '../../serve/evaluate.js';
+import { limitConcurrency } from '../../sli/observe.js';
 import { ComponentShapeError, clientQueryFn } from '../../serve/server.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';

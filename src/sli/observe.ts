@@ -3,8 +3,8 @@
  * burn rates. Queries are the shared ones (src/sli/queries.ts) and values are computed by src/sli/compute.ts, so
  * serve, review and the gate agree. The only I/O is the injected `QueryFn`.
  */
-import { budgetConsumed, computeSli, type Components, type SliOutcome } from '../sli/compute.js';
-import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
+import { budgetConsumed, computeSli, type Components, type SliOutcome } from './compute.js';
+import { budgetQueries, type QueryScope, scopeFor, sliQueries } from './queries.js';
 import type { Objective, Profile } from '../profile/model.js';
 
 /** One label-free instant value: `undefined` when the query returned no series. */

@@ -17,13 +17,6 @@ export function packageRoot(): string {
   }
 }
 
-/** The shipped profiles, by name. */
-export const SHIPPED_PROFILES = ['runtime-v1', 'kokino'] as const;
-
-export function shippedProfilePath(name: string): string {
-  return join(packageRoot(), 'profiles', `${name}.yaml`);
-}
-
 /** The package version from package.json. */
 export function packageVersion(): string {
   const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
