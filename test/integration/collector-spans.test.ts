@@ -46,8 +46,8 @@ if (skipReason !== undefined) console.warn(`[skipped] collector span-path tests:
 const PROFILE = 'runtime-v1';
 const PROJECT_SERIES = '{__name__=~"(agent|gen_ai)_[^:]+"}';
 const CONNECTOR_SCOPE = 'github.com/open-telemetry/opentelemetry-collector-contrib/connector/signaltometricsconnector';
-/** job/instance name the runtime; the scope differs by design (instrumentation vs connector); rules aggregate them away. */
-const NOT_COMPARED = ['job', 'instance', 'otel_scope_name', 'otel_scope_version'] as const;
+/** job/instance name the runtime; the scope and the deriving collector's instance differ by design; rules aggregate them away. */
+const NOT_COMPARED = ['job', 'instance', 'otel_scope_name', 'otel_scope_version', 'agent_slo_collector_instance'] as const;
 const TEST_RULE_INTERVAL = '2s';
 const SHORT_WINDOWS_OVERLAY = `# TEST OVERLAY (collector-spans.test.ts only): runtime-v1 with 1m alert / 3m gate windows.
 defaults:
@@ -228,4 +228,43 @@ describe.skipIf(skipReason !== undefined)('span path: spans → otelcol-agent-sl
       }
     }
   }, 240_000);
+});
+
+describe.skipIf(skipReason !== undefined)('span path across a collector restart (deltatocumulative state is lost)', () => {
+  it('a restart starts new span-derived series (the state is lost); the generated rules\' counting still gives the in-process totals', async () => {
+    const prom = track(await startPrometheus({}));
+    const collector = track(await startCollector({ binary: otelcol.path!, configFile: spansConfig(), remoteWriteUrl: `${prom.url}/api/v1/write` }));
+    const rt = await runtimes(collector);
+    const series = (job: string): string => `{__name__=~"(agent|gen_ai)_[^:]+",job="${job}"}`;
+    const instances = async (): Promise<Set<string>> =>
+      new Set((await instant(prom.url, series('rt-go'))).map((s) => s.metric.agent_slo_collector_instance ?? 'none'));
+
+    await rt.send(2, 0);
+    await eventually(() => valueOf(prom, tasksOf('rt-go')), (v) => v === 20, 30_000, 'rounds 0-1 from the Go runtime');
+    const [first] = [...(await instances())];
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+
+    await collector.restart();
+    await rt.send(2, 2);
+    await eventually(() => valueOf(prom, tasksOf('rt-inproc')), (v) => v === 40, 30_000, 'rounds 2-3 in process');
+    // The restarted collector derives into new series (its own instance label), starting from zero: 20 + 20.
+    await eventually(() => valueOf(prom, tasksOf('rt-go')), (v) => v === 40, 30_000, 'rounds 2-3 from the Go runtime, new series');
+    expect((await instances()).size).toBe(2);
+    // The generated rules' per-window count (increase of continuing series, first value of new ones): equal for
+    // every raw series of the Go job and of the in-process job over the whole test (< 5 m).
+    const names = [...new Set((await instant(prom.url, series('rt-inproc'))).map((s) => s.metric.__name__!))];
+    const counted = async (job: string): Promise<Map<string, number>> => {
+      const out = new Map<string, number>();
+      for (const name of names) {
+        const sel = `${name}{job="${job}"}`;
+        const q = `sum without (job, instance, otel_scope_name, otel_scope_version, agent_slo_collector_instance) ((increase(${sel}[5m]) and last_over_time(${sel}[10m] offset 5m)) or (last_over_time(${sel}[5m]) unless last_over_time(${sel}[10m] offset 5m)))`;
+        for (const s of await instant(prom.url, q)) out.set(`${name}{${labelKey(s.metric)}}`, s.value);
+      }
+      return out;
+    };
+    const goCounted = await counted('rt-go');
+    const inprocCounted = await counted('rt-inproc');
+    expect(inprocCounted.size).toBeGreaterThan(40);
+    expectSame(goCounted, inprocCounted, 'Go runtime across the restart, as the rules count it');
+  }, 180_000);
 });

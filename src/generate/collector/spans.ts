@@ -62,9 +62,19 @@ export const SPANS_COMPONENTS = {
   conventions: 'transform/agent_slo_span_conventions',
   prices: 'transform/agent_slo_prices',
   connector: 'signal_to_metrics/agent_slo',
+  incarnation: 'transform/agent_slo_collector_instance',
   tracesPipeline: 'traces/agent_slo',
   metricsPipeline: 'metrics/agent_slo_from_spans',
 } as const;
+
+/**
+ * Label of every span-derived series: the collector process that derived it (signal_to_metrics' own instance id,
+ * new on every start). deltatocumulative loses its state on a restart; without this label the restarted counters
+ * would continue the old series from zero, and a first value ≥ the last one before the restart hides the reset from
+ * Prometheus (counts lost). With it a restart starts new series, which the generated rules count from their first
+ * sample; rules and gate aggregate the label away. docs/instrument-any-runtime.md ("Collector restarts").
+ */
+export const ATTR_COLLECTOR_INSTANCE = 'agent_slo.collector.instance';
 
 /** Scratch span attributes of the pipeline (on the pipeline's copy of the span only). */
 const TMP_INPUT = 'agent_slo.tmp.input_tokens';
@@ -267,6 +277,12 @@ export function collectorSpansConfig(buckets: Readonly<Record<string, readonly n
       [c.conventions]: { error_mode: 'ignore', trace_statements: [{ context: 'span', statements: conventionStatements() }] },
       // Your price table (USD per million tokens): see docs/instrument-any-runtime.md. Without one, model spans with
       // token usage are counted as rejected (unknown_price), as the span processor does without a price table.
+      [c.incarnation]: {
+        error_mode: 'ignore',
+        metric_statements: [
+          { context: 'datapoint', statements: [`set(datapoint.attributes[${q(ATTR_COLLECTOR_INSTANCE)}], resource.attributes["signal_to_metrics.service.instance.id"])`] },
+        ],
+      },
       [c.prices]: { error_mode: 'ignore', trace_statements: [{ context: 'span', statements: priceList.length > 0 ? priceList : ['set(span.attributes["agent_slo.tmp.no_prices"], true) where false'] }] },
     },
     connectors: {
@@ -288,7 +304,7 @@ export function collectorSpansConfig(buckets: Readonly<Record<string, readonly n
         },
         [c.metricsPipeline]: {
           receivers: [c.connector],
-          processors: ['deltatocumulative', 'transform/prometheus_names', 'batch'],
+          processors: [c.incarnation, 'deltatocumulative', 'transform/prometheus_names', 'batch'],
           exporters: ['prometheusremotewrite'],
         },
       },
