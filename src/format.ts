@@ -74,6 +74,45 @@ export function showNumber(v: JsonNumber): string {
   return humanNumber(v);
 }
 
+/**
+ * A value in its objective unit for people (reports, reasons, serve display fields): ratios as percentages to two
+ * decimals (more when needed not to round a miss up to 100%), ms and B whole, s/MB/GB with
+ * one or two decimals, USD to a tenth of a cent, event counts as numbers. `none` stands in for a missing value.
+ * JSON keeps full precision.
+ */
+export function unitValue(unit: string, v: JsonNumber | undefined, none = '—'): string {
+  if (v === null || v === undefined) return none;
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return promValue(v);
+  switch (unit) {
+    case 'ratio': {
+      const pct = v * 100;
+      let digits = 2;
+      while (digits < 6 && pct < 100 && Number(pct.toFixed(digits)) >= 100) digits++;
+      return `${pct.toFixed(digits)}%`;
+    }
+    case 'ms':
+      return Math.abs(v) < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`;
+    case 's':
+      return `${v.toFixed(Math.abs(v) < 10 ? 2 : 1)} s`;
+    case 'By':
+      return `${Math.round(v)} B`;
+    case 'MB':
+    case 'GB':
+      return `${v.toFixed(1)} ${unit}`;
+    case 'USD':
+      return `$${v.toFixed(3)}`;
+    default:
+      return Number.isInteger(v) ? String(v) : v.toFixed(2);
+  }
+}
+
+/** A threshold as written in the spec, with its unit: `97%`, `15000 ms`, `0.2 USD`, `0 events` (also in alert annotations). */
+export function unitThreshold(unit: string, v: number): string {
+  if (unit === 'ratio') return `${String(Number((v * 100).toPrecision(12)))}%`;
+  return `${String(v)} ${unit === 'By' ? 'B' : unit}`;
+}
+
 /** A sample value as Prometheus writes it (exposition, OpenMetrics, messages): NaN, +Inf, -Inf, else the shortest JS form. */
 export function promValue(value: number): string {
   const j = jsonNumber(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanNumber, humanWindow, jsonNumber, parseDuration, promDuration, showNumber } from '../src/format.js';
+import { humanNumber, humanWindow, jsonNumber, parseDuration, promDuration, showNumber, unitThreshold, unitValue } from '../src/format.js';
 
 describe('durations', () => {
   it.each([
@@ -56,5 +56,37 @@ describe('numbers', () => {
     expect(showNumber(null)).toBe('—');
     expect(showNumber('NaN')).toBe('NaN');
     expect(showNumber(1234567.8)).toBe('1234570');
+  });
+});
+
+describe('values in their unit, for people', () => {
+  it.each([
+    ['ratio', 0.9899999999917818, '99.00%'],
+    ['ratio', 0.99512, '99.51%'],
+    ['ratio', 0.99999, '99.999%'],
+    ['ratio', 0.9999996, '99.99996%'],
+    ['ratio', 1, '100.00%'],
+    ['ms', 7727.27, '7727 ms'],
+    ['ms', 3.24, '3.2 ms'],
+    ['s', 2.345, '2.35 s'],
+    ['By', 1048576.4, '1048576 B'],
+    ['MB', 300, '300.0 MB'],
+    ['USD', 0.0812, '$0.081'],
+    ['events', 3, '3'],
+  ] as const)('%s %d → %s', (unit, v, text) => {
+    expect(unitValue(unit, v)).toBe(text);
+  });
+
+  it('spells non-finite and missing values', () => {
+    expect(unitValue('ms', '+Inf')).toBe('+Inf');
+    expect(unitValue('ratio', Number.NaN)).toBe('NaN');
+    expect(unitValue('s', null)).toBe('—');
+    expect(unitValue('s', null, 'no data')).toBe('no data');
+  });
+
+  it('thresholds as written in the spec, with the unit', () => {
+    expect(unitThreshold('ratio', 0.995)).toBe('99.5%');
+    expect(unitThreshold('ms', 15000)).toBe('15000 ms');
+    expect(unitThreshold('By', 512)).toBe('512 B');
   });
 });

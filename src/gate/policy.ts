@@ -7,7 +7,7 @@
  * zero traffic and too little history → cannot evaluate. Optional objectives without data are "not active".
  * Overall = worst, ordered blocked > cannot evaluate > approval required > pass.
  */
-import { humanNumber, humanWindow } from '../format.js';
+import { humanNumber, humanWindow, jsonNumber, unitThreshold, unitValue } from '../format.js';
 import { type LevelValues, levelValues, type Objective, type Profile } from '../profile/model.js';
 import { budgetConsumed, type Components, computeSli, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
@@ -91,6 +91,11 @@ function fmt(v: number | null | undefined): string {
   return v === null || v === undefined ? 'none' : humanNumber(v);
 }
 
+/** An observed value in the objective's unit for people (`7727 ms`, `98.5%`). */
+function inUnit(o: Objective, v: number | null | undefined): string {
+  return unitValue(o.unit, jsonNumber(v), 'none');
+}
+
 function cmp(o: Objective): string {
   return o.direction === 'higher_is_better' ? '<' : '>';
 }
@@ -146,12 +151,12 @@ function gateCheck(ctx: PolicyContext, o: Objective, w: WindowObservation): Chec
     return check('gate', 'cannot_evaluate', w.plan.windowSeconds, `no data over the ${windowText(w)} gate window: ${out.reason}`, queries, base);
   }
   const extra = { ...base, value: out.value, events: out.events };
-  const observed = o.sli.kind === 'quantile' ? `p${o.sli.quantile * 100} ≈ ${fmt(out.value)}` : fmt(out.value);
+  const observed = o.sli.kind === 'quantile' ? `p${o.sli.quantile * 100} ≈ ${inUnit(o, out.value)}` : inUnit(o, out.value);
   if (out.breached.critical === true && ctx.profile.gate.blockOnCritical) {
-    return check('gate', 'blocked', w.plan.windowSeconds, `critical breached over ${windowText(w)}: observed ${observed} ${cmp(o)} critical ${fmt(o.critical.value)} (${fmt(out.events)} events)`, queries, extra);
+    return check('gate', 'blocked', w.plan.windowSeconds, `critical breached over ${windowText(w)}: observed ${observed} ${cmp(o)} critical ${unitThreshold(o.unit, o.critical.value)} (${fmt(out.events)} events)`, queries, extra);
   }
   const note = out.breached.critical === true ? ' (critical breached; the profile does not block on it)' : out.breached.target ? ' (target missed)' : '';
-  return check('gate', 'pass', w.plan.windowSeconds, `observed ${observed} over ${windowText(w)}, critical ${fmt(o.critical.value)}${note}`, queries, extra);
+  return check('gate', 'pass', w.plan.windowSeconds, `observed ${observed} over ${windowText(w)}, critical ${unitThreshold(o.unit, o.critical.value)}${note}`, queries, extra);
 }
 
 function consecutiveCheck(ctx: PolicyContext, o: Objective, ws: readonly WindowObservation[]): CheckResult {
@@ -208,13 +213,13 @@ function consecutiveCheck(ctx: PolicyContext, o: Objective, ws: readonly WindowO
     }
     break;
   }
-  const values = windows.map((w) => fmt(w.value)).join(', ');
+  const values = windows.map((w) => inUnit(o, w.value)).join(', ');
   if (streak > n) {
     return check(
       'consecutive',
       'approval_required',
       alert,
-      `${levelName} breached in ${streak} consecutive ${humanWindow(alert)} windows (more than ${n}): ${values} ${cmp(o)} ${levelName} ${fmt(level)}`,
+      `${levelName} breached in ${streak} consecutive ${humanWindow(alert)} windows (more than ${n}): ${values} ${cmp(o)} ${levelName} ${unitThreshold(o.unit, level)}`,
       queries,
       base,
     );
@@ -223,7 +228,7 @@ function consecutiveCheck(ctx: PolicyContext, o: Objective, ws: readonly WindowO
     'consecutive',
     'pass',
     alert,
-    `${streak} consecutive ${humanWindow(alert)} window(s) breach ${levelName} ${fmt(level)} (approval needs more than ${n}): ${values}`,
+    `${streak} consecutive ${humanWindow(alert)} window(s) breach ${levelName} ${unitThreshold(o.unit, level)} (approval needs more than ${n}): ${values}`,
     queries,
     base,
   );
@@ -248,11 +253,11 @@ function budgetCheck(ctx: PolicyContext, o: Objective, obs: ObjectiveObservation
   }
   const out = budgetConsumed(plan.allowed, bad, total);
   if (out.status === 'no_data') return check('budget', 'cannot_evaluate', plan.windowSeconds, `no data for the ${w} error budget: ${out.reason}`, queries, { components });
-  const pct = Number.isFinite(out.consumed) ? `${fmt(out.consumed * 100)}%` : 'all (zero tolerance)';
+  const pct = Number.isFinite(out.consumed) ? unitValue('ratio', out.consumed) : 'all (zero tolerance)';
   const extra = { components, value: out.badRatio, events: total ?? null, consumed: out.consumed };
   if (out.consumed >= 1 && (plan.allowed > 0 || out.consumed > 0)) {
     const freeze = eb.onExhausted === 'freeze' && ctx.profile.gate.freezeOnBudgetExhausted;
-    const reason = `error budget exhausted over ${w}: ${pct} consumed (bad ratio ${fmt(out.badRatio)}, allowed ${fmt(plan.allowed)})`;
+    const reason = `error budget exhausted over ${w}: ${pct} consumed (bad ratio ${unitValue('ratio', out.badRatio)}, allowed ${unitThreshold('ratio', plan.allowed)})`;
     if (!freeze) return check('budget', 'pass', plan.windowSeconds, `${reason}; the profile does not freeze on it`, queries, extra);
     if (ctx.hotfix) {
       return { ...check('budget', 'pass', plan.windowSeconds, `${reason} — freeze passed by --hotfix (recorded in the audit log)`, queries, extra), underlying: 'blocked', freeze: true, hotfix: true };

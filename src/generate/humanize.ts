@@ -52,12 +52,6 @@ export function formatValue(unit: Unit, v: number): string {
   return FORMATS[unit].format(v);
 }
 
-/** A threshold as written in the spec, with its unit: `97%`, `15000 ms`, `0.2 USD`, `0 events`. */
-export function formatThreshold(unit: Unit, v: number): string {
-  if (unit === 'ratio') return `${String(Number((v * 100).toPrecision(12)))}%`;
-  return `${String(v)} ${unit === 'By' ? 'B' : unit}`;
-}
-
 /** Percent rendering like humanizePercentage (for fractions in TypeScript). */
 export function formatPercent(v: number): string {
   return FORMATS.ratio.format(v);

@@ -1,27 +1,11 @@
 /** Review report → Markdown (for humans and wiki pages) or JSON (for jobs). Pure. */
-import type { JsonNumber } from '../format.js';
+import { type JsonNumber, unitValue } from '../format.js';
 import type { FiredAlert } from './alerts.js';
 import { fmtShare, type ObjectiveReport, REVIEW_REPORT_SCHEMA, type ReviewReport, type SpanReport } from './report.js';
 
-/** A value in its unit: ratios as percentages, ms/s/MB/USD with their unit, counts as numbers. */
+/** A value in its unit (review: `no data` when missing). */
 export function formatValue(unit: string, v: JsonNumber): string {
-  if (v === null) return 'no data';
-  if (typeof v === 'string') return v;
-  switch (unit) {
-    case 'ratio':
-      return `${(v * 100).toFixed(2)}%`;
-    case 'ms':
-      return `${Math.round(v)} ms`;
-    case 's':
-      return `${v.toFixed(v < 10 ? 2 : 1)} s`;
-    case 'MB':
-    case 'GB':
-      return `${v.toFixed(1)} ${unit}`;
-    case 'USD':
-      return `$${v.toFixed(3)}`;
-    default:
-      return Number.isInteger(v) ? String(v) : v.toFixed(2);
-  }
+  return unitValue(unit, v, 'no data');
 }
 
 function cell(text: string): string {

@@ -6,7 +6,7 @@
  */
 import type { SliOutcome } from '../sli/compute.js';
 import { type ObjectiveState, stateOf } from '../sli/state.js';
-import { type JsonNumber, jsonNumber, promDuration } from '../format.js';
+import { type JsonNumber, jsonNumber, promDuration, unitThreshold, unitValue } from '../format.js';
 import type { Objective } from '../profile/model.js';
 import type { GateVerdictSummary } from '../audit/summary.js';
 import type { BudgetObservation, ObjectiveObservation, WindowRole } from '../sli/observe.js';
@@ -19,6 +19,8 @@ export interface WindowStatus {
   readonly seconds: number;
   /** In the objective's unit; for quantiles the `histogram_quantile` estimate (decisions use bucket fractions). */
   readonly value: JsonNumber;
+  /** `value` for people, in the objective's unit (`98.99%`, `7727 ms`); `value` keeps full precision. */
+  readonly display: string;
   readonly events: number | null;
   readonly state: ObjectiveState;
   readonly noDataReason?: string;
@@ -55,6 +57,8 @@ export interface ObjectiveStatus {
   readonly target: number;
   readonly warning: number | null;
   readonly critical: number;
+  /** value and thresholds for people, in the objective's unit; the number fields keep full precision. */
+  readonly display: { readonly value: string; readonly target: string; readonly warning: string | null; readonly critical: string };
   readonly windows: Readonly<Partial<Record<WindowRole, WindowStatus>>>;
   readonly errorBudget: ErrorBudgetStatus | null;
   readonly lastGateVerdict: GateVerdictSummary | null;
@@ -84,25 +88,27 @@ export interface StatusDocument {
   readonly [key: string]: ObjectiveStatus | StatusMeta;
 }
 
-function windowStatus(seconds: number, outcome: SliOutcome): WindowStatus {
+function windowStatus(o: Objective, seconds: number, outcome: SliOutcome): WindowStatus {
   const base = { window: promDuration(seconds), seconds };
-  if (outcome.status === 'no_data') return { ...base, value: null, events: null, state: 'no_data', noDataReason: outcome.reason };
-  return { ...base, value: jsonNumber(outcome.value), events: outcome.events, state: stateOf(outcome) };
+  if (outcome.status === 'no_data') return { ...base, value: null, display: 'no data', events: null, state: 'no_data', noDataReason: outcome.reason };
+  const value = jsonNumber(outcome.value);
+  return { ...base, value, display: unitValue(o.unit, value), events: outcome.events, state: stateOf(outcome) };
 }
 
 function describeState(o: Objective, state: ObjectiveState, w: WindowStatus | undefined): string {
   const win = w?.window ?? '?';
-  const value = w === undefined ? '' : ` (${String(w.value)} ${o.unit})`;
+  const value = w === undefined ? '' : ` (${w.display})`;
   const cmp = o.direction === 'higher_is_better' ? '<' : '>';
+  const t = (v: number | undefined): string => (v === undefined ? 'none' : unitThreshold(o.unit, v));
   switch (state) {
     case 'critical':
-      return `critical: ${o.critical.value} breached over ${win}${value}: ${cmp} ${o.critical.value}`;
+      return `critical: ${t(o.critical.value)} breached over ${win}${value}: ${cmp} ${t(o.critical.value)}`;
     case 'warning':
-      return `warning: over ${win}${value}: ${cmp} ${String(o.warning?.value)}`;
+      return `warning: over ${win}${value}: ${cmp} ${t(o.warning?.value)}`;
     case 'below_target':
-      return `target ${o.target} missed over ${win}${value}, no alert threshold breached`;
+      return `target ${t(o.target)} missed over ${win}${value}, no alert threshold breached`;
     case 'ok':
-      return `meets target ${o.target} over ${win}${value}`;
+      return `meets target ${t(o.target)} over ${win}${value}`;
     case 'no_data':
       return `no data over ${win}: ${w?.noDataReason ?? 'no alert window'}`;
     case 'not_active':
@@ -131,7 +137,7 @@ export function objectiveStatus(obs: ObjectiveObservation, lastGate?: GateVerdic
   const o = obs.objective;
   const windows: Partial<Record<WindowRole, WindowStatus>> = {};
   for (const [role, w] of Object.entries(obs.windows) as [WindowRole, ObjectiveObservation['windows'][WindowRole]][]) {
-    if (w !== undefined) windows[role] = windowStatus(w.seconds, w.outcome);
+    if (w !== undefined) windows[role] = windowStatus(o, w.seconds, w.outcome);
   }
   const alert = windows.alert;
   let state: ObjectiveState = alert?.state ?? 'no_data';
@@ -149,6 +155,12 @@ export function objectiveStatus(obs: ObjectiveObservation, lastGate?: GateVerdic
     target: o.target,
     warning: o.warning?.value ?? null,
     critical: o.critical.value,
+    display: {
+      value: alert?.display ?? 'no data',
+      target: unitThreshold(o.unit, o.target),
+      warning: o.warning === undefined ? null : unitThreshold(o.unit, o.warning.value),
+      critical: unitThreshold(o.unit, o.critical.value),
+    },
     windows,
     errorBudget: obs.budget === undefined ? null : budgetStatus(o, obs.budget, obs.burnRates),
     lastGateVerdict: lastGate ?? null,

@@ -158,7 +158,7 @@ export function defineGateScenarios(server: ScenarioServer): void {
       expect(report.verdict).toBe('blocked');
       const tool = obj(report, 'tool_success_rate');
       expect(tool.status).toBe('blocked');
-      expect(tool.reasons.join('\n')).toMatch(/critical breached over 7d: observed 0\.94 < critical 0\.95/);
+      expect(tool.reasons.join('\n')).toMatch(/critical breached over 7d: observed 94\.00% < critical 95%/);
       expect(run.err).toMatch(/gate blocked: tool_success_rate: critical breached/);
       expectRuntimeValues(report, histories.get('critical')!);
       for (const o of report.objectives.filter((x) => x.name !== 'tool_success_rate')) expect(o.status).toBe('pass');
@@ -332,7 +332,7 @@ export function defineGateScenarios(server: ScenarioServer): void {
       const budget = chk(av, 'budget');
       expect(budget.status).toBe('blocked');
       expect(budget.freeze).toBe(true);
-      expect(budget.reason).toMatch(/error budget exhausted over 30d: 120% consumed .* deployments frozen: only a change marked --hotfix passes/);
+      expect(budget.reason).toMatch(/error budget exhausted over 30d: 120\.00% consumed .* deployments frozen: only a change marked --hotfix passes/);
       const exp = kokinoExpected(histories.get('k-budget')!);
       expectComponents(budget, exp.budget30d);
       expect(budget.consumed as number).toBeCloseTo(exp.budget30d.bad / exp.budget30d.total / 0.005, 9);
@@ -352,7 +352,7 @@ export function defineGateScenarios(server: ScenarioServer): void {
       const { run, report } = await gate('kokino', 'k-critical', ['--hotfix']);
       expect(run.code).toBe(1);
       const av = obj(report, 'availability');
-      expect(chk(av, 'gate').reason).toMatch(/critical breached over 7d: observed 0\.985 < critical 0\.99/);
+      expect(chk(av, 'gate').reason).toMatch(/critical breached over 7d: observed 98\.50% < critical 99%/);
       expectComponents(chk(av, 'gate'), kokinoExpected(histories.get('k-critical')!).availability7d);
       expect(chk(av, 'budget').status).toBe('pass');
     });

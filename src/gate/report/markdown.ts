@@ -1,5 +1,5 @@
 /** Markdown for job summaries and pull-request comments. */
-import { showNumber } from '../../format.js';
+import { unitThreshold, unitValue } from '../../format.js';
 import { type GateReport, statusLabel } from './model.js';
 
 const ICON: Record<string, string> = {
@@ -29,7 +29,7 @@ export function renderMarkdown(report: GateReport): string {
   out.push('|---|---|---:|---:|---:|---:|---|---|');
   for (const o of report.objectives) {
     out.push(
-      `| ${cell(o.title)} (\`${o.name}\`) | ${ICON[o.status] ?? ''} ${statusLabel(o.status)} | ${showNumber(o.value)} | ${o.thresholds.target} | ${o.thresholds.warning ?? '—'} | ${o.thresholds.critical} | ${o.windows.gate.text} | ${o.source} |`,
+      `| ${cell(o.title)} (\`${o.name}\`) | ${ICON[o.status] ?? ''} ${statusLabel(o.status)} | ${unitValue(o.unit, o.value)} | ${unitThreshold(o.unit, o.thresholds.target)} | ${o.thresholds.warning === null ? '—' : unitThreshold(o.unit, o.thresholds.warning)} | ${unitThreshold(o.unit, o.thresholds.critical)} | ${o.windows.gate.text} | ${o.source} |`,
     );
   }
   const details = report.objectives.filter((o) => o.reasons.length > 0 || o.decisions.length > 0);

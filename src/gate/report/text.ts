@@ -1,5 +1,5 @@
 /** The readable text table (default on a terminal). */
-import { showNumber } from '../../format.js';
+import { unitThreshold, unitValue } from '../../format.js';
 import { type GateReport, statusLabel } from './model.js';
 
 function pad(s: string, n: number): string {
@@ -16,8 +16,9 @@ export function renderText(report: GateReport): string {
   out.push('');
   const rows = report.objectives.map((o) => {
     const th = o.thresholds;
-    const thresholds = `target ${th.target}${th.warning !== null ? `, warn ${th.warning}` : ''}, crit ${th.critical}`;
-    return [o.name, statusLabel(o.status), showNumber(o.value), thresholds, o.windows.gate.text, o.source];
+    const t = (v: number): string => unitThreshold(o.unit, v);
+    const thresholds = `target ${t(th.target)}${th.warning !== null ? `, warn ${t(th.warning)}` : ''}, crit ${t(th.critical)}`;
+    return [o.name, statusLabel(o.status), unitValue(o.unit, o.value), thresholds, o.windows.gate.text, o.source];
   });
   const head = ['OBJECTIVE', 'VERDICT', 'VALUE', 'THRESHOLDS', 'WINDOW', 'SOURCE'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

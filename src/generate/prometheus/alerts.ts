@@ -15,11 +15,11 @@ import {
   RECORD_COMPONENT_RATE,
   alertName,
 } from '../../conventions.js';
-import { promDuration } from '../../format.js';
+import { promDuration, unitThreshold } from '../../format.js';
 import { type Objective, type Threshold, thresholdsOf } from '../../profile/model.js';
 import { eventCountExpr } from '../../sli/queries.js';
 import { countAt, isRawWindow, type ObjectiveComponents, objectiveMatchers } from '../components.js';
-import { formatThreshold, valueTemplate } from '../humanize.js';
+import { valueTemplate } from '../humanize.js';
 import { goTemplateLiteral } from '../../escape.js';
 import { alertAnnotations, alertLabels } from '../labels.js';
 import { breachOp, eventsSelector, fractionSelector, sliSelector } from './recording.js';
@@ -78,11 +78,11 @@ function observedTemplate(c: ObjectiveComponents, t: Threshold): { observed: str
     return {
       observed:
         `${pct} ≈ {{ with query \`${sli}\` }}${valueTemplate(o.unit, '. | first | value')}{{ else }}unknown{{ end }}` +
-        ` ({{ $value | humanizePercentage }} of events <= ${formatThreshold(o.unit, t.value)}, needs >= ${String(o.sli.quantile * 100)}%)`,
-      threshold: `${pct} > ${formatThreshold(o.unit, t.value)} over ${w}`,
+        ` ({{ $value | humanizePercentage }} of events <= ${unitThreshold(o.unit, t.value)}, needs >= ${String(o.sli.quantile * 100)}%)`,
+      threshold: `${pct} > ${unitThreshold(o.unit, t.value)} over ${w}`,
     };
   }
-  return { observed: valueTemplate(o.unit), threshold: `${breachOp(o)} ${formatThreshold(o.unit, t.value)} over ${w}` };
+  return { observed: valueTemplate(o.unit), threshold: `${breachOp(o)} ${unitThreshold(o.unit, t.value)} over ${w}` };
 }
 
 export function thresholdAlerts(c: ObjectiveComponents): AlertingRule[] {
