@@ -307,11 +307,11 @@ describe.skipIf(skipReason !== undefined)('docker-compose.yml', () => {
     }
   });
 
-  it('starts the collector with the shipped config, and the built collector validates exactly that command', async (ctx) => {
+  it('starts the collector with the shipped config and the traces pipeline, and the built collector validates exactly that command', async (ctx) => {
     const config = await configFor('runtime-v1');
     const svc = config.services['otel-collector']!;
     const mounts = mountsOf(config).filter((m) => m.service === 'otel-collector');
-    expect(mounts.map((m) => relative(root, m.source))).toEqual(['collector-config/otelcol.yaml']);
+    expect(mounts.map((m) => relative(root, m.source))).toEqual(['collector-config/otelcol.yaml', 'collector-config/otelcol-spans.yaml']);
     const otelcol = await goBuilt(() => collectorBinary());
     if (otelcol.path === undefined) {
       console.warn(`[skipped] collector validation of the compose command: ${otelcol.missingReason}`);
