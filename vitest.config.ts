@@ -14,6 +14,7 @@ const GO_BUILT = [
   'test/integration/prometheus3-rules.test.ts',
   'test/integration/collector-chain.test.ts',
   'test/integration/collector-spans.test.ts',
+  'test/integration/metric-names.test.ts',
   'test/integration/gate-scenarios-prometheus3.test.ts',
   'test/integration/counter-increase-prometheus3.test.ts',
   'test/integration/rule-backfill-phase-prometheus3.test.ts',

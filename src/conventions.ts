@@ -24,6 +24,7 @@ import {
   ATTR_GEN_AI_REQUEST_MODEL,
   UNIT_BYTES,
   UNIT_SECONDS,
+  UNIT_USD,
 } from '@agent-slo/instrumentation';
 
 // --- Prometheus spellings of OpenTelemetry names ---------------------------------------------
@@ -46,6 +47,44 @@ export function promCounter(otelName: string): string {
 export function promHistogram(otelName: string): { bucket: string; count: string; sum: string } {
   const base = promName(otelName);
   return { bucket: `${base}_bucket`, count: `${base}_count`, sum: `${base}_sum` };
+}
+
+// --- metric naming modes: how the user's pipeline spells OTel metric names in Prometheus ---------
+
+/**
+ * The spec's `metricNames` (docs/metric-names.md): `otel-js` — the OTel JS Prometheus exporter and the shipped
+ * collector config (no unit suffix; the default); `unit-suffixes` — the Collector's Prometheus exporters and
+ * Prometheus 3's OTLP receiver at their defaults (`UnderscoreEscapingWithSuffixes`): the unit, translated as
+ * Prometheus' otlptranslator does, is appended (`gen_ai_execute_tool_duration_seconds_count`,
+ * `agent_task_cost_USD_total`). Labels are the same in both.
+ */
+export const METRIC_NAMINGS = ['otel-js', 'unit-suffixes'] as const;
+export type MetricNaming = (typeof METRIC_NAMINGS)[number];
+export const DEFAULT_METRIC_NAMING: MetricNaming = 'otel-js';
+
+/** Units of the instruments the signal catalogue reads, by Prometheus base name ({annotation} units add nothing). */
+const INSTRUMENT_UNITS: ReadonlyMap<string, string> = new Map([
+  [promName(METRIC_GEN_AI_EXECUTE_TOOL_DURATION), UNIT_SECONDS],
+  [promName(METRIC_GEN_AI_CLIENT_OPERATION_DURATION), UNIT_SECONDS],
+  [promName(METRIC_GEN_AI_INVOKE_AGENT_DURATION), UNIT_SECONDS],
+  [promName(METRIC_AGENT_EXECUTION_DURATION), UNIT_SECONDS],
+  [promName(METRIC_AGENT_EXECUTION_MEMORY), UNIT_BYTES],
+  [promName(METRIC_AGENT_TASK_COST), UNIT_USD],
+]);
+/** otlptranslator's unit words for the units above; any other unit is appended as written. */
+const UNIT_WORDS: Readonly<Record<string, string>> = { s: 'seconds', ms: 'milliseconds', By: 'bytes' };
+
+/**
+ * The one place a signal's Prometheus metric name is produced: `metric` is the catalogue's spelling (otel-js:
+ * a base name, or one with `_total`/`_count`/`_bucket`/`_sum`), returned as the naming spells it.
+ */
+export function signalMetricName(metric: string, naming: MetricNaming): string {
+  if (naming === 'otel-js') return metric;
+  const [, base = metric, suffix = ''] = /^(.+?)(_total|_count|_bucket|_sum)?$/.exec(metric) ?? [];
+  const unit = INSTRUMENT_UNITS.get(base);
+  if (unit === undefined) return metric;
+  const word = UNIT_WORDS[unit] ?? unit;
+  return `${base.endsWith(`_${word}`) ? base : `${base}_${word}`}${suffix}`;
 }
 
 /** Label matchers as PromQL writes them. */

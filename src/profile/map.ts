@@ -2,7 +2,7 @@
  * Wire format (v1) → model: resolves defaults, parses durations, turns signals into selectors. Problems that stop
  * a field from mapping are returned as path issues; the caller attaches file positions.
  */
-import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, LABEL_LE, LABEL_MODEL_DEFAULT, type Matcher } from '../conventions.js';
+import { COUNTER_SIGNALS, DEFAULT_METRIC_NAMING, HISTOGRAM_SIGNALS, LABEL_LE, LABEL_MODEL_DEFAULT, signalMetricName, type Matcher, type MetricNaming } from '../conventions.js';
 import { parseDuration, promDuration } from '../format.js';
 import { DELAY_RANGE, type DurationRange, FOR_RANGE, GROUP_WAIT_RANGE, REPEAT_INTERVAL_RANGE, WINDOW_RANGE } from './limits.js';
 import type {
@@ -42,6 +42,9 @@ const DEFAULTS = {
 
 class Mapper {
   readonly issues: PathIssue[] = [];
+
+  /** Signals become metric names as the spec's pipeline spells them (`metricNames`). */
+  constructor(private readonly naming: MetricNaming) {}
 
   issue(path: Path, message: string, hint?: string): void {
     this.issues.push(hint === undefined ? { path, message } : { path, message, hint });
@@ -115,7 +118,7 @@ class Mapper {
     return {
       kind: 'series',
       signal: source.signal,
-      metric: signal.metric,
+      metric: signalMetricName(signal.metric, this.naming),
       matchers: [...signal.matchers, ...this.userMatchers(source.matchers, signal.matchers, [...path, 'matchers'])],
     };
   }
@@ -128,7 +131,7 @@ class Mapper {
     if (source.signal !== undefined) {
       if (source.unit !== undefined) this.issue([...path, 'unit'], 'a signal has its own unit', 'remove unit');
       const signal = HISTOGRAM_SIGNALS[source.signal as keyof typeof HISTOGRAM_SIGNALS];
-      return { signal: source.signal, metric: signal.metric, unit: signal.unit, matchers: [...signal.matchers, ...this.userMatchers(source.matchers, signal.matchers, [...path, 'matchers'])] };
+      return { signal: source.signal, metric: signalMetricName(signal.metric, this.naming), unit: signal.unit, matchers: [...signal.matchers, ...this.userMatchers(source.matchers, signal.matchers, [...path, 'matchers'])] };
     }
     if (source.unit === undefined) this.issue([...path, 'unit'], 'a histogram metric needs the unit it is recorded in', 'write `unit: s`, `unit: ms` or `unit: By`');
     return { metric: source.metric ?? 'invalid', unit: source.unit ?? 's', matchers: this.userMatchers(source.matchers, [], [...path, 'matchers']) };
@@ -335,7 +338,7 @@ class Mapper {
 
 /** Maps a shape-valid v1 document to the model; `issues` lists what could not be mapped. */
 export function mapProfileV1(wire: ProfileWireV1, files: readonly string[]): { profile: Profile; issues: PathIssue[] } {
-  const mapper = new Mapper();
+  const mapper = new Mapper(wire.metricNames ?? DEFAULT_METRIC_NAMING);
   const profile = mapper.profile(wire, files);
   return { profile, issues: mapper.issues };
 }

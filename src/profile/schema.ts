@@ -4,7 +4,7 @@
  * A v2 goes beside this file as schema-v2.ts with its own mapping to the same model.
  */
 import { z } from 'zod';
-import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS } from '../conventions.js';
+import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, METRIC_NAMINGS } from '../conventions.js';
 
 export const API_VERSION_V1 = 'agent-slo/v1';
 export const KIND_PROFILE = 'SLOProfile';
@@ -141,6 +141,8 @@ export const profileSchemaV1 = z.strictObject({
     labels: labelMap.optional(),
   }),
   selector: labelMap.optional(),
+  /** How the pipeline in front of Prometheus names OTel metrics (conventions.ts METRIC_NAMINGS). @default otel-js */
+  metricNames: z.enum(METRIC_NAMINGS).optional(),
   defaults: z
     .strictObject({
       windows: windowsSchema.optional(),
