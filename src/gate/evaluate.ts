@@ -18,6 +18,11 @@ export interface EvaluateOptions {
   readonly concurrency?: number;
   /** Use recorded series where they cover the window (default true); false forces raw expressions. */
   readonly preferRecorded?: boolean;
+  /**
+   * Accept answers that carry warnings (partial data from a federated server) instead of failing closed; the user
+   * asked for it explicitly (`--allow-partial-response`) and every warning is reported.
+   */
+  readonly allowPartial?: boolean;
 }
 
 /** Maps a thrown error to a reason; never includes credentials (client errors are redacted at the source). */
@@ -33,11 +38,12 @@ export function errorReason(err: unknown): string {
 /** A query's answer before it is read for one result: its series, or why it cannot be trusted. */
 type Answer = { readonly status: 'ok'; readonly series: readonly { readonly labels: Readonly<Record<string, string>>; readonly value: number }[] } | { readonly status: 'error'; readonly reason: string };
 
-/** One query → its series. Warnings, wrong result type, errors → error with a reason. */
-async function fetchAnswer(client: PrometheusClient, q: PlannedQuery): Promise<Answer> {
+/** One query → its series. Warnings (unless allowed, then collected), wrong result type, errors → error with a reason. */
+async function fetchAnswer(client: PrometheusClient, q: PlannedQuery, allowed: Set<string> | undefined): Promise<Answer> {
   try {
     const res = await client.instantQuery(q.expr, q.time);
-    if (res.warnings.length > 0) {
+    if (res.warnings.length > 0 && allowed !== undefined) for (const w of res.warnings) allowed.add(w);
+    else if (res.warnings.length > 0) {
       return { status: 'error', reason: `the server attached warnings, so the answer may be incomplete: ${res.warnings.join('; ')}` };
     }
     if (res.resultType === 'scalar') return { status: 'ok', series: [{ labels: {}, value: res.result.value }] };
@@ -71,11 +77,16 @@ export class QueryRunner {
   private readonly waiting: (() => void)[] = [];
   /** Number of distinct queries sent. */
   sent = 0;
+  /** Warnings accepted because partial answers were allowed (undefined: warnings fail the query). */
+  readonly acceptedWarnings: Set<string> | undefined;
 
   constructor(
     private readonly client: PrometheusClient,
     private readonly concurrency: number,
-  ) {}
+    allowPartial = false,
+  ) {
+    this.acceptedWarnings = allowPartial ? new Set() : undefined;
+  }
 
   async run(q: PlannedQuery): Promise<QueryResult> {
     const key = `${q.time}\u0000${q.expr}`;
@@ -92,7 +103,7 @@ export class QueryRunner {
     this.active++;
     this.sent++;
     try {
-      return await fetchAnswer(this.client, q);
+      return await fetchAnswer(this.client, q, this.acceptedWarnings);
     } finally {
       this.active--;
       this.waiting.shift()?.();
@@ -238,8 +249,12 @@ async function objective(runner: QueryRunner, o: ObjectivePlan, preferRecorded: 
 }
 
 /** Evaluates the whole plan; objectives run concurrently. */
-export async function evaluatePlan(client: PrometheusClient, plan: GatePlan, opts: EvaluateOptions = {}): Promise<{ observations: ObjectiveObservation[]; queries: number }> {
-  const runner = new QueryRunner(client, opts.concurrency ?? 16);
+export async function evaluatePlan(
+  client: PrometheusClient,
+  plan: GatePlan,
+  opts: EvaluateOptions = {},
+): Promise<{ observations: ObjectiveObservation[]; queries: number; partialWarnings: string[] }> {
+  const runner = new QueryRunner(client, opts.concurrency ?? 16, opts.allowPartial ?? false);
   const observations = await Promise.all(plan.objectives.map((o) => objective(runner, o, opts.preferRecorded ?? true)));
-  return { observations, queries: runner.sent };
+  return { observations, queries: runner.sent, partialWarnings: [...(runner.acceptedWarnings ?? [])] };
 }

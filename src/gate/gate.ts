@@ -25,6 +25,8 @@ export interface GateRunOptions {
   readonly audit: AuditLocation;
   readonly toolVersion: string;
   readonly preferRecorded?: boolean;
+  /** Accept partial answers (warnings), each listed in the reasons: the user's explicit choice. */
+  readonly allowPartial?: boolean;
   readonly concurrency?: number;
   /** Only these objectives (default all). */
   readonly objectives?: readonly string[];
@@ -45,6 +47,7 @@ export async function runGate(opts: GateRunOptions): Promise<GateReport> {
     ),
     evaluatePlan(opts.client, planned, {
       ...(opts.preferRecorded !== undefined ? { preferRecorded: opts.preferRecorded } : {}),
+      ...(opts.allowPartial !== undefined ? { allowPartial: opts.allowPartial } : {}),
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
     }),
   ]);
@@ -57,6 +60,10 @@ export async function runGate(opts: GateRunOptions): Promise<GateReport> {
     at: opts.at,
   });
   let { verdict, reasons } = overall(decided);
+  // Partial data the user allowed is part of the decision's record, never silent.
+  if (evaluated.partialWarnings.length > 0) {
+    reasons = [...reasons, ...evaluated.partialWarnings.map((w) => `decided on partial data (--allow-partial-response): ${w}`)];
+  }
   const underlyingVerdict = overall(decided.map((o) => ({ ...o, status: o.underlyingStatus }))).verdict;
   let auditNote: string | null = null;
   if (!log.ok) {

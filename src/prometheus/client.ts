@@ -89,7 +89,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     const endpoint = `${base}${path}`;
     return withRetries(conn, async () => {
       const answer = await send(conn, method, path, params, opts);
-      const { data, notes } = openEnvelope(answer, endpoint, conn.secrets);
+      const { data, notes } = openEnvelope(answer, endpoint, conn.secrets, !conn.denyPartialResponse);
       try {
         return parse(data, notes, endpoint);
       } catch (err) {

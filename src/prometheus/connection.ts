@@ -36,8 +36,9 @@ export interface PrometheusClientOptions {
   keyFile?: string;
   insecureSkipVerify?: boolean;
   /**
-   * Ask Thanos (`partial_response=false`) and VictoriaMetrics (`deny_partial_response=1`) not to answer partially
-   * (default true). Partial answers are refused either way.
+   * Ask Thanos (`partial_response=false`) and VictoriaMetrics (`deny_partial_response=1`) not to answer partially,
+   * and refuse an answer marked partial (default true). False: ask for partial answers and accept them, each marked
+   * partial carrying a warning (the gate's explicit `--allow-partial-response`).
    */
   denyPartialResponse?: boolean;
   /** Send the query timeout to the server too (`timeout=` parameter; default true). */

@@ -73,7 +73,7 @@ function isPartial(obj: Record<string, unknown>): string | undefined {
 }
 
 /** Turns an answer into the envelope's `data` (+ notes), or throws the matching typed error. */
-export function openEnvelope(answer: RawAnswer, endpoint: string, secrets: SecretSet): { data: unknown; notes: ResponseNotes } {
+export function openEnvelope(answer: RawAnswer, endpoint: string, secrets: SecretSet, acceptPartial = false): { data: unknown; notes: ResponseNotes } {
   let body: unknown;
   try {
     body = JSON.parse(answer.text);
@@ -98,11 +98,14 @@ export function openEnvelope(answer: RawAnswer, endpoint: string, secrets: Secre
     throw new PrometheusResponseError('answer is not a Prometheus API envelope ({"status":"success","data":…})', endpoint);
   }
   const partial = isPartial(body) ?? (isRecord(body.data) ? isPartial(body.data) : undefined);
-  if (partial) {
+  if (partial && !acceptPartial) {
     throw new PrometheusResponseError(
       `the server says its answer is partial (${partial}: true; some stores or nodes did not answer), so it cannot be trusted`,
       endpoint,
     );
   }
-  return { data: body.data, notes: notes(body, endpoint, secrets) };
+  const n = notes(body, endpoint, secrets);
+  // Accepted only when partial answers were asked for: it stays visible as a warning.
+  if (partial) return { data: body.data, notes: { ...n, warnings: [`the server says its answer is partial (${partial}: true)`, ...n.warnings] } };
+  return { data: body.data, notes: n };
 }

@@ -45,8 +45,8 @@ interface GateRun {
   report: GateReport | undefined;
 }
 
-async function gate(work: string, profile: string, url: string, n: string): Promise<GateRun> {
-  const run = await runCliInProcess(['gate', '--profile', profile, '--prometheus-url', url, '--at', String(AT), '--format', 'json', '--audit-log', join(work, `audit-${n}.jsonl`)]);
+async function gate(work: string, profile: string, url: string, n: string, extra: string[] = []): Promise<GateRun> {
+  const run = await runCliInProcess(['gate', '--profile', profile, '--prometheus-url', url, '--at', String(AT), '--format', 'json', '--audit-log', join(work, `audit-${n}.jsonl`), ...extra]);
   let report: GateReport | undefined;
   try {
     report = JSON.parse(run.out) as GateReport;
@@ -122,7 +122,7 @@ describe.skipIf(binary.path === undefined)(`gate through Thanos Query over an HA
     single.set(profile, direct.report!);
   });
 
-  it('a store still listed but failing (replica b\'s Prometheus down behind its sidecar): cannot evaluate, naming the store — never a pass on the partial answer', async () => {
+  it('a store still listed but failing (replica b\'s Prometheus down behind its sidecar): cannot evaluate, naming the store — never a pass on the partial answer; with --allow-partial-response, the other replica\'s data decides and the reasons say so', async () => {
     const b = topo!.replicas[1]!;
     await b.prometheus.stop();
     // Query still lists the sidecar as healthy: the sidecar answers, its Prometheus does not.
@@ -134,6 +134,13 @@ describe.skipIf(binary.path === undefined)(`gate through Thanos Query over an HA
       expect(run.report!.verdict).toBe('cannot_evaluate');
       const reasons = run.report!.objectives.flatMap((o) => o.reasons).join('\n');
       expect(reasons).toContain(b.sidecar.grpcAddress);
+      // The user's explicit choice: decide on what the healthy replica holds (here the same data), and record why.
+      const allowed = await gate(work, profile, topo!.query.url, `${profile}-failing-store-allowed`, ['--allow-partial-response']);
+      expect(allowed.code, allowed.err).toBe(profile === 'kokino' ? 1 : 2);
+      expectSameDecision(allowed.report!, single.get(profile)!);
+      const partial = allowed.report!.reasons.filter((r) => r.startsWith('decided on partial data (--allow-partial-response): '));
+      expect(partial.length).toBeGreaterThan(0);
+      expect(partial.join('\n')).toContain(b.sidecar.grpcAddress);
     }
   });
 

@@ -280,6 +280,16 @@ describe('client faults (fake loopback server)', () => {
     expect(s.requests).toHaveLength(1);
   });
 
+  it('with partial answers asked for (denyPartialResponse: false) asks for them and accepts one marked partial, as a warning', async () => {
+    const s = await fake((_req, res) => json(res, 200, { status: 'success', isPartial: true, data: ok.data, warnings: ['vmstorage-2 is down'] }));
+    const r = await clientFor(s.url, { denyPartialResponse: false }).instantQuery('vector(1)', T);
+    expect(r.result).toEqual([{ labels: { a: 'b' }, timestamp: T, value: 1 }]);
+    expect(r.warnings).toEqual(['the server says its answer is partial (isPartial: true)', 'vmstorage-2 is down']);
+    const params = Object.fromEntries(new URLSearchParams(s.requests[0]!.body));
+    expect(params.partial_response).toBeUndefined();
+    expect(params.deny_partial_response).toBeUndefined();
+  });
+
   it('refuses a range query answered with a vector', async () => {
     const s = await fake((_req, res) => json(res, 200, ok));
     const err = await rejection(clientFor(s.url).rangeQuery('vector(1)', T, T + 60, 15));

@@ -81,6 +81,7 @@ interface GateOptions extends SpecSelection, PrometheusFlags {
   auditLog?: string;
   auditAnchor?: string;
   raw?: boolean;
+  allowPartialResponse?: boolean;
   objective: string[];
 }
 
@@ -102,7 +103,11 @@ export function gateCommand(io: Io): Command {
     .option(...REPORT_OPTION)
     .option('--hotfix', 'this change is a hotfix: passes a budget freeze (recorded in the audit log)')
     .option('--objective <name>', 'evaluate only this objective; repeatable', collect, [])
-    .option('--raw', 'never read recorded series; evaluate raw expressions for every window');
+    .option('--raw', 'never read recorded series; evaluate raw expressions for every window')
+    .option(
+      '--allow-partial-response',
+      'accept answers a federated server (Thanos Query, VictoriaMetrics cluster) marks partial or qualifies with warnings, e.g. a store down; each is listed in the reasons (default: such an answer means cannot evaluate)',
+    );
   addAuditOptions(command);
   command.addHelpText('after', '\nOne run, several reports (one audit record): --report markdown=summary.md --report junit=junit.xml --report text=-');
   command.action(async (opts: GateOptions) => {
@@ -116,7 +121,8 @@ export function gateCommand(io: Io): Command {
         throw new UsageError(`--objective ${name}: profile ${profile.name} has ${profile.objectives.map((o) => o.name).join(', ')}`);
       }
     }
-    const client = openPrometheus(prometheusClientOptions(opts, GATE_PROMETHEUS));
+    const allowPartial = opts.allowPartialResponse === true;
+    const client = openPrometheus({ ...prometheusClientOptions(opts, GATE_PROMETHEUS), ...(allowPartial ? { denyPartialResponse: false } : {}) });
     try {
       const report = await runGate({
         profile,
@@ -129,6 +135,7 @@ export function gateCommand(io: Io): Command {
         audit: auditLocation(opts),
         toolVersion: packageVersion(),
         preferRecorded: opts.raw !== true,
+        allowPartial,
         ...(opts.objective.length > 0 ? { objectives: opts.objective } : {}),
       });
       const written = await writeReports(reports, (format) => RENDER[format](report), (text) => io.out(text));
