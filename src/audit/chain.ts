@@ -4,10 +4,17 @@
  * Each line is one JSON record: `{v, seq, id, type, recordedAt, prevHash, data, hash}`; `hash` is the SHA-256 of the
  * canonical JSON of the record without `hash`, and `prevHash` is the previous record's hash (64 zeros for the
  * first). The anchor, kept outside the log, holds the head's `seq` and `hash`, so truncation at the tail is caught.
+ *
+ * Keyed records (`v: 2`) carry an HMAC-SHA256 under the operator's key instead of a plain SHA-256, and the anchor
+ * then carries a MAC of the head too: a writer without the key can neither forge nor re-chain records. Unkeyed
+ * (`v: 1`) records before the first keyed one stay verifiable; after it, an unkeyed record is a forgery.
+ * Threat model: docs/security.md.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const AUDIT_FORMAT_VERSION = 1;
+/** Records authenticated with the audit key (HMAC-SHA256). */
+export const AUDIT_KEYED_VERSION = 2;
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type AuditRecordType = 'approval' | 'override' | 'evaluation';
@@ -26,6 +33,8 @@ export interface AuditRecord {
 export interface AuditAnchor {
   readonly seq: number;
   readonly hash: string;
+  /** HMAC of seq and hash under the audit key, when the log is keyed. */
+  readonly mac?: string;
 }
 
 /** JSON with object keys sorted at every level (the hashed form). */
@@ -40,9 +49,24 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
+/** The record's hash: SHA-256 for `v: 1`, HMAC-SHA256 under `key` for keyed records (`v: 2`). */
+export function recordHash(record: Omit<AuditRecord, 'hash'>, key?: Buffer): string {
   const { v, seq, id, type, recordedAt, prevHash, data } = record;
-  return createHash('sha256').update(canonicalJson({ v, seq, id, type, recordedAt, prevHash, data })).digest('hex');
+  const text = canonicalJson({ v, seq, id, type, recordedAt, prevHash, data });
+  if (v !== AUDIT_KEYED_VERSION) return createHash('sha256').update(text).digest('hex');
+  if (key === undefined) throw new Error('a keyed record needs the audit key');
+  return createHmac('sha256', key).update(text).digest('hex');
+}
+
+/** The anchor's MAC over the head it names. */
+export function anchorMac(key: Buffer, seq: number, hash: string): string {
+  return createHmac('sha256', key).update(`agent-slo-audit-anchor:${String(seq)}:${hash}`).digest('hex');
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface VerifyProblem {
@@ -50,10 +74,12 @@ export interface VerifyProblem {
   readonly line: number;
   readonly seq?: number;
   readonly problem: string;
+  /** True when the log is keyed and no key was given: nothing is known to be wrong, it cannot be checked. */
+  readonly keyRequired?: boolean;
 }
 
 export type VerifyResult =
-  | { readonly ok: true; readonly records: readonly AuditRecord[]; readonly head?: AuditAnchor }
+  | { readonly ok: true; readonly records: readonly AuditRecord[]; readonly head?: AuditAnchor; readonly keyed: number }
   | { readonly ok: false; readonly records: readonly AuditRecord[]; readonly first: VerifyProblem };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -80,10 +106,12 @@ function parseLine(text: string): AuditRecord | string {
 
 /**
  * Verifies log text against the anchor (undefined: no anchor file). Detects edits (hash mismatch), deletions and
- * reordering (seq and prevHash chain), truncation at the head (first seq/prevHash) and at the tail (anchor).
+ * reordering (seq and prevHash chain), truncation at the head (first seq/prevHash) and at the tail (anchor). With
+ * `key`, keyed records and the anchor's MAC are checked too, and an unkeyed record after a keyed one is refused.
  */
-export function verifyAuditText(text: string, anchor: AuditAnchor | undefined): VerifyResult {
+export function verifyAuditText(text: string, anchor: AuditAnchor | undefined, key?: Buffer): VerifyResult {
   const records: AuditRecord[] = [];
+  let keyed = 0;
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   let prevHash = GENESIS_HASH;
@@ -93,7 +121,15 @@ export function verifyAuditText(text: string, anchor: AuditAnchor | undefined): 
     if (typeof parsed === 'string') return { ok: false, records, first: { line, problem: `line ${line} ${parsed}` } };
     const expectedSeq = records.length + 1;
     const { hash, ...rest } = parsed;
-    if (recordHash(rest) !== hash) {
+    if (parsed.v === AUDIT_KEYED_VERSION) {
+      if (key === undefined) {
+        return { ok: false, records, first: { line, seq: parsed.seq, keyRequired: true, problem: `record seq ${parsed.seq} (line ${line}) is keyed (HMAC-SHA256): verify with the audit key` } };
+      }
+      keyed++;
+    } else if (keyed > 0) {
+      return { ok: false, records, first: { line, seq: parsed.seq, problem: `record seq ${parsed.seq} (line ${line}) is not keyed but follows keyed records: written without the key (forged)` } };
+    }
+    if (!sameHex(recordHash(rest, key), hash)) {
       return { ok: false, records, first: { line, seq: parsed.seq, problem: `record seq ${parsed.seq} (line ${line}) was edited: its content does not match its hash` } };
     }
     if (parsed.seq !== expectedSeq) {
@@ -108,11 +144,11 @@ export function verifyAuditText(text: string, anchor: AuditAnchor | undefined): 
   }
   const last = records[records.length - 1];
   if (anchor === undefined) {
-    if (last === undefined) return { ok: true, records };
+    if (last === undefined) return { ok: true, records, keyed };
     return { ok: false, records, first: { line: 0, problem: 'the anchor file is missing, so truncation cannot be ruled out (restore it from the release job, or it was deleted)' } };
   }
   if (last === undefined) {
-    if (anchor.seq === 0) return { ok: true, records };
+    if (anchor.seq === 0) return { ok: true, records, keyed };
     return { ok: false, records, first: { line: 0, seq: anchor.seq, problem: `the log is empty but the anchor names seq ${anchor.seq}: truncated` } };
   }
   if (anchor.seq > last.seq) {
@@ -124,5 +160,8 @@ export function verifyAuditText(text: string, anchor: AuditAnchor | undefined): 
   if (anchor.hash !== last.hash) {
     return { ok: false, records, first: { line: records.length, seq: last.seq, problem: `the head record seq ${last.seq} differs from the anchor's hash: the tail was rewritten` } };
   }
-  return { ok: true, records, head: { seq: last.seq, hash: last.hash } };
+  if (keyed > 0 && key !== undefined && (anchor.mac === undefined || !sameHex(anchorMac(key, anchor.seq, anchor.hash), anchor.mac))) {
+    return { ok: false, records, first: { line: 0, seq: last.seq, problem: `the anchor's MAC is ${anchor.mac === undefined ? 'missing' : 'wrong'}: it was written without the audit key (re-anchored)` } };
+  }
+  return { ok: true, records, head: { seq: last.seq, hash: last.hash }, keyed };
 }

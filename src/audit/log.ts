@@ -8,7 +8,9 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  anchorMac,
   AUDIT_FORMAT_VERSION,
+  AUDIT_KEYED_VERSION,
   type AuditAnchor,
   type AuditRecord,
   type AuditRecordType,
@@ -22,6 +24,8 @@ export interface AuditLocation {
   readonly log: string;
   /** Default `<log>.anchor`. */
   readonly anchor?: string;
+  /** HMAC key: records are written keyed and keyed records verified (docs/security.md). */
+  readonly key?: Buffer;
 }
 
 /** The audit log cannot be used: unreadable, locked too long, or fails verification. */
@@ -53,8 +57,8 @@ async function readAnchor(file: string): Promise<AuditAnchor | undefined> {
   if (text === undefined) return undefined;
   try {
     const a = JSON.parse(text) as AuditAnchor;
-    if (typeof a.seq !== 'number' || typeof a.hash !== 'string') throw new Error('shape');
-    return { seq: a.seq, hash: a.hash };
+    if (typeof a.seq !== 'number' || typeof a.hash !== 'string' || (a.mac !== undefined && typeof a.mac !== 'string')) throw new Error('shape');
+    return a.mac === undefined ? { seq: a.seq, hash: a.hash } : { seq: a.seq, hash: a.hash, mac: a.mac };
   } catch {
     throw new AuditError('the anchor is not {"seq": N, "hash": "…"}', file);
   }
@@ -63,7 +67,7 @@ async function readAnchor(file: string): Promise<AuditAnchor | undefined> {
 /** Verifies the log against its anchor. A missing log and anchor is an empty, intact log. */
 export async function verifyAuditLog(loc: AuditLocation): Promise<VerifyResult> {
   const text = (await readOptional(loc.log)) ?? '';
-  return verifyAuditText(text, await readAnchor(anchorPath(loc)));
+  return verifyAuditText(text, await readAnchor(anchorPath(loc)), loc.key);
 }
 
 const LOCK_STALE_MS = 60_000;
@@ -107,8 +111,9 @@ export async function appendAudit(loc: AuditLocation, type: AuditRecordType, dat
     const verified = await verifyAuditLog(loc);
     if (!verified.ok) throw new AuditError(`refusing to extend a log that fails verification: ${verified.first.problem}`, loc.log);
     const last = verified.records[verified.records.length - 1];
+    const key = loc.key;
     const unsigned = {
-      v: AUDIT_FORMAT_VERSION,
+      v: key === undefined ? AUDIT_FORMAT_VERSION : AUDIT_KEYED_VERSION,
       seq: (last?.seq ?? 0) + 1,
       id,
       type,
@@ -116,7 +121,7 @@ export async function appendAudit(loc: AuditLocation, type: AuditRecordType, dat
       prevHash: last?.hash ?? GENESIS_HASH,
       data: JSON.parse(JSON.stringify(data)) as Record<string, unknown>,
     };
-    const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned) };
+    const record: AuditRecord = { ...unsigned, hash: recordHash(unsigned, key) };
     const h = await open(loc.log, 'a');
     try {
       await h.appendFile(`${JSON.stringify(record)}\n`, 'utf8');
@@ -127,7 +132,8 @@ export async function appendAudit(loc: AuditLocation, type: AuditRecordType, dat
     const anchor = anchorPath(loc);
     await mkdir(dirname(anchor), { recursive: true });
     const tmp = `${anchor}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify({ seq: record.seq, hash: record.hash })}\n`, 'utf8');
+    const head: AuditAnchor = key === undefined ? { seq: record.seq, hash: record.hash } : { seq: record.seq, hash: record.hash, mac: anchorMac(key, record.seq, record.hash) };
+    await writeFile(tmp, `${JSON.stringify(head)}\n`, 'utf8');
     await rename(tmp, anchor);
     return record;
   });
