@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { Matcher } from '../../conventions.js';
 import { parseMatcher } from '../../promql/selector.js';
