@@ -74,7 +74,7 @@ describe('keyed audit chain', () => {
   it('an edit whose hash is recomputed without the key is caught (the record and the anchor MAC)', async () => {
     for (let i = 0; i < 3; i++) await appendAudit({ log, key: KEY }, 'evaluation', { verdict: 'blocked' });
     const records = await lines();
-    const edited = { ...records[2]!, data: { verdict: 'pass' } };
+    const edited: Record<string, unknown> = { ...records[2]!, data: { verdict: 'pass' } };
     const { hash: _h, ...rest } = edited;
     edited.hash = createHash('sha256').update(canonicalJson(rest)).digest('hex');
     await write([records[0]!, records[1]!, edited]);
