@@ -28,6 +28,13 @@ export interface AuditEvaluation {
   readonly model: string | null;
   readonly objectives: readonly { readonly name: string; readonly status: string }[];
   readonly reasons: readonly string[];
+  /** The verdict from the data alone, before --hotfix and human decisions (null in records without it). */
+  readonly underlyingVerdict: string | null;
+  /** --hotfix was given / it let a frozen objective pass. */
+  readonly hotfix: boolean;
+  readonly hotfixUsed: boolean;
+  /** Ids of the approvals/overrides the run applied. */
+  readonly decisionsApplied: readonly string[];
 }
 
 export interface AuditDecision {
@@ -84,6 +91,10 @@ export function summariseAudit(file: string, records: readonly AuditRecord[], pr
         model: typeof d.model === 'string' ? d.model : null,
         objectives,
         reasons: strList(d.reasons),
+        underlyingVerdict: typeof d.underlyingVerdict === 'string' ? d.underlyingVerdict : null,
+        hotfix: d.hotfix === true,
+        hotfixUsed: d.hotfixUsed === true,
+        decisionsApplied: strList(d.decisionsApplied),
       });
     } else if (r.type === 'approval' || r.type === 'override') {
       const scope = (d.scope ?? {}) as Record<string, unknown>;

@@ -22,7 +22,10 @@ export interface GateRunOptions {
   readonly selectorText: readonly string[];
   readonly model?: string;
   readonly hotfix: boolean;
-  readonly audit: AuditLocation;
+  /** null: no audit log (no approvals or overrides apply; only with `record: false`). */
+  readonly audit: AuditLocation | null;
+  /** false: a dry run that never writes the audit log (serve's "what the gate would say now"). Default true. */
+  readonly record?: boolean;
   readonly toolVersion: string;
   readonly preferRecorded?: boolean;
   /** Accept partial answers (warnings), each listed in the reasons: the user's explicit choice. */
@@ -41,7 +44,7 @@ export async function runGate(opts: GateRunOptions): Promise<GateReport> {
     ...(opts.objectives !== undefined ? { objectives: opts.objectives } : {}),
   });
   const [log, evaluated] = await Promise.all([
-    verifyAuditLog(opts.audit).then(
+    (opts.audit === null ? Promise.resolve({ ok: true as const, records: [] }) : verifyAuditLog(opts.audit)).then(
       (v) => v,
       (err: unknown) => ({ ok: false as const, records: [], first: { line: 0, problem: err instanceof Error ? err.message : String(err) } }),
     ),
@@ -75,7 +78,9 @@ export async function runGate(opts: GateRunOptions): Promise<GateReport> {
   const objectives = decided.map(reportObjective);
   let recordId: string | null = null;
   let seq: number | null = null;
-  if (log.ok) {
+  const record = opts.record !== false && opts.audit !== null;
+  if (!record && log.ok) auditNote = opts.audit === null ? 'dry run: not recorded; no audit log, so no approval or override applies' : 'dry run: not recorded';
+  if (log.ok && record && opts.audit !== null) {
     const hotfixUsed = decided.some((o) => o.checks.some((c) => c.hotfix === true));
     try {
       const rec = await appendAudit(opts.audit, 'evaluation', {
@@ -118,7 +123,7 @@ export async function runGate(opts: GateRunOptions): Promise<GateReport> {
     exitCode: VERDICT_EXIT[verdict],
     reasons,
     objectives,
-    audit: { log: opts.audit.log, recordId, seq, note: auditNote },
+    audit: { log: opts.audit?.log ?? null, recordId, seq, note: auditNote },
     stats: { queries: evaluated.queries, durationMs: Date.now() - started },
   };
 }
