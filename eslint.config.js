@@ -36,4 +36,14 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // The status page's browser script (served as is by `agent-slo serve`): plain JS, browser globals, uPlot.
+    files: ['ui/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { project: false, projectService: false },
+      globals: Object.fromEntries(['window', 'document', 'location', 'fetch', 'CSS', 'Node', 'setTimeout', 'clearTimeout', 'setInterval', 'performance', 'uPlot'].map((g) => [g, 'readonly'])),
+    },
+  },
 );

@@ -19,6 +19,7 @@ import { SelfMetrics } from './self-metrics.js';
 import type { LastGate } from '../audit/summary.js';
 import { buildStatus, type StatusDocument } from './status.js';
 import { gaugeUnit } from './units.js';
+import { createUiRoutes } from './ui/routes.js';
 
 export interface ServeOptions {
   readonly profiles: readonly Profile[];
@@ -33,6 +34,10 @@ export interface ServeOptions {
   readonly concurrency?: number;
   /** Reads the last gate verdicts (per profile); called on every refresh. */
   readonly lastGate?: () => Promise<LastGate>;
+  /** The audit log file, for the UI's gate view (history and dry run; never written). */
+  readonly auditLog?: string;
+  /** Version written into the UI's dry-run gate report. */
+  readonly toolVersion?: string;
   /** Clock in milliseconds (tests). */
   readonly now?: () => number;
   readonly log?: (line: string) => void;
@@ -115,6 +120,15 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   let cache: Cached | undefined;
   let inflight: Promise<Cached> | undefined;
   let lastSuccessMs: number | undefined;
+  const ui = createUiRoutes({
+    profiles,
+    client,
+    now,
+    cacheMs,
+    ...(opts.auditLog === undefined ? {} : { auditLog: opts.auditLog }),
+    toolVersion: opts.toolVersion ?? '0.0.0',
+    errorBody: (err) => unavailableBody(err, client.url, lastSuccessMs, now()),
+  });
 
   async function refresh(): Promise<Cached> {
     const atMs = Math.round(now());
@@ -169,7 +183,8 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
       json(res, 405, { error: 'method_not_allowed', reason: `${req.method ?? '?'} is not supported; use GET` });
@@ -224,9 +239,12 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
         res.end(head ? undefined : body);
         return 200;
       }
-      default:
-        json(res, 404, { error: 'not_found', reason: `no endpoint ${path}`, endpoints: ['/api/slo/status', '/metrics', '/healthz', '/readyz'] }, head);
+      default: {
+        const code = await ui.handle(path, url.searchParams, res, head);
+        if (code !== undefined) return code;
+        json(res, 404, { error: 'not_found', reason: `no endpoint ${path}`, endpoints: ['/', '/api/slo/status', '/metrics', '/healthz', '/readyz'] }, head);
         return 404;
+      }
     }
   }
 

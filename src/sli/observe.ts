@@ -126,15 +126,15 @@ export async function observeProfile(query: QueryFn, profile: Profile, at: numbe
   return pool(jobs, opts.concurrency ?? 8);
 }
 
-/** Wraps a QueryFn so that at most `limit` queries are in flight at once. */
-export function limitConcurrency(query: QueryFn, limit: number): QueryFn {
+/** Wraps a query function (instant or range) so that at most `limit` queries are in flight at once. */
+export function limitConcurrency<A extends unknown[], R>(query: (...args: A) => Promise<R>, limit: number): (...args: A) => Promise<R> {
   let active = 0;
   const waiting: (() => void)[] = [];
-  return async (expr, time) => {
+  return async (...args) => {
     if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
     active++;
     try {
-      return await query(expr, time);
+      return await query(...args);
     } finally {
       active--;
       waiting.shift()?.();

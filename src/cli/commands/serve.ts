@@ -8,6 +8,7 @@ import type { Io } from '../io.js';
 import { PrometheusConfigError } from '../../prometheus/errors.js';
 import { printableUrl } from '../../prometheus/connection.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
+import { packageVersion } from '../paths.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 import { ENV_AUDIT_LOG } from './gate.js';
 
@@ -48,7 +49,7 @@ function untilSignal(): Promise<string> {
 /** `agent-slo serve`: SLO status JSON, Prometheus metrics, health and readiness over HTTP. */
 export function serveCommand(io: Io): Command {
   const command = new Command('serve')
-    .description('serve /api/slo/status (JSON, objectives as top-level keys), /metrics, /healthz and /readyz from Prometheus data')
+    .description('serve the SLO status page (/), /api/slo/status (JSON, objectives as top-level keys), /metrics, /healthz and /readyz from Prometheus data (read-only; loopback by default)')
     .addOption(new Option('--port <port>', 'port to listen on (document 002 uses 5050)').argParser(parsePort).default(5050))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('--cache-seconds <n>', 'reuse a computed status for this long (0: every request queries)').argParser(parseNonNegative('--cache-seconds')).default(30))
@@ -66,7 +67,8 @@ export function serveCommand(io: Io): Command {
         port: opts.port,
         host: opts.host,
         cacheSeconds: opts.cacheSeconds,
-        ...(auditLog === undefined ? {} : { lastGate: () => readLastGate(auditLog) }),
+        ...(auditLog === undefined ? {} : { lastGate: () => readLastGate(auditLog), auditLog }),
+        toolVersion: packageVersion(),
         log: (line) => io.err(`agent-slo serve: ${line}`),
       });
     } catch (err) {
@@ -78,6 +80,7 @@ export function serveCommand(io: Io): Command {
       throw err;
     }
     io.out(`agent-slo serve: profiles ${profiles.map((p) => p.name).join(', ')} from ${printableUrl(prometheus.url)}`);
+    io.out(`  ${running.url}/  (SLO status page)`);
     for (const path of ['/api/slo/status', '/metrics', '/healthz', '/readyz']) io.out(`  ${running.url}${path}`);
     const signal = await untilSignal();
     io.out(`agent-slo serve: ${signal}, stopping`);
