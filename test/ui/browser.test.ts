@@ -24,17 +24,17 @@ import { shippedProfilePath } from '../../src/cli/paths.js';
 import { runCli } from '../../src/cli/run.js';
 import type { Io } from '../../src/cli/io.js';
 import { runGate } from '../../src/gate/gate.js';
-import { generateRuleFile } from '../../src/generate/rules.js';
+import { generateRuleFile } from '../../src/generate/prometheus/rules.js';
 import { createPrometheusClient } from '../../src/prometheus/client.js';
-import { readLastGate } from '../../src/review/audit.js';
+import { readLastGate } from '../../src/audit/summary.js';
 import { type RunningServe, startServe } from '../../src/serve/server.js';
 import type { ObjectiveStatus, StatusDocument } from '../../src/serve/status.js';
-import { loadProfile } from '../../src/spec/load.js';
-import type { Profile } from '../../src/spec/model.js';
+import { loadProfile } from '../../src/profile/load.js';
+import type { Profile } from '../../src/profile/model.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { REPO_ROOT } from '../helpers/cli.js';
-import { type Chromium, countColouredPixels, launchChromium } from '../helpers/browser.js';
+import { REPO_ROOT } from '../harness/cli.js';
+import { type Chromium, countColouredPixels, launchChromium } from '../harness/browser.js';
 
 /** Where the screenshots and measurements go (git-ignored; CI keeps the folder as an artifact). */
 export const UI_ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'ui');

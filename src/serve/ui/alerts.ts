@@ -6,8 +6,8 @@
  */
 import { LABEL_ALERT_KIND, LABEL_ALERTNAME, LABEL_ALERTSTATE, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_SEVERITY, PROM_ALERTS } from '../../conventions.js';
 import type { Labels } from '../../prometheus/results.js';
-import { escapeRegex, quoteLabelValue } from '../../prometheus/promql-escape.js';
-import type { Profile } from '../../spec/model.js';
+import { escapeRegex, quotePromqlString } from '../../escape.js';
+import type { Profile } from '../../profile/model.js';
 
 export interface CurrentAlert {
   readonly alertname: string;
@@ -26,7 +26,7 @@ export interface CurrentAlert {
 
 /** `ALERTS{slo_profile=~"p1|p2"}` (and the same for ALERTS_FOR_STATE). */
 export function alertsSelector(metric: string, profiles: readonly string[]): string {
-  return `${metric}{${LABEL_PROFILE}=~${quoteLabelValue(profiles.map(escapeRegex).join('|'))}}`;
+  return `${metric}{${LABEL_PROFILE}=~${quotePromqlString(profiles.map(escapeRegex).join('|'))}}`;
 }
 
 export const ALERTS_QUERY = (profiles: readonly string[]): string => alertsSelector(PROM_ALERTS, profiles);

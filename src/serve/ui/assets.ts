@@ -3,10 +3,10 @@
  * read once and served from memory under fixed paths (no file system path ever comes from a request). Every answer
  * carries a Content-Security-Policy that allows only this origin's scripts and styles: no inline script, no CDN.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { packageRoot } from '../../cli/paths.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Scripts, styles, data and images from this origin only; nothing inline, no frames, no forms. */
 export const CONTENT_SECURITY_POLICY =
@@ -30,9 +30,17 @@ function uplotFile(name: string): string {
   return createRequire(import.meta.url).resolve(`uplot/dist/${name}`);
 }
 
+/** The package's ui/ folder: the nearest one above this module (src/serve/ui in tests, dist/src/serve/ui installed). */
+function uiDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'ui', 'index.html'))) return join(dir, 'ui');
+    if (dirname(dir) === dir) throw new Error('the status page files (ui/index.html) are missing from the agent-slo package');
+  }
+}
+
 /** Request path → asset. Throws at start-up (not at request time) when a file is missing from the package. */
 export function loadAssets(): ReadonlyMap<string, Asset> {
-  const ui = join(packageRoot(), 'ui');
+  const ui = uiDir();
   const files: [string, string, string][] = [
     ['/', join(ui, 'index.html'), 'text/html; charset=utf-8'],
     ['/ui/app.js', join(ui, 'app.js'), 'text/javascript; charset=utf-8'],

@@ -4,7 +4,7 @@
  * dry-run gate report that was never written to the log.
  */
 import type { GateReport } from '../../gate/report/model.js';
-import type { AuditDecision, AuditEvaluation, AuditSummary } from '../../review/audit.js';
+import type { AuditDecision, AuditEvaluation, AuditSummary } from '../../audit/summary.js';
 
 /** Gate runs shown per profile (newest first); the count says how many the log holds. */
 export const GATE_HISTORY_LIMIT = 50;

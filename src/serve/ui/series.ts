@@ -7,8 +7,8 @@
  */
 import { budgetConsumed, type Components, computeSli } from '../../sli/compute.js';
 import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../../sli/queries.js';
-import { formatDuration } from '../../spec/duration.js';
-import type { Objective, Profile } from '../../spec/model.js';
+import { promDuration } from '../../format.js';
+import type { Objective, Profile } from '../../profile/model.js';
 import { burnRateWindows } from '../evaluate.js';
 import { type ObjectiveState, stateOf } from '../status.js';
 
@@ -115,7 +115,7 @@ async function sliSeries(range: RangeFn, o: Objective, scope: QueryScope, at: nu
     points.push([t, outcome.status === 'ok' ? finiteOrNull(outcome.value) : null]);
     states.push(stateOf(outcome));
   }
-  return { window: formatDuration(o.windows.alert), start, end, step, points, states };
+  return { window: promDuration(o.windows.alert), start, end, step, points, states };
 }
 
 async function budgetSeries(range: RangeFn, o: Objective, scope: QueryScope, at: number): Promise<BudgetSeries | null> {
@@ -139,7 +139,7 @@ async function budgetSeries(range: RangeFn, o: Objective, scope: QueryScope, at:
     badSoFar.push([t, cumBad]);
     points.push([t, b.allowed > 0 && allTotal > 0 ? 1 - cumBad / (b.allowed * allTotal) : null]);
   }
-  return { window: formatDuration(windowSeconds), start, end: at, step, allowed: b.allowed, points, badSoFar, totalEvents: allTotal > 0 ? allTotal : null };
+  return { window: promDuration(windowSeconds), start, end: at, step, allowed: b.allowed, points, badSoFar, totalEvents: allTotal > 0 ? allTotal : null };
 }
 
 async function burnSeries(range: RangeFn, o: Objective, scope: QueryScope, at: number): Promise<BurnSeries | null> {
@@ -159,7 +159,7 @@ async function burnSeries(range: RangeFn, o: Objective, scope: QueryScope, at: n
   );
   const out: Record<string, ChartPoint[]> = {};
   for (const [w, bad, total] of answers) {
-    out[formatDuration(w)] = grid(start, at, step).map((t): ChartPoint => {
+    out[promDuration(w)] = grid(start, at, step).map((t): ChartPoint => {
       const r = budgetConsumed(b.allowed, bad?.get(t), total?.get(t));
       return [t, r.status === 'ok' ? finiteOrNull(r.consumed) : null];
     });
@@ -169,7 +169,7 @@ async function burnSeries(range: RangeFn, o: Objective, scope: QueryScope, at: n
     end: at,
     step,
     windows: out,
-    alerts: b.burnRateAlerts.map((a) => ({ name: a.name, long: formatDuration(a.withinSeconds), short: formatDuration(a.shortWindowSeconds), burnRate: a.burnRate, severity: a.severity })),
+    alerts: b.burnRateAlerts.map((a) => ({ name: a.name, long: promDuration(a.withinSeconds), short: promDuration(a.shortWindowSeconds), burnRate: a.burnRate, severity: a.severity })),
   };
 }
 
