@@ -10,7 +10,7 @@ import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../../sli/
 import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
 import { burnRateWindows } from '../evaluate.js';
-import { type ObjectiveState, stateOf } from '../status.js';
+import { type ObjectiveState, stateOf } from '../../sli/state.js';
 
 /** One label-free series of a range query: timestamp (s) → value; `undefined` when the query returned no series. */
 export type RangeFn = (expr: string, start: number, end: number, step: number) => Promise<ReadonlyMap<number, number> | undefined>;
