@@ -20,7 +20,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { importHistory } from '../../src/backfill/import.js';
-import { shippedProfilePath } from '../../src/cli/paths.js';
+import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { runCli } from '../../src/cli/run.js';
 import type { Io } from '../../src/cli/io.js';
 import { runGate } from '../../src/gate/gate.js';
@@ -151,7 +151,7 @@ beforeAll(async () => {
     await client.close();
   }
   const start = (cacheSeconds: number): Promise<RunningServe> =>
-    startServe({ profiles: [kokino, xss], prometheusUrl: prom.url, port: 0, cacheSeconds, auditLog, lastGate: () => readLastGate(auditLog), toolVersion: 'test' });
+    startServe({ profiles: [kokino, xss], prometheus: { url: prom.url }, port: 0, cacheSeconds, auditLog, lastGate: () => readLastGate(auditLog), toolVersion: 'test' });
   serve = await start(600);
   live = await start(3);
   // Wait until Prometheus has evaluated the rules (alerts pending or firing) before looking at the page.

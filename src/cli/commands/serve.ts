@@ -8,7 +8,7 @@ import type { Io } from '../io.js';
 import { PrometheusConfigError } from '../../prometheus/errors.js';
 import { printableUrl } from '../../prometheus/connection.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
-import { packageVersion } from '../paths.js';
+import { packageVersion } from '../../package.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 import { ENV_AUDIT_LOG } from './gate.js';
 

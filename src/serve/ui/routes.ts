@@ -13,7 +13,7 @@ import type { PrometheusClient } from '../../prometheus/client.js';
 import { expectVector } from '../../prometheus/results.js';
 import { readAudit } from '../../audit/summary.js';
 import type { Objective, Profile } from '../../profile/model.js';
-import { limitConcurrency } from '../evaluate.js';
+import { limitConcurrency } from '../../sli/observe.js';
 import { objectiveKeys } from '../status.js';
 import { ALERTS_FOR_STATE_QUERY, ALERTS_QUERY, currentAlerts } from './alerts.js';
 import { type Asset, loadAssets, SECURITY_HEADERS } from './assets.js';

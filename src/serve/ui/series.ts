@@ -9,7 +9,7 @@ import { budgetConsumed, type Components, computeSli } from '../../sli/compute.j
 import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../../sli/queries.js';
 import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
-import { burnRateWindows } from '../evaluate.js';
+import { burnRateWindows } from '../../sli/observe.js';
 import { type ObjectiveState, stateOf } from '../../sli/state.js';
 
 /** One label-free series of a range query: timestamp (s) → value; `undefined` when the query returned no series. */
