@@ -330,6 +330,7 @@ class Mapper {
         modelLabel: g.modelLabel ?? LABEL_MODEL_DEFAULT,
       },
       notifications,
+      dashboards: { extraPaths: wire.dashboards?.extraPaths ?? [] },
       objectives: wire.objectives.map((o, i) => this.objective(o, wire, i, m.runbookBaseUrl)),
       files,
     };

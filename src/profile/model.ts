@@ -146,6 +146,8 @@ export interface Profile {
   readonly selector: readonly Matcher[];
   readonly gate: GatePolicy;
   readonly notifications: Notifications;
+  /** Where the generated dashboard is written besides dashboards/<profile>/<profile>.json. */
+  readonly dashboards: { readonly extraPaths: readonly string[] };
   readonly objectives: readonly Objective[];
   /** The file(s) it was loaded from. */
   readonly files: readonly string[];

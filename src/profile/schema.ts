@@ -128,6 +128,16 @@ export const gateSchema = z.strictObject({
   modelLabel: labelName.optional(),
 });
 
+/** A path relative to the generate output root, inside it (no `.`/`..` segments), ending in .json. */
+const outputJsonPath = z
+  .string()
+  .regex(/^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9_][A-Za-z0-9._/-]*\.json$/, 'must be a relative path inside the output root ending in .json, without . or .. segments');
+
+export const dashboardsSchema = z.strictObject({
+  /** The generated dashboard is also written at these paths (e.g. where a document asks for it). */
+  extraPaths: z.array(outputJsonPath).optional(),
+});
+
 export const profileSchemaV1 = z.strictObject({
   apiVersion: z.literal(API_VERSION_V1),
   kind: z.literal(KIND_PROFILE),
@@ -154,6 +164,7 @@ export const profileSchemaV1 = z.strictObject({
     .optional(),
   gate: gateSchema.optional(),
   notifications: notificationsSchema.optional(),
+  dashboards: dashboardsSchema.optional(),
   objectives: z.array(objectiveSchema).min(1),
 });
 

@@ -15,6 +15,7 @@ const CASES: [string, string, number, string][] = [
   ["comment-only", "", 0, "contains no YAML document (only comments"],
   ["critical-above-target-higher", "objectives[0].critical.threshold", 15, "critical threshold 0.999 is better than "],
   ["critical-below-target-lower", "objectives[0].critical.threshold", 15, "critical threshold 0.005 is better than "],
+  ["dashboard-path-outside", "dashboards.extraPaths[0]", 23, "the string \"../outside/escape.json\" must"],
   ["duplicate-objective", "objectives[1].name", 22, "duplicate objective name \"success\" (firs"],
   ["duplicate-yaml-key", "", 6, "is not valid YAML: Map keys must be uniq"],
   ["empty", "", 0, "is empty"],

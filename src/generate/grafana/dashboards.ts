@@ -236,16 +236,13 @@ export function buildDashboard(profile: Profile): { dashboard: Dashboard; querie
   return { dashboard: builder.build(), queries: l.queries };
 }
 
-/** Paths of a profile's dashboards, relative to the repository root. */
-export function dashboardPaths(profileName: string): string[] {
-  const paths = [`dashboards/${profileName}/${profileName}.json`];
-  // Document 002 names this place for the Kokino dashboard ("Grafana Dashboard: monitoring/grafana/headless-dashboard.json").
-  if (profileName === 'kokino') paths.push('monitoring/grafana/headless-dashboard.json');
-  return paths;
+/** Paths of a profile's dashboards, relative to the output root: its own, then the spec's `dashboards.extraPaths`. */
+export function dashboardPaths(profile: Profile): string[] {
+  return [`dashboards/${profile.name}/${profile.name}.json`, ...profile.dashboards.extraPaths];
 }
 
-/** `dashboards/<profile>/<profile>.json` (and for kokino the same dashboard at monitoring/grafana/headless-dashboard.json). */
+/** The profile's dashboard, at each of its paths. */
 export function generateDashboards(profile: Profile): GeneratedFile[] {
   const content = `${JSON.stringify(buildDashboard(profile).dashboard, null, 2)}\n`;
-  return dashboardPaths(profile.name).map((path) => ({ path, content }));
+  return dashboardPaths(profile).map((path) => ({ path, content }));
 }
