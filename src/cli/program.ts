@@ -4,6 +4,7 @@ import { serveCommand } from './commands/serve.js';
 import { generateCommand } from './commands/generate.js';
 import { validateCommand } from './commands/validate.js';
 import { schemaCommand } from './commands/schema.js';
+import { importCommand } from './commands/import.js';
 import { gateCommand } from './commands/gate.js';
 import { approveCommand } from './commands/approve.js';
 import { overrideCommand } from './commands/override.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
   program.addCommand(validateCommand(io));
   program.addCommand(schemaCommand(io));
+  program.addCommand(importCommand(io));
   program.addCommand(generateCommand(io));
   program.addCommand(gateCommand(io));
   program.addCommand(approveCommand(io));

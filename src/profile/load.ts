@@ -235,6 +235,38 @@ function flowDepth(text: string): number {
   return max;
 }
 
+/**
+ * Parses a YAML stream of several documents (e.g. OpenSLO files) as plain data, with the same guards as a spec:
+ * binary content, nesting depth, syntax errors and alias expansion each give an issue instead of a throw.
+ */
+export function parseYamlDocuments(file: string, text: string): { values: unknown[]; issues: SpecIssue[] } {
+  const whole = (message: string, hint: string): SpecIssue => ({ file, line: 0, column: 0, path: '', message, hint });
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return { values: [], issues: [whole('is not a text file (binary content)', 'give a YAML file')] };
+  const depth = flowDepth(text);
+  if (depth > MAX_FLOW_DEPTH) return { values: [], issues: [whole(`nests [ ] or { } ${depth} levels deep`, `at most ${MAX_FLOW_DEPTH} levels`)] };
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [];
+  const issues: SpecIssue[] = [];
+  for (const doc of list) {
+    for (const e of doc.errors) {
+      const where = position({ lines }, e.pos[0]);
+      issues.push({ file, line: where.line, column: where.column, path: '', message: `is not valid YAML: ${e.message.split('\n')[0] ?? e.code}`, hint: 'fix the YAML syntax (indentation, quotes, colons)' });
+    }
+  }
+  if (issues.length > 0) return { values: [], issues };
+  const values: unknown[] = [];
+  for (const doc of list) {
+    try {
+      if (doc.contents !== null) values.push(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
+    } catch (err) {
+      if (!(err instanceof ReferenceError)) throw err;
+      return { values: [], issues: [whole('expands YAML aliases too far (an alias bomb?)', `expand aliases by hand (at most ${MAX_ALIAS_COUNT} alias expansions)`)] };
+    }
+  }
+  return { values, issues };
+}
+
 /** Parses one YAML text; returns the source or file-level issues. */
 export function parseYaml(file: string, text: string): { source?: Source; issues: SpecIssue[] } {
   const whole = (message: string, hint?: string): SpecIssue => (hint === undefined ? { file, line: 0, column: 0, path: '', message } : { file, line: 0, column: 0, path: '', message, hint });
