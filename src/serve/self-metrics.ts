@@ -1,7 +1,14 @@
 /** The service's own counters (queries, errors, durations, refreshes, HTTP requests); a snapshot feeds metrics.ts. */
+import { UNMATCHED } from './http.js';
 
 /** Upper bounds (seconds) of the query duration histogram. */
 export const QUERY_DURATION_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Most `{path, code}` series of the HTTP request counter. Paths are route labels (bounded by the route table) and
+ * codes a handful, so this is a backstop: past it, new pairs are counted under path "other".
+ */
+export const MAX_HTTP_SERIES = 64;
 
 export interface SelfMetricsSnapshot {
   readonly queries: number;
@@ -40,8 +47,13 @@ export class SelfMetrics {
     if (!ok) this.refreshErrors++;
   }
 
+  /** Counts a request; `path` must be a route label (see serve/http.ts), never the path a client asked for. */
   request(path: string, code: number): void {
-    const key = `${path} ${code}`;
+    let key = `${path} ${code}`;
+    if (this.http[key] === undefined && Object.keys(this.http).length >= MAX_HTTP_SERIES) {
+      path = UNMATCHED;
+      key = `${path} ${code}`;
+    }
     const entry = (this.http[key] ??= { path, code, count: 0 });
     entry.count++;
   }

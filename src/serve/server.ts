@@ -6,7 +6,7 @@
  * with its age (`_meta.ageSeconds`, `_meta.cached`). A refresh that fails drops the cache: the answer is a 503 with
  * the reason, never the previous numbers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpuUsage, memoryUsage, uptime } from 'node:process';
 import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from '../prometheus/client.js';
@@ -14,6 +14,7 @@ import { PrometheusClientError } from '../prometheus/errors.js';
 import { expectVector } from '../prometheus/results.js';
 import type { Profile } from '../profile/model.js';
 import { limitConcurrency, observeProfile, type QueryFn } from '../sli/observe.js';
+import { createGuardedServer, type Route, sendJson } from './http.js';
 import { exposition, EXPOSITION_CONTENT_TYPE } from './metrics.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { LastGate } from '../audit/summary.js';
@@ -41,6 +42,10 @@ export interface ServeOptions {
   /** Clock in milliseconds (tests). */
   readonly now?: () => number;
   readonly log?: (line: string) => void;
+  /** More routes (e.g. a UI); the four endpoints above cannot be replaced. */
+  readonly routes?: readonly Route[];
+  /** Time to receive a request head (default 10 s). */
+  readonly headersTimeoutMs?: number;
 }
 
 export interface RunningServe {
@@ -87,12 +92,6 @@ interface Cached {
 }
 
 type StatusAnswer = { ok: true; doc: StatusDocument; cached: boolean; ageSeconds: number } | { ok: false; error: unknown };
-
-function json(res: ServerResponse, code: number, body: unknown, head = false): void {
-  const text = `${JSON.stringify(body, null, 2)}\n`;
-  res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
-  res.end(head ? undefined : text);
-}
 
 /** The 503 body for a failed refresh: what failed, where, and when data was last good. */
 export function unavailableBody(err: unknown, prometheusUrl: string, lastSuccessMs: number | undefined, nowMs: number): Record<string, unknown> {
@@ -182,44 +181,50 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const path = url.pathname;
-    const head = req.method === 'HEAD';
-    if (req.method !== 'GET' && !head) {
-      json(res, 405, { error: 'method_not_allowed', reason: `${req.method ?? '?'} is not supported; use GET` });
-      return 405;
-    }
-    switch (path) {
-      case '/healthz':
-        json(res, 200, { status: 'alive', uptimeSeconds: uptime() }, head);
+  const routes: Route[] = [
+    {
+      path: '/healthz',
+      handle: (req, res) => {
+        sendJson(res, 200, { status: 'alive', uptimeSeconds: uptime() }, req.method === 'HEAD');
         return 200;
-      case '/readyz': {
+      },
+    },
+    {
+      path: '/readyz',
+      handle: async (req, res) => {
+        const head = req.method === 'HEAD';
         try {
           const ready = await client.ready({ timeoutMs: 3000 });
           if (ready) {
-            json(res, 200, { ready: true, prometheus: client.url }, head);
+            sendJson(res, 200, { ready: true, prometheus: client.url }, head);
             return 200;
           }
-          json(res, 503, { ready: false, prometheus: client.url, reason: 'Prometheus answered /-/ready with 503 (still starting)' }, head);
+          sendJson(res, 503, { ready: false, prometheus: client.url, reason: 'Prometheus answered /-/ready with 503 (still starting)' }, head);
           return 503;
         } catch (err) {
           const reason = err instanceof PrometheusClientError ? err.reason : String(err);
-          json(res, 503, { ready: false, prometheus: client.url, reason }, head);
+          sendJson(res, 503, { ready: false, prometheus: client.url, reason }, head);
           return 503;
         }
-      }
-      case '/api/slo/status': {
+      },
+    },
+    {
+      path: '/api/slo/status',
+      handle: async (req, res) => {
+        const head = req.method === 'HEAD';
         const answer = await status();
         if (!answer.ok) {
-          json(res, 503, unavailableBody(answer.error, client.url, lastSuccessMs, now()), head);
+          sendJson(res, 503, unavailableBody(answer.error, client.url, lastSuccessMs, now()), head);
           return 503;
         }
         const meta = { ...answer.doc._meta, ageSeconds: answer.ageSeconds, cached: answer.cached, cacheSeconds: cacheMs / 1000 };
-        json(res, 200, { ...answer.doc, _meta: meta }, head);
+        sendJson(res, 200, { ...answer.doc, _meta: meta }, head);
         return 200;
-      }
-      case '/metrics': {
+      },
+    },
+    {
+      path: '/metrics',
+      handle: async (req, res) => {
         const answer = await status();
         const cpu = cpuUsage();
         const mem = memoryUsage();
@@ -236,28 +241,25 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
           },
         });
         res.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'cache-control': 'no-store' });
-        res.end(head ? undefined : body);
+        res.end(req.method === 'HEAD' ? undefined : body);
         return 200;
-      }
-      default: {
-        const code = await ui.handle(path, url.searchParams, res, head);
-        if (code !== undefined) return code;
-        json(res, 404, { error: 'not_found', reason: `no endpoint ${path}`, endpoints: ['/', '/api/slo/status', '/metrics', '/healthz', '/readyz'] }, head);
-        return 404;
-      }
-    }
-  }
-
-  const server: Server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    handle(req, res).then(
-      (code) => metrics.request(path, code),
-      (err: unknown) => {
-        metrics.request(path, 500);
-        if (!res.headersSent) json(res, 500, { error: 'internal', reason: err instanceof Error ? err.message : String(err) });
-        else res.destroy();
       },
-    );
+    },
+    ...(opts.routes ?? []),
+    // The UI: its page, assets and /api/ui/* (serve/ui/routes.ts); counted under one label, declines what it does not serve.
+    {
+      path: '/*',
+      label: 'ui',
+      handle: (req, res, target) => ui.handle(target.pathname, new URLSearchParams(target.query), res, req.method === 'HEAD'),
+    },
+  ];
+
+  const server: Server = createGuardedServer({
+    routes,
+    endpoints: ['/', '/api/slo/status', '/metrics', '/healthz', '/readyz'],
+    onRequest: (label, code) => metrics.request(label, code),
+    onError: (err) => opts.log?.(`request failed: ${err instanceof Error ? err.message : String(err)}`),
+    ...(opts.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: opts.headersTimeoutMs }),
   });
 
   await new Promise<void>((resolve, reject) => {
