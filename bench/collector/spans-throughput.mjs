@@ -9,16 +9,14 @@
 // Loss = spans accepted with 2xx − spans counted by the derived histograms in Prometheus (sum of the three _count
 // series of the stage) after the pipeline drained. Baseline (same run): the same requests to a Node sink that only
 // answers 200. Collector memory: max VmRSS of the collector process during the stage (from /proc).
-import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cliArgs, drained, offerPaced, rssKiB, scalar, startSink } from './common.mjs';
 import { startCollector } from '../../dist/test/harness/collector.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
 import { collectorBinary, repoRoot, shippedCollectorConfig } from '../../dist/test/harness/binaries.js';
 
-const args = new Map();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const args = cliArgs();
 const RATES = (args.get('rates') ?? '2000,5000,10000,20000').split(',').map(Number);
 const RUNTIMES = Number(args.get('runtimes') ?? 4);
 const BATCH = Number(args.get('batch') ?? 512);
@@ -68,60 +66,20 @@ function request(stage, r) {
   });
 }
 
-function rssKiB(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 async function offer(url, stage, rate, pid) {
   const requestsPerRuntime = Math.max(1, Math.round((rate * STAGE_S) / BATCH / RUNTIMES));
-  const perRuntimeRps = rate / BATCH / RUNTIMES;
-  let accepted = 0;
-  let refused = 0;
-  let maxRss = 0;
-  const t0 = performance.now();
-  const sampler = pid ? setInterval(() => (maxRss = Math.max(maxRss, rssKiB(pid))), 250) : undefined;
-  const runtime = async (r) => {
-    for (let k = 0; k < requestsPerRuntime; k++) {
-      const due = t0 + (k * 1000) / perRuntimeRps + (r * 1000) / (perRuntimeRps * RUNTIMES);
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      try {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request(stage, r) });
-        await res.arrayBuffer();
-        if (res.ok) accepted += BATCH;
-        else refused += BATCH;
-      } catch {
-        refused += BATCH;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: RUNTIMES }, (_, r) => runtime(r)));
-  clearInterval(sampler);
-  const seconds = (performance.now() - t0) / 1000;
-  return { accepted, refused, seconds, offered: (requestsPerRuntime * RUNTIMES * BATCH) / seconds, maxRssMiB: maxRss / 1024 };
+  const r = await offerPaced({ url, contentType: 'application/json', runtimes: RUNTIMES, requestsPerRuntime, totalRps: rate / BATCH, body: (rt) => request(stage, rt), pid });
+  return { ...r, accepted: r.accepted * BATCH, refused: r.refused * BATCH, offered: (requestsPerRuntime * RUNTIMES * BATCH) / r.seconds };
 }
 
-async function counted(promUrl, stage) {
-  const q = `sum({__name__=~"gen_ai_(execute_tool|client_operation|invoke_agent)_duration_count",instance=~"stage${stage}-.*"})`;
-  const res = await fetch(`${promUrl}/api/v1/query?${new URLSearchParams({ query: q })}`);
-  const body = await res.json();
-  return Number(body.data.result[0]?.value[1] ?? 0);
-}
+const counted = (promUrl, stage) =>
+  scalar(promUrl, `sum({__name__=~"gen_ai_(execute_tool|client_operation|invoke_agent)_duration_count",instance=~"stage${stage}-.*"})`);
 
 async function main() {
   const otelcol = collectorBinary();
   if (!otelcol.path) throw new Error(otelcol.missingReason);
-  const sink = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise((r) => sink.listen(0, '127.0.0.1', r));
-  const sinkUrl = `http://127.0.0.1:${sink.address().port}/v1/traces`;
+  const sink = await startSink('application/json', '{}');
+  const sinkUrl = sink.url('/v1/traces');
   const prom = await startPrometheus({});
   const collector = await startCollector({
     binary: otelcol.path,
@@ -135,16 +93,7 @@ async function main() {
     for (const [stage, rate] of RATES.entries()) {
       const base = await offer(sinkUrl, 1000 + stage, rate, 0);
       const run = await offer(`${collector.otlpHttpUrl}/v1/traces`, stage, rate, collector.pid);
-      let stored = 0;
-      const drainStart = Date.now();
-      for (let stable = 0; Date.now() - drainStart < 60_000 && stable < 40; ) {
-        await sleep(100);
-        const now = await counted(prom.url, stage);
-        stable = now === stored ? stable + 1 : 0;
-        stored = now;
-        if (stored === run.accepted) break;
-      }
-      const drainS = (Date.now() - drainStart) / 1000;
+      const { value: stored, drainS } = await drained(() => counted(prom.url, stage), run.accepted);
       const row = {
         targetSps: rate,
         baselineSps: Math.round(base.offered),

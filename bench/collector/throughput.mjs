@@ -9,9 +9,7 @@
 // Baseline (same run, same generator): the same requests to a Node sink that only answers 200, i.e. what the
 // generator itself can push on this machine; the ratio says whether the collector path or the generator limits.
 // Collector memory: max VmRSS of the collector process during the stage (from /proc).
-import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { cliArgs, drained, offerPaced, rssKiB, scalar, startSink } from './common.mjs';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
@@ -19,8 +17,7 @@ import { startCollector } from '../../dist/test/harness/collector.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
 import { collectorBinary } from '../../dist/test/harness/binaries.js';
 
-const args = new Map();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const args = cliArgs();
 const SERIES = Number(args.get('series') ?? 1000);
 const STAGE_S = Number(args.get('stage-seconds') ?? 10);
 const RATES = (args.get('rates') ?? '5,10,20,40,80').split(',').map(Number);
@@ -54,15 +51,6 @@ function request(r, metricName, tick, startMs, ts) {
   });
 }
 
-function rssKiB(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
 /**
  * Offers `rate` requests/s in total for STAGE_S seconds, spread over RUNTIMES runtimes that each send one request
  * at a time, as an SDK's periodic exporter does (a runtime never has two exports of the same series in flight, so
@@ -71,59 +59,26 @@ function rssKiB(pid) {
 async function offer(url, metricName, rate, pid) {
   const startMs = Date.now();
   const ticksPerRuntime = Math.max(1, Math.round((rate * STAGE_S) / RUNTIMES));
-  const perRuntimeRate = rate / RUNTIMES;
-  let accepted = 0;
-  let refused = 0;
-  let maxRss = 0;
-  const t0 = performance.now();
-  const sampler = pid ? setInterval(() => (maxRss = Math.max(maxRss, rssKiB(pid))), 250) : undefined;
-  const runtime = async (r) => {
-    let lastTs = 0;
-    for (let tick = 1; tick <= ticksPerRuntime; tick++) {
-      const due = t0 + ((tick - 1) * 1000) / perRuntimeRate + (r * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      const ts = Math.max(Date.now(), lastTs + 1);
-      lastTs = ts;
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-protobuf' },
-          body: request(r, metricName, tick, startMs, ts),
-        });
-        await res.arrayBuffer();
-        if (res.ok) accepted++;
-        else refused++;
-      } catch {
-        refused++;
-      }
-    }
+  const lastTs = new Array(RUNTIMES).fill(0);
+  const body = (r, k) => {
+    const ts = Math.max(Date.now(), lastTs[r] + 1);
+    lastTs[r] = ts;
+    return request(r, metricName, k + 1, startMs, ts);
   };
-  await Promise.all(Array.from({ length: RUNTIMES }, (_, r) => runtime(r)));
-  clearInterval(sampler);
-  const seconds = (performance.now() - t0) / 1000;
+  const run = await offerPaced({ url, contentType: 'application/x-protobuf', runtimes: RUNTIMES, requestsPerRuntime: ticksPerRuntime, totalRps: rate, body, pid });
   const ticks = ticksPerRuntime * RUNTIMES;
-  return { ticks, accepted, refused, seconds, offeredDps: (ticks * SERIES) / seconds, maxRssMiB: maxRss / 1024 };
+  return { ticks, ...run, offeredDps: (ticks * SERIES) / run.seconds };
 }
 
-async function storedSamples(promUrl, metric) {
-  const q = `sum(count_over_time(${metric}[1h]))`;
-  const res = await fetch(`${promUrl}/api/v1/query?${new URLSearchParams({ query: q })}`);
-  const body = await res.json();
-  return Number(body.data.result[0]?.value[1] ?? 0);
-}
+const storedSamples = (promUrl, metric) => scalar(promUrl, `sum(count_over_time(${metric}[1h]))`);
 
 async function main() {
   const otelcol = collectorBinary();
   if (!otelcol.path) throw new Error(otelcol.missingReason);
 
   // Baseline: the generator against a sink that accepts everything.
-  const sink = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
-  });
-  await new Promise((r) => sink.listen(0, '127.0.0.1', r));
-  const sinkUrl = `http://127.0.0.1:${sink.address().port}/v1/metrics`;
+  const sink = await startSink('application/x-protobuf');
+  const sinkUrl = sink.url('/v1/metrics');
 
   const prom = await startPrometheus({});
   const collector = await startCollector({ binary: otelcol.path, remoteWriteUrl: `${prom.url}/api/v1/write` });
@@ -136,16 +91,7 @@ async function main() {
       const run = await offer(`${collector.otlpHttpUrl}/v1/metrics`, metric, rate, collector.pid);
       const expected = run.accepted * SERIES;
       // Drain: wait until the stored count stops growing (or equals the accepted count).
-      let stored = 0;
-      const drainStart = Date.now();
-      for (let stable = 0; Date.now() - drainStart < 60_000 && stable < 40; ) {
-        await sleep(100);
-        const now = await storedSamples(prom.url, `bench_stage${i}_total`);
-        stable = now === stored ? stable + 1 : 0;
-        stored = now;
-        if (stored === expected) break;
-      }
-      const drainS = (Date.now() - drainStart) / 1000;
+      const { value: stored, drainS } = await drained(() => storedSamples(prom.url, `bench_stage${i}_total`), expected);
       const row = {
         stage: i,
         targetDps: rate * SERIES,

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -33,6 +33,7 @@ import { startCollector, type RunningCollector } from '../harness/collector.js';
 import { goAgentBinary } from '../harness/go-agent.js';
 import { goBuilt } from '../harness/go-built.js';
 import { runCliInProcess } from '../harness/cli.js';
+import { trackStack } from '../harness/stack.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { eventually, instant, labelKey, type Sample } from './prom-query.js';
@@ -54,14 +55,7 @@ defaults:
   windows: { alert: 1m, gate: 3m, target: 3m }
 `;
 
-const started: { stop(): Promise<void> }[] = [];
-function track<T extends { stop(): Promise<void> }>(thing: T): T {
-  started.push(thing);
-  return thing;
-}
-afterEach(async () => {
-  for (const thing of started.splice(0).reverse()) await thing.stop();
-});
+const track = trackStack();
 
 let work: string;
 let rulesFile: string;
