@@ -27,6 +27,7 @@ import { LIVE_FOR_SECONDS, LIVE_WINDOW_SECONDS, liveOverlayProfile } from './liv
 import { createProgress } from './progress.js';
 import { startDemoRuntime, type DemoRuntime } from './runtime.js';
 import { startSink, type NotificationSink, type SinkDelivery } from './sink.js';
+import { startDemoStatusPage } from './status-page.js';
 
 export const DEMO_RUNTIME_JOB = 'agent-slo-demo-runtime';
 const HOUR = 3600;
@@ -228,6 +229,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     for (const s of scenarios) outcomes.push(await guard(runGateScenario(s, c, auditLog, opts.version, (l) => progress.info(l))));
     done(outcomes.map((o) => `${o.scenario.title.slice(0, 1)} ${o.report.verdict}`).join(', '));
 
+    const page = await guard(startDemoStatusPage([kokino, runtimeV1, live], prom.url, auditLog, opts.version), (late) => late.close());
+    cleanups.push(() => page.close());
+    progress.info(`SLO status page (agent-slo serve): ${page.url}/  — objectives, burn-down, alerts, gate history`);
+
     if (opts.check) {
       done = progress.step('Backfill check: which alerts would have fired, day by day, over runtime-v1\'s last 3 days');
       const report = await guard(runBackfillCheck({ profile: runtimeV1, client: c, from: end - 3 * 86_400, to: end, stepSeconds: 900, gate: false }));
@@ -267,6 +272,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const ok = outcomes.every((o) => o.ok) && liveDelivered;
     opts.out('');
     opts.out('Where to look:');
+    opts.out(`  SLO status page      ${page.url}/  (agent-slo serve: overview, charts, alerts, gate history and dry run)`);
     opts.out(`  Prometheus alerts    ${prom.url}/alerts`);
     opts.out(`  Prometheus rules     ${prom.url}/rules`);
     opts.out(`  SLI over 1h          ${prom.url}/graph?g0.expr=${encodeURIComponent('agent_slo:sli{slo_profile="kokino",slo_objective="availability"}')}&g0.range_input=6h`);

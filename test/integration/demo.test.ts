@@ -37,6 +37,7 @@ describe('npm run demo', () => {
     // The backfill check step reports exactly the alert the runtime-v1 history was built to trigger.
     expect(out).toContain('alerts that would have fired: SLOEscalationRateWarning\n');
     expect(out).toMatch(/Demo OK: 3\/3 verdicts as expected, live alert delivered/);
+    expect(out).toMatch(/SLO status page +http:\/\/127\.0\.0\.1:\d+\/ /); // agent-slo serve's page, up while the demo runs
     expect(ms).toBeLessThan(180_000);
 
     // Nothing left: the printed pids are gone, no process mentions the work dir, and the temp dir is removed.
