@@ -232,6 +232,14 @@
     return h('div', { class: `bar${n <= 0 ? ' out' : n < 0.5 ? ' low' : ''}`, role: 'img', 'aria-label': `error budget remaining ${fmtShare(remaining)}` }, (() => { const s = h('span'); s.style.width = `${pct}%`; return s; })());
   }
 
+  /** "36% left of 30d", or "exhausted: 159% spent over 30d" (a negative remainder reads badly). */
+  function budgetText(b) {
+    if (b.remaining === null) return 'no data';
+    const zero = b.allowed === 0 ? ' (zero tolerance)' : '';
+    if (b.exhausted) return `exhausted: ${fmtShare(b.consumed)} spent over ${b.window}${zero}`;
+    return `${fmtShare(b.remaining)} left of ${b.window}${zero}`;
+  }
+
   function card(key, o) {
     const w = o.windows || {};
     const alert = w.alert;
@@ -256,7 +264,7 @@
     row('Events', alert ? `${fmtCount(alert.events)} in ${alert.window}` : 'no data', 'v-events');
     if (b) {
       const br = Object.entries(b.burnRates || {});
-      dl.append(h('dt', { text: 'Error budget' }), h('dd', { class: 'v-budget' }, b.remaining === null ? 'no data' : `${fmtShare(b.remaining)} left of ${b.window}${b.allowed === 0 ? ' (zero tolerance)' : ''}`, budgetBar(b.remaining)));
+      dl.append(h('dt', { text: 'Error budget' }), h('dd', { class: 'v-budget' }, budgetText(b), budgetBar(b.remaining)));
       if (br.length > 0) row('Burn rate', br.map(([k, v]) => `${k} ${fmtBurn(v)}`).join(' · '), 'v-burn');
     } else row('Error budget', 'none defined', 'v-budget');
     if (o.state !== 'ok') a.append(h('p', { class: 'small muted v-reason', text: o.stateReason }));
@@ -458,7 +466,7 @@
     const tile = (label, big, sub, cls) => tiles.append(h('div', { class: `tile ${cls || ''}` }, h('div', { class: 'label', text: label }), h('div', { class: 'big', text: big }), h('div', { class: 'small muted', text: sub })));
     tile('Objective', `${cmp(o)} ${fmtValue(o.unit, o.target)}`, `over ${w.target ? w.target.window : '?'}; warning ${o.warning === null ? '—' : fmtValue(o.unit, o.warning)}, critical ${fmtValue(o.unit, o.critical)}`, 'v-target');
     tile('Observed now', o.state === 'not_active' ? 'not active' : fmtValue(o.unit, o.value), `over ${w.alert ? w.alert.window : '?'}, ${w.alert ? fmtCount(w.alert.events) : 'no'} events`, 'v-value');
-    tile('Error budget remaining', b ? fmtShare(b.remaining) : 'none', b ? `of ${b.window}; ${fmtCount(b.badEvents)} bad of ${fmtCount(b.totalEvents)} events${b.exhausted ? ` — EXHAUSTED (${b.onExhausted === 'freeze' ? 'deployments frozen' : 'alert'})` : ''}` : 'no error budget in the spec', 'v-budget');
+    tile('Error budget remaining', b ? (b.exhausted ? `exhausted (${fmtShare(b.remaining)})` : fmtShare(b.remaining)) : 'none', b ? `of ${b.window}; ${fmtCount(b.badEvents)} bad of ${fmtCount(b.totalEvents)} events, ${fmtShare(b.consumed)} of the budget spent${b.exhausted ? ` — ${b.onExhausted === 'freeze' ? 'deployments frozen: hotfixes only' : 'alerting'}` : ''}` : 'no error budget in the spec', 'v-budget');
     main.append(tiles);
 
     const wt = h('table', { class: 'stack windows' });
@@ -508,7 +516,7 @@
       const d = g.dryRun.report;
       now.setAttribute('data-verdict', d.verdict);
       now.append(h('p', null, badge(d.verdict), ` at ${fmtTime(d.at)} — dry run, not recorded in the audit log${d.underlyingVerdict !== d.verdict ? ` (from the data alone: ${STATE_LABEL[d.underlyingVerdict] || d.underlyingVerdict})` : ''}`));
-      if (d.note) now.append(h('p', { class: 'small muted', text: d.note }));
+      if (d.note && d.note !== 'dry run: not recorded') now.append(h('p', { class: 'small muted', text: d.note }));
       if (d.reasons.length) now.append(h('ul', { class: 'reasons' }, d.reasons.map((x) => h('li', { text: x }))));
       const t = h('table', { class: 'stack' });
       t.append(h('thead', null, h('tr', null, ['Objective', 'Status', 'Value', 'Decisions applied'].map((c) => h('th', { text: c })))));

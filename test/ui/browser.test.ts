@@ -154,12 +154,12 @@ beforeAll(async () => {
     startServe({ profiles: [kokino, xss], prometheus: { url: prom.url }, port: 0, cacheSeconds, auditLog, lastGate: () => readLastGate(auditLog), toolVersion: 'test' });
   serve = await start(600);
   live = await start(3);
-  // Wait until Prometheus has evaluated the rules (alerts pending or firing) before looking at the page.
+  // Wait until the incident's budget alert fires (the recorded series it reads exist) before looking at the page.
   const deadline = Date.now() + 60_000;
   for (;;) {
     const a = await getJson<{ data: { alerts: { labels: Record<string, string>; state: string }[] } }>(`${prom.url}/api/v1/alerts`);
-    if (a.body.data.alerts.some((x) => x.state === 'firing')) break;
-    if (Date.now() > deadline) throw new Error(`no alert firing after 60 s:\n${prom.logs()}`);
+    if (a.body.data.alerts.some((x) => x.state === 'firing' && x.labels.alertname === 'SLOAvailabilityBudgetExhausted')) break;
+    if (Date.now() > deadline) throw new Error(`SLOAvailabilityBudgetExhausted not firing after 60 s:\n${prom.logs()}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   browser = await launchChromium();
