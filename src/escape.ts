@@ -70,3 +70,8 @@ export function commentLine(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
   return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 }
+
+/** Text for HTML and SVG element content and double-quoted attribute values (the review's HTML output). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}

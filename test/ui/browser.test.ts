@@ -363,6 +363,34 @@ describe('the status page in chromium', () => {
     await p.close();
   });
 
+  it('review --format html: one self-contained file, SVG charts without script, rendered in chromium', async () => {
+    for (const period of ['week', 'month'] as const) {
+      const io = silentIo();
+      const code = await runCli(['review', '--period', period, '--format', 'html', '--profile', 'kokino', '--prometheus-url', prom.url, '--audit-log', auditLog], io);
+      const html = io.text();
+      expect(code, html.slice(0, 2000)).toBe(0);
+      const file = join(UI_ARTIFACTS, `review-${period}.html`);
+      await writeFile(file, html);
+      expect(html).not.toMatch(/<script/i);
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
+      const p = await page(1280);
+      const requests: string[] = [];
+      p.on('request', (r) => requests.push(r.url()));
+      await p.goto(`file://${file}`);
+      expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+      expect(await p.locator('script').count()).toBe(0);
+      const availability = p.locator('section.objective[data-objective="availability"]');
+      expect(await availability.locator('svg').count()).toBe(2); // value per slice + budget spent per slice
+      const slices = await p.locator('table.slices thead th').count();
+      expect(await availability.locator('svg').first().locator('circle').count()).toBe(slices - 1);
+      expect(await availability.locator('svg').nth(1).locator('rect[fill="#6f42c1"]:has(title)').count()).toBe(slices - 1); // bars (the legend swatch has no title)
+      if (period === 'month') expect(await p.locator('table.history tbody tr').count()).toBe(3);
+      expect(await p.locator('table.decisions').textContent()).toContain('alice-override');
+      await shot(p, `review-${period}-1280`);
+      await p.close();
+    }
+  });
+
   it('Prometheus stopped: the page says why and shows no values', async () => {
     const p = await page(1280);
     await p.goto(`${live.url}/`);

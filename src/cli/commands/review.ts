@@ -8,6 +8,7 @@ import { type AlertFetch, collectReview } from '../../review/collect.js';
 import { reviewPeriod, type PeriodKind } from '../../review/period.js';
 import { buildReview, type ReviewReport } from '../../review/report.js';
 import { renderJson, renderMarkdown } from '../../review/render.js';
+import { renderHtml } from '../../review/render-html.js';
 import { limitConcurrency } from '../../sli/observe.js';
 import { ComponentShapeError, clientQueryFn } from '../../serve/server.js';
 import { CliError } from '../errors.js';
@@ -20,7 +21,7 @@ import { ENV_AUDIT_LOG, parseAtOption } from './gate.js';
 interface ReviewCliOptions extends SpecSelection, PrometheusFlags {
   period: PeriodKind;
   at?: string;
-  format: 'markdown' | 'json';
+  format: 'markdown' | 'json' | 'html';
   auditLog?: string;
 }
 
@@ -39,7 +40,7 @@ export function reviewCommand(io: Io): Command {
     .description('weekly or monthly reliability review per objective: values per day/week, budget consumed, alerts fired, approvals/overrides, trend, needs attention (exit 0 even when SLOs are bad; 3 when the data cannot be read)')
     .addOption(new Option('--period <period>', 'week: the 7 days ending at --at; month: the calendar month before --at (to date when mid-month)').choices(['week', 'month']).default('week'))
     .option('--at <time>', 'end of the period: ISO 8601 with zone, Unix seconds, or "now" (default now)')
-    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .addOption(new Option('--format <format>', 'output format (html: one self-contained file, charts as inline SVG, no script)').choices(['markdown', 'json', 'html']).default('markdown'))
     .option('--audit-log <file>', `release-gate audit log to list approvals, overrides and gate runs from (env ${ENV_AUDIT_LOG})`);
   addPrometheusOptions(command, REVIEW_PROMETHEUS);
   addSpecOptions(command).action(async (opts: ReviewCliOptions) => {
@@ -74,6 +75,7 @@ export function reviewCommand(io: Io): Command {
       await client.close();
     }
     if (opts.format === 'json') io.out(renderJson(reports).trimEnd());
+    else if (opts.format === 'html') io.out(renderHtml(reports).trimEnd());
     else io.out(reports.map(renderMarkdown).join('\n---\n\n').trimEnd());
   });
   return command;
