@@ -4,9 +4,10 @@
  * holds are read by gate/decisions.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeFileAtomic } from '../output.js';
 import {
   anchorMac,
   AUDIT_FORMAT_VERSION,
@@ -131,10 +132,8 @@ export async function appendAudit(loc: AuditLocation, type: AuditRecordType, dat
     }
     const anchor = anchorPath(loc);
     await mkdir(dirname(anchor), { recursive: true });
-    const tmp = `${anchor}.${process.pid}.tmp`;
     const head: AuditAnchor = key === undefined ? { seq: record.seq, hash: record.hash } : { seq: record.seq, hash: record.hash, mac: anchorMac(key, record.seq, record.hash) };
-    await writeFile(tmp, `${JSON.stringify(head)}\n`, 'utf8');
-    await rename(tmp, anchor);
+    await writeFileAtomic(anchor, `${JSON.stringify(head)}\n`);
     return record;
   });
 }

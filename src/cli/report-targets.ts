@@ -3,8 +3,9 @@
  * gets Markdown for the job summary and JUnit for the test report from one gate run and one audit record.
  * Targets are checked before the evaluation starts: a typo in a path must not cost a second run.
  */
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '../output.js';
 import { UsageError } from './errors.js';
 
 export interface ReportTarget<F extends string> {
@@ -59,14 +60,14 @@ export async function checkReportTargets(targets: readonly ReportTarget<string>[
   }
 }
 
-/** Writes each report (the stdout one through `out`); returns the files written. */
+/** Writes each report atomically (the stdout one through `out`); returns the files written. */
 export async function writeReports<F extends string>(targets: readonly ReportTarget<F>[], render: (format: F) => string, out: (text: string) => void): Promise<ReportTarget<F>[]> {
   const written: ReportTarget<F>[] = [];
   for (const t of targets) {
     const text = render(t.format);
     if (t.file === '-') out(text.replace(/\n$/, ''));
     else {
-      await writeFile(t.file, text, 'utf8');
+      await writeFileAtomic(t.file, text);
       written.push(t);
     }
   }

@@ -1,6 +1,7 @@
 /** The only file I/O of the generators: write generated files under a root, or compare them with what is there. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type TreeProbe, writeTreeAtomic } from '../output.js';
 import { unifiedDiff } from './diff.js';
 import type { GeneratedFile } from './types.js';
 
@@ -15,20 +16,23 @@ async function readIfExists(file: string): Promise<string | undefined> {
   }
 }
 
-/** Writes every file whose content differs; reports each file's status through `onFile`. */
-export async function writeGenerated(root: string, files: readonly GeneratedFile[], onFile: (path: string, status: FileStatus) => void = () => undefined): Promise<Record<FileStatus, number>> {
+/**
+ * Writes every file whose content differs, as one atomic change (src/output.ts: a failure leaves the previous tree,
+ * symlinks inside the root are refused); reports each file's status through `onFile`.
+ */
+export async function writeGenerated(
+  root: string,
+  files: readonly GeneratedFile[],
+  onFile: (path: string, status: FileStatus) => void = () => undefined,
+  probe?: TreeProbe,
+): Promise<Record<FileStatus, number>> {
   const counts: Record<FileStatus, number> = { created: 0, updated: 0, unchanged: 0 };
-  for (const f of files) {
-    const target = join(root, f.path);
-    const current = await readIfExists(target);
-    const status: FileStatus = current === undefined ? 'created' : current === f.content ? 'unchanged' : 'updated';
-    if (status !== 'unchanged') {
-      await mkdir(dirname(target), { recursive: true });
-      await writeFile(target, f.content, 'utf8');
-    }
+  const statuses = await writeTreeAtomic(root, files, probe);
+  files.forEach((f, i) => {
+    const status = statuses[i]!;
     counts[status]++;
     onFile(f.path, status);
-  }
+  });
   return counts;
 }
 

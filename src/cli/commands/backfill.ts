@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../output.js';
 import { Command, Option } from 'commander';
 import { runBackfillCheck } from '../../backfill/check.js';
 import { renderCheckJson, renderCheckText } from '../../backfill/check-report.js';
@@ -70,7 +70,7 @@ function checkCommand(io: Io): Command {
     .option('--step <duration>', 'alert evaluation resolution', '5m')
     .option('--no-gate', 'do not evaluate the gate at each day end')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
-    .option('--output <file>', 'write the report to a file')
+    .option('--output <file>', 'write the report to a file (atomically; - for stdout)')
     .action(async (opts: CheckOptions) => {
       const profile = await oneProfile(opts);
       const clientOptions = prometheusClientOptions(opts, BACKFILL_CHECK_PROMETHEUS);
@@ -83,8 +83,8 @@ function checkCommand(io: Io): Command {
       try {
         const report = await runBackfillCheck({ profile, client, from, to, stepSeconds: step, gate: opts.gate, onProgress: (l) => io.err(l) });
         const text = opts.format === 'json' ? renderCheckJson(report) : renderCheckText(report);
-        if (opts.output !== undefined) {
-          await writeFile(opts.output, text, 'utf8');
+        if (opts.output !== undefined && opts.output !== '-') {
+          await writeFileAtomic(opts.output, text);
           io.out(`backfill check ${profile.name}: ${report.fired.length} alert(s) would have fired; report in ${opts.output}`);
         } else io.out(text.replace(/\n$/, ''));
         if (report.errors.length > 0) throw new CliError(`could not derive ${report.errors.length} alert(s): ${report.errors[0] ?? ''}`, EXIT.cannotEvaluate);

@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import type { ProfileSource } from '../../generate/all.js';
 import { loadProfile } from '../../profile/load.js';
 import { STDIN_NAME } from '../../profile/read.js';
-import { CheckFailedError } from '../errors.js';
+import { OutputError } from '../../output.js';
+import { CheckFailedError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { packageRoot } from '../../package.js';
 import { addSpecOptions, selectedSpecFiles, type SpecSelection } from '../spec-options.js';
@@ -37,6 +38,7 @@ export function generateCommand(io: Io): Command {
   addSpecOptions(command).action(async (opts: GenerateOptions) => {
     // Loaded on use (the Grafana SDK and the generators are most of the CLI's start-up otherwise).
     const [{ generateAll }, { checkGenerated, writeGenerated }] = await Promise.all([import('../../generate/all.js'), import('../../generate/write.js')]);
+    if (opts.out === '-') throw new UsageError('generate writes a tree of files (rules/, alertmanager/, dashboards/), not one stream: --out - is not possible; give a directory');
     const root = resolve(opts.out ?? '.');
     const files = selectedSpecFiles(opts);
     const sources: ProfileSource[] = [];
@@ -56,7 +58,11 @@ export function generateCommand(io: Io): Command {
       io.out(`generate --check: ${String(generated.length)} files up to date`);
       return;
     }
-    const counts = await writeGenerated(root, generated, (path, status) => io.out(`${status.padEnd(9)} ${path}`));
+    const counts = await writeGenerated(root, generated, (path, status) => io.out(`${status.padEnd(9)} ${path}`)).catch((err: unknown) => {
+      // A bad output path is the caller's to fix (64); I/O failures keep their own type.
+      if (err instanceof OutputError && err.kind === 'path') throw new UsageError(`--out: ${err.message}; nothing was written`);
+      throw err;
+    });
     io.out(`generated ${String(generated.length)} files under ${opts.out ?? '.'}: ${String(counts.created)} created, ${String(counts.updated)} updated, ${String(counts.unchanged)} unchanged`);
   });
   return command;

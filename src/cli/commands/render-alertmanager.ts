@@ -4,7 +4,8 @@
  * absolute path next to CONFIG, and optionally points Slack's api_url_file elsewhere. The output holds secrets: it
  * is written with mode 0600 and must not be committed.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../output.js';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -21,7 +22,7 @@ export function renderAlertmanagerCommand(io: Io, env: NodeJS.ProcessEnv = proce
   return new Command('render-alertmanager')
     .description('render a generated Alertmanager config for deployment: webhook URLs from the environment, absolute template paths')
     .argument('<config>', 'generated config, e.g. alertmanager/kokino/alertmanager.yml')
-    .option('-o, --out <file>', 'write here (mode 0600) instead of stdout')
+    .option('-o, --out <file>', 'write here (atomically, mode 0600) instead of stdout; - is stdout')
     .option('--slack-api-url-file <path>', "replace every Slack api_url_file (the file holding the Slack webhook URL)")
     .option('--templates-dir <dir>', 'directory of the template files (default: templates/ next to <config>)')
     .action(async (config: string, opts: Options) => {
@@ -41,11 +42,11 @@ export function renderAlertmanagerCommand(io: Io, env: NodeJS.ProcessEnv = proce
         if (err instanceof AlertmanagerRenderError) throw new UsageError(`${config}: ${err.message}`);
         throw err;
       }
-      if (opts.out === undefined) {
+      if (opts.out === undefined || opts.out === '-') {
         io.out(rendered.replace(/\n$/, ''));
         return;
       }
-      await writeFile(opts.out, rendered, { mode: 0o600 });
+      await writeFileAtomic(opts.out, rendered, { mode: 0o600 });
       const vars = requiredEnv(text);
       io.err(`rendered ${config} → ${opts.out}${vars.length === 0 ? '' : ` (webhook URLs from ${vars.map((v) => `$${v}`).join(', ')})`}`);
     });
