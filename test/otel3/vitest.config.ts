@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vitest/config';
 import base from '../../vitest.config.js';
 // @ts-expect-error leg.mjs is plain JS (loaded by node --import before anything is compiled)
@@ -23,8 +24,15 @@ const otel3: Plugin = {
   },
 };
 
+const root = new URL('../../', import.meta.url).pathname;
+/** The files this leg runs: all instrumentation tests, and CLI tests (the demo drives the SDK through the CLI). */
+const files = ['test/otel3/leg.test.ts', 'test/profile/broken-specs.test.ts', 'test/integration/rules-cli.test.ts', 'test/integration/demo.test.ts'];
+// A moved or renamed file must not silently drop out of the leg.
+const gone = files.filter((f) => !existsSync(`${root}${f}`));
+if (gone.length > 0) throw new Error(`otel3 leg: ${gone.join(', ')} no longer exist(s); update test/otel3/vitest.config.ts`);
+
 export default defineConfig({
-  root: new URL('../../', import.meta.url).pathname,
+  root,
   plugins: [otel3],
   resolve: base.resolve,
   test: {
@@ -33,12 +41,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
-    include: [
-      'test/otel3/leg.test.ts',
-      'instrumentation/test/**/*.test.ts',
-      'test/spec/broken-specs.test.ts',
-      'test/integration/rules-cli.test.ts',
-      'test/integration/demo.test.ts',
-    ],
+    include: ['instrumentation/test/**/*.test.ts', ...files],
   },
 });
