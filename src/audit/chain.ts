@@ -86,7 +86,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseLine(text: string): AuditRecord | string {
+/** One log line → a record of the right shape, or what is wrong with it (not verified). */
+export function parseLine(text: string): AuditRecord | string {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -3,8 +3,9 @@
  * overrides, gate runs in a period) and for serve (last gate verdict per profile). The log is verified first;
  * records after the first bad one are not trusted and the summary says so.
  */
+import { readFile } from 'node:fs/promises';
 import { verifyAuditLog } from './log.js';
-import type { AuditRecord } from './chain.js';
+import { type AuditRecord, parseLine } from './chain.js';
 
 /** The last gate decision found in the audit log for the objective's profile. */
 export interface GateVerdictSummary {
@@ -57,6 +58,11 @@ export interface AuditSummary {
   readonly verified: boolean;
   /** Why verification failed; records after that point are left out. */
   readonly problem?: string;
+  /**
+   * The log is keyed (HMAC) and was read without the key: nothing is known to be wrong, nothing could be checked.
+   * The records from the first keyed one on are included unverified.
+   */
+  readonly keyRequired?: boolean;
   readonly evaluations: readonly AuditEvaluation[];
   readonly decisions: readonly AuditDecision[];
 }
@@ -119,6 +125,15 @@ export function summariseAudit(file: string, records: readonly AuditRecord[], pr
 /** Reads and verifies the log (a missing log is empty). */
 export async function readAudit(file: string): Promise<AuditSummary> {
   const result = await verifyAuditLog({ log: file });
+  if (!result.ok && result.first.keyRequired === true) {
+    // Without the key a keyed log cannot be checked; its records are shown, marked unverified (serve's gate view).
+    const lines = (await readFile(file, 'utf8')).split('\n').slice(result.records.length);
+    const rest = lines.flatMap((l) => {
+      const r = l.trim() === '' ? '' : parseLine(l);
+      return typeof r === 'string' ? [] : [r];
+    });
+    return { ...summariseAudit(file, [...result.records, ...rest], result.first.problem), keyRequired: true };
+  }
   return summariseAudit(file, result.records, result.ok ? undefined : result.first.problem);
 }
 

@@ -212,7 +212,14 @@ describe('the status page in chromium', () => {
     expect(timing.render).not.toBeNull();
     const assets = timing.bytes.filter((b) => !b.name.includes('/api/'));
     const weight = { pageBytes: assets.reduce((n, b) => n + b.body, 0), transferBytes: assets.reduce((n, b) => n + b.transfer, 0), apiBytes: timing.bytes.filter((b) => b.name.includes('/api/')).reduce((n, b) => n + b.body, 0) };
-    await writeFile(join(UI_ARTIFACTS, 'measurements.json'), `${JSON.stringify({ firstRenderMs: timing.render, firstContentfulPaintMs: timing.fcp, ...weight, resources: timing.bytes }, null, 2)}\n`);
+    // Warm: the status is cached by serve now, so this is the page's own cost (a cold load waits for the first evaluation).
+    await p.reload();
+    await p.waitForSelector('.card[data-key]');
+    const warm = await p.evaluate<number | null>(`performance.getEntriesByName('agent-slo:first-render')[0]?.startTime ?? null`);
+    await writeFile(
+      join(UI_ARTIFACTS, 'measurements.json'),
+      `${JSON.stringify({ firstRenderColdMs: timing.render, firstRenderWarmMs: warm, firstContentfulPaintMs: timing.fcp, ...weight, resources: timing.bytes }, null, 2)}\n`,
+    );
     expect(weight.pageBytes).toBeLessThan(200_000);
     await shot(p, 'overview-1280');
     await p.close();

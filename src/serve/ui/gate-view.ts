@@ -54,7 +54,7 @@ export interface GateView {
 }
 
 /** History of `profile` from a verified (or partly verified) summary; `nowMs` decides which decisions are active. */
-export function gateHistory(profile: string, summary: AuditSummary | undefined, nowMs: number, trust?: AuditTrust): GateHistory {
+export function gateHistory(profile: string, summary: AuditSummary | undefined, nowMs: number): GateHistory {
   if (summary === undefined) return { file: null, trust: 'none', problem: null, runsTotal: 0, runs: [], decisions: [] };
   const runs = summary.evaluations.filter((e) => e.profile === profile).reverse();
   const decisions = summary.decisions
@@ -67,7 +67,7 @@ export function gateHistory(profile: string, summary: AuditSummary | undefined, 
     });
   return {
     file: summary.file,
-    trust: trust ?? (summary.verified ? 'verified' : 'failed'),
+    trust: summary.keyRequired === true ? 'unverified' : summary.verified ? 'verified' : 'failed',
     problem: summary.problem ?? null,
     runsTotal: runs.length,
     runs: runs.slice(0, GATE_HISTORY_LIMIT),

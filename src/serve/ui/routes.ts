@@ -172,11 +172,11 @@ export function createUiRoutes(opts: UiRoutesOptions): UiRoutes {
           const name = query.get('profile') ?? '';
           const profile = profiles.find((p) => p.name === name);
           if (profile === undefined) return sendJson(res, 404, { error: 'not_found', reason: `no profile ${JSON.stringify(name.slice(0, 200))} is served; profiles: ${names.join(', ')}` }, head);
-          // Only a complete view is cached: after a failed dry run the next request tries again.
+          // A dry run that could not evaluate (Prometheus down …) is answered but not cached: the next request retries.
           return answer(res, head, () =>
             gateCache(name, async () => {
               const view = await gateNow(profile);
-              if (!view.dryRun.ok) throw new UncachedView(view);
+              if (!view.dryRun.ok || view.dryRun.report.verdict === 'cannot_evaluate') throw new UncachedView(view);
               return view;
             }).catch((err: unknown) => {
               if (err instanceof UncachedView) return { value: err.view, ageSeconds: 0, cached: false };
