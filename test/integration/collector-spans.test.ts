@@ -164,13 +164,16 @@ describe.skipIf(skipReason !== undefined)('span path: spans → otelcol-agent-sl
       const want = (job === 'rt-sampled' ? 2 : 1) * tasksPerRound;
       await eventually(() => valueOf(prom, tasksOf(job)), (v) => v === want, 30_000, `warm-up of ${job}`);
     }
-    await sleep(8_000);
+    await sleep(8_000); // spacing, not a wait: warm-up and measured samples apart, as in collector-chain.test.ts
     await rt.send(2, 1);
     for (const job of jobs) {
       const want = (job === 'rt-sampled' ? 2 : 1) * 3 * tasksPerRound;
       await eventually(() => valueOf(prom, tasksOf(job)), (v) => v === want, 30_000, `traffic of ${job}`);
     }
-    await sleep(12_000); // rule evaluations over the final state
+    // Rule evaluations over the final state: two rounds of every group (2 s) after the last traffic arrived.
+    const finalAt = Date.now() / 1000;
+    const sliAt = `timestamp(agent_slo:sli{slo_profile="${PROFILE}",slo_objective="tool_success_rate",slo_window="1d"})`;
+    await eventually(() => valueOf(prom, sliAt), (t) => t !== undefined && t > finalAt + 4, 30_000, 'rule evaluations after the traffic');
 
     // 1. Raw series: the span-derived ones equal the in-process ones (names, labels, counts, buckets, sums).
     const raw = await instant(prom.url, PROJECT_SERIES);
