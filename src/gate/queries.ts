@@ -198,7 +198,8 @@ export function planGate(profile: Profile, opts: PlanOptions): GatePlan {
   const objectives = profile.objectives
     .filter((o) => wanted === undefined || wanted.has(o.name))
     .map((objective): ObjectivePlan => {
-      const scope = scopeFor(profile, objective, selector, opts.model);
+      // The gate's window starts are real boundaries (docs/counting.md, strictStart).
+      const scope: QueryScope = { ...scopeFor(profile, objective, selector, opts.model), strictStart: true };
       const recordedEligible = scope.matchers.length === profile.selector.length;
       const n = profile.gate.approvalAfterConsecutiveWarnings;
       const alert = objective.windows.alert;
