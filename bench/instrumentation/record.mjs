@@ -1,8 +1,12 @@
 // Benchmark (not a test): cost of recording one tool call + one task through @agent-slo/instrumentation vs the
 // same raw @opentelemetry/sdk-metrics calls, in the same run; heap per call; heap growth under 1M distinct names.
 // Run: npx tsc -b && node --expose-gc bench/instrumentation/record.mjs
+import { readFileSync } from 'node:fs';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { createAgentSloRecorder, BUCKETS, TOKEN_USAGE_BUCKETS } from '../../instrumentation/dist/index.js';
+import { createAgentSloRecorder, TOKEN_USAGE_BUCKETS } from '../../instrumentation/dist/index.js';
+
+// The boundaries a deployment passes in (agent-slo generate's buckets.json for the shipped profiles), for both sides.
+const buckets = JSON.parse(readFileSync(new URL('../../buckets.json', import.meta.url), 'utf8'));
 
 if (typeof globalThis.gc !== 'function') {
   console.error('run with node --expose-gc');
@@ -23,7 +27,7 @@ const TOOLS = ['search', 'fetch', 'browse', 'calc', 'sql', 'shell', 'read', 'wri
 
 function rawSetup() {
   const meter = provider().getMeter('raw');
-  const sec = (n) => ({ unit: 's', advice: { explicitBucketBoundaries: [...BUCKETS[n]] } });
+  const sec = (n) => ({ unit: 's', advice: { explicitBucketBoundaries: [...buckets[n]] } });
   const tool = meter.createHistogram('gen_ai.execute_tool.duration', sec('gen_ai.execute_tool.duration'));
   const invoke = meter.createHistogram('gen_ai.invoke_agent.duration', sec('gen_ai.invoke_agent.duration'));
   const tasks = meter.createCounter('agent.tasks', { unit: '{task}' });
@@ -38,7 +42,7 @@ function rawSetup() {
 
 function pkgSetup(global) {
   const mp = provider();
-  const r = global ? createAgentSloRecorder() : createAgentSloRecorder({ meterProvider: mp });
+  const r = global ? createAgentSloRecorder({ buckets }) : createAgentSloRecorder({ meterProvider: mp, buckets });
   return (i) => {
     r.recordToolCall({ toolName: TOOLS[i & 7], durationSeconds: (i % 1000) / 100 });
     r.recordTask({ outcome: 'success', durationSeconds: (i % 2000) / 100, costUsd: 0.01 });
@@ -81,7 +85,7 @@ time(pkg, 1_000_000);
 const h1 = heapAfterGc();
 
 // Cardinality attack: 1M distinct tool names through the package.
-const attacker = createAgentSloRecorder({ meterProvider: provider() });
+const attacker = createAgentSloRecorder({ meterProvider: provider(), buckets });
 const a0 = heapAfterGc();
 for (let i = 0; i < 1_000_000; i++) attacker.recordToolCall({ toolName: `tool-${i}-${'x'.repeat(i % 40)}`, durationSeconds: 0.5 });
 const a1 = heapAfterGc();

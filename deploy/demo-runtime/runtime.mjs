@@ -9,6 +9,9 @@
 //   DEMO_INTERVAL_MS                     time between tasks (default 500)
 //   DEMO_EXPORT_INTERVAL_MS              OTLP export interval (default 5000)
 //   DEMO_RUN_FOR_MS                      stop after this long (default: run until SIGTERM/SIGINT)
+//   AGENT_SLO_BUCKETS                    bucket boundaries written by `agent-slo generate` (default: buckets.json
+//                                        at the repository root, copied into the image)
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { startAgentSloMetrics } from '@agent-slo/instrumentation/sdk';
 
@@ -22,7 +25,11 @@ const failureRate = num('DEMO_FAILURE_RATE', 0.01);
 const intervalMs = num('DEMO_INTERVAL_MS', 500);
 const runForMs = num('DEMO_RUN_FOR_MS', 0);
 
+const bucketsFile = process.env.AGENT_SLO_BUCKETS || new URL('../../buckets.json', import.meta.url);
+const buckets = JSON.parse(readFileSync(bucketsFile, 'utf8'));
+
 const metrics = await startAgentSloMetrics({
+  buckets,
   serviceName: process.env.OTEL_SERVICE_NAME ?? 'demo-agent-runtime',
   resourceAttributes: { 'service.instance.id': hostname() },
   prometheus: false,

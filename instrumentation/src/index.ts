@@ -55,7 +55,7 @@ export {
   UNIT_TOKENS,
 } from './semconv.js';
 export type { TaskOutcome, ExecutionOutcome, ShadowResult, IntegrityFailureType, RejectedReason } from './semconv.js';
-export { BUCKETS } from './generated/buckets.js';
+export { DEFAULT_BUCKETS } from './buckets.js';
 export { TOKEN_USAGE_BUCKETS } from './instruments.js';
 export { createAgentSloRecorder, errorTypeOf } from './recorder.js';
 export { AgentSloSpanProcessor, SCOPES_RECORDING_CLIENT_METRICS } from './span-processor.js';

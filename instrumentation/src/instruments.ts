@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import { BUCKETS } from './generated/buckets.js';
+import { DEFAULT_BUCKETS } from './buckets.js';
 import {
   METRIC_AGENT_CONVERSATIONS,
   METRIC_AGENT_ESCALATIONS,
@@ -50,14 +50,14 @@ export interface Instruments {
   rejected: Counter;
 }
 
-/** Bucket boundaries per histogram: the generated ones, replaced where `overrides` has a valid list. @internal */
+/** Bucket boundaries per histogram: the defaults, replaced where `overrides` has a valid list. @internal */
 export function resolveBuckets(
   overrides: Partial<Record<HistogramMetricName, readonly number[]>> = {},
 ): Record<HistogramMetricName, number[]> {
   const out = {} as Record<HistogramMetricName, number[]>;
-  for (const name of Object.keys(BUCKETS) as HistogramMetricName[]) {
+  for (const name of Object.keys(DEFAULT_BUCKETS) as HistogramMetricName[]) {
     const o = overrides[name];
-    out[name] = validBoundaries(o) ? [...o] : [...BUCKETS[name]];
+    out[name] = validBoundaries(o) ? [...o] : [...DEFAULT_BUCKETS[name]];
   }
   return out;
 }

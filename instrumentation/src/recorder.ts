@@ -187,7 +187,7 @@ export class Recorder implements AgentSloRecorder {
     this.buckets = resolveBuckets(options.buckets);
     for (const [name, b] of Object.entries(options.buckets ?? {})) {
       if (b !== undefined && this.buckets[name as HistogramMetricName]?.join() !== (Array.isArray(b) ? b.join() : String(b))) {
-        this.reporter.report(`invalid_buckets:${name}`, `bucket boundaries for ${name} are not ascending finite numbers; using the generated ones`);
+        this.reporter.report(`invalid_buckets:${name}`, `bucket boundaries for ${name} are not ascending finite numbers; using the defaults`);
       }
     }
     const bad = options.priceTable === undefined ? [] : invalidPrices(options.priceTable);

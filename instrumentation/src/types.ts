@@ -1,9 +1,9 @@
 import type { MeterProvider } from '@opentelemetry/api';
-import type { BUCKETS } from './generated/buckets.js';
+import type { DEFAULT_BUCKETS } from './buckets.js';
 import type { ExecutionOutcome, IntegrityFailureType, ShadowResult, TaskOutcome } from './semconv.js';
 
 /** Names of the histograms whose bucket boundaries come from the profiles. */
-export type HistogramMetricName = keyof typeof BUCKETS;
+export type HistogramMetricName = keyof typeof DEFAULT_BUCKETS;
 
 /** Bounds on label values, per instrument and attribute. */
 export interface CardinalityOptions {
@@ -65,8 +65,9 @@ export interface AgentSloRecorderOptions {
    */
   costFromModelCalls?: boolean;
   /**
-   * Bucket boundaries replacing the generated ones (advice only: a View configured in the SDK wins).
-   * @default BUCKETS from the profiles
+   * Bucket boundaries per histogram, typically the buckets.json `agent-slo generate` writes so that every SLO
+   * threshold is an exact boundary (advice only: a View configured in the SDK wins; `agentSloViews` takes the same).
+   * @default DEFAULT_BUCKETS (OpenTelemetry GenAI semantic-convention advice)
    */
   buckets?: Partial<Record<HistogramMetricName, readonly number[]>>;
   /** @default true */

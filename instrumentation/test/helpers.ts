@@ -8,8 +8,12 @@ import {
   type MetricData,
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
+import { readFileSync } from 'node:fs';
 import type { Attributes } from '@opentelemetry/api';
-import { createAgentSloRecorder, PACKAGE_NAME, type AgentSloRecorder, type AgentSloRecorderOptions } from '@agent-slo/instrumentation';
+import { createAgentSloRecorder, PACKAGE_NAME, type AgentSloRecorder, type AgentSloRecorderOptions, type HistogramMetricName } from '@agent-slo/instrumentation';
+
+/** The boundaries `agent-slo generate` writes for the shipped profiles (buckets.json): what the tests pass in. */
+export const GENERATED_BUCKETS = JSON.parse(readFileSync(new URL('../../buckets.json', import.meta.url), 'utf8')) as Record<HistogramMetricName, number[]>;
 
 export interface Harness {
   provider: MeterProvider;
@@ -24,7 +28,7 @@ export function harness(options: AgentSloRecorderOptions = {}, views: ViewOption
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({ readers: [reader], views });
-  const recorder = createAgentSloRecorder({ meterProvider: provider, ...options });
+  const recorder = createAgentSloRecorder({ meterProvider: provider, buckets: GENERATED_BUCKETS, ...options });
   return {
     provider,
     exporter,

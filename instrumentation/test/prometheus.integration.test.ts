@@ -4,6 +4,7 @@ import { startAgentSloMetrics, type AgentSloMetrics } from '@agent-slo/instrumen
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { freePort } from '../../src/stack/free-port.js';
+import { GENERATED_BUCKETS } from './helpers.js';
 
 interface Sample {
   metric: Record<string, string>;
@@ -35,7 +36,7 @@ describe('a real Prometheus scrapes the exporter', () => {
 
   beforeAll(async () => {
     const port = await freePort();
-    metrics = await startAgentSloMetrics({ serviceName: 'agent', prometheus: { port, host: '127.0.0.1' }, setGlobal: false });
+    metrics = await startAgentSloMetrics({ serviceName: 'agent', prometheus: { port, host: '127.0.0.1' }, setGlobal: false, buckets: GENERATED_BUCKETS });
     const r = metrics.recorder;
     for (const d of TOOL_DURATIONS) r.recordToolCall({ toolName: 'search', durationSeconds: d });
     r.recordToolCall({ toolName: 'search', durationSeconds: 1, errorType: 'TimeoutError' });

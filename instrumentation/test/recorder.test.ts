@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
-import { BUCKETS, TOKEN_USAGE_BUCKETS } from '@agent-slo/instrumentation';
-import { harness, histogram, points, total } from './helpers.js';
+import { DEFAULT_BUCKETS, TOKEN_USAGE_BUCKETS } from '@agent-slo/instrumentation';
+import { GENERATED_BUCKETS, harness, histogram, points, total } from './helpers.js';
 
-const LATENCY = [...BUCKETS['gen_ai.invoke_agent.duration']];
+const LATENCY = [...GENERATED_BUCKETS['gen_ai.invoke_agent.duration']];
 
 describe('instrument descriptors', () => {
   it('creates every instrument with its exact name, unit, type and buckets', async () => {
@@ -32,8 +32,8 @@ describe('instrument descriptors', () => {
     expect(summary).toEqual([
       { name: 'agent.conversations', unit: '{conversation}', type: ctr, buckets: undefined },
       { name: 'agent.escalations', unit: '{escalation}', type: ctr, buckets: undefined },
-      { name: 'agent.execution.duration', unit: 's', type: hist, buckets: [...BUCKETS['agent.execution.duration']] },
-      { name: 'agent.execution.memory', unit: 'By', type: hist, buckets: [...BUCKETS['agent.execution.memory']] },
+      { name: 'agent.execution.duration', unit: 's', type: hist, buckets: [...GENERATED_BUCKETS['agent.execution.duration']] },
+      { name: 'agent.execution.memory', unit: 'By', type: hist, buckets: [...GENERATED_BUCKETS['agent.execution.memory']] },
       { name: 'agent.executions', unit: '{execution}', type: ctr, buckets: undefined },
       { name: 'agent.instrumentation.rejected', unit: '{recording}', type: ctr, buckets: undefined },
       { name: 'agent.integrity.failures', unit: '{failure}', type: ctr, buckets: undefined },
@@ -41,9 +41,9 @@ describe('instrument descriptors', () => {
       { name: 'agent.shadow.comparisons', unit: '{comparison}', type: ctr, buckets: undefined },
       { name: 'agent.task.cost', unit: 'USD', type: ctr, buckets: undefined },
       { name: 'agent.tasks', unit: '{task}', type: ctr, buckets: undefined },
-      { name: 'gen_ai.client.operation.duration', unit: 's', type: hist, buckets: [...BUCKETS['gen_ai.client.operation.duration']] },
+      { name: 'gen_ai.client.operation.duration', unit: 's', type: hist, buckets: [...GENERATED_BUCKETS['gen_ai.client.operation.duration']] },
       { name: 'gen_ai.client.token.usage', unit: '{token}', type: hist, buckets: [...TOKEN_USAGE_BUCKETS] },
-      { name: 'gen_ai.execute_tool.duration', unit: 's', type: hist, buckets: [...BUCKETS['gen_ai.execute_tool.duration']] },
+      { name: 'gen_ai.execute_tool.duration', unit: 's', type: hist, buckets: [...GENERATED_BUCKETS['gen_ai.execute_tool.duration']] },
       { name: 'gen_ai.invoke_agent.duration', unit: 's', type: hist, buckets: LATENCY },
     ]);
     await h.shutdown();
@@ -55,7 +55,7 @@ describe('instrument descriptors', () => {
     h.recorder.recordExecution({ outcome: 'completed', durationSeconds: 2 });
     const m = await h.collect();
     expect(histogram(m.get('gen_ai.execute_tool.duration')).buckets).toEqual({ boundaries: [1, 2, 3], counts: [0, 1, 0, 0] });
-    expect(histogram(m.get('agent.execution.duration')).buckets.boundaries).toEqual([...BUCKETS['agent.execution.duration']]);
+    expect(histogram(m.get('agent.execution.duration')).buckets.boundaries).toEqual([...DEFAULT_BUCKETS['agent.execution.duration']]);
     expect(h.recorder.reportedProblems()).toContain('invalid_buckets:agent.execution.duration');
   });
 });

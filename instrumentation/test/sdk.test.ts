@@ -5,6 +5,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { startAgentSloMetrics, AgentSloSetupError, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
 import { AgentSloInstrumentation, PACKAGE_NAME } from '@agent-slo/instrumentation';
+import { GENERATED_BUCKETS } from './helpers.js';
 
 let running: AgentSloMetrics | undefined;
 afterEach(async () => {
@@ -14,7 +15,7 @@ afterEach(async () => {
 
 describe('startAgentSloMetrics (Prometheus pull exporter)', () => {
   it('serves the SLO metrics under the Prometheus names the profiles read, with the generated le set', async () => {
-    running = await startAgentSloMetrics({ serviceName: 'sdk-test', prometheus: { port: 0, host: '127.0.0.1' } });
+    running = await startAgentSloMetrics({ serviceName: 'sdk-test', prometheus: { port: 0, host: '127.0.0.1' }, buckets: GENERATED_BUCKETS });
     expect(metrics.getMeterProvider()).toBe(running.meterProvider);
     const r = running.recorder;
     r.recordToolCall({ toolName: 'search', durationSeconds: 9, errorType: 'Timeout' });

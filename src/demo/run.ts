@@ -15,6 +15,7 @@ import { renderCheckText } from '../backfill/check-report.js';
 import { shippedProfilePath } from '../profile/shipped.js';
 import { LABEL_ALERTNAME, LABEL_PROFILE } from '../conventions.js';
 import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
+import { bucketBoundaries } from '../generate/buckets.js';
 import { loadProfile } from '../profile/load.js';
 import { startAlertmanager } from '../stack/alertmanager.js';
 import { startPrometheus } from '../stack/prometheus.js';
@@ -180,7 +181,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     done(`${history.samples} raw samples in ${history.blocks} blocks; ${history.levels.length} rule levels over the last 6h (${history.levels.reduce((n, l) => n + l.blocks, 0)} blocks)`);
 
     done = progress.step('Start the live agent runtime (@agent-slo/instrumentation, Prometheus pull exporter) and Prometheus with the generated rules');
-    runtime = await startDemoRuntime({ serviceName: DEMO_RUNTIME_JOB });
+    // The runtime gets the bucket boundaries `agent-slo generate` writes (buckets.json), as a deployment would.
+    runtime = await startDemoRuntime({ serviceName: DEMO_RUNTIME_JOB, buckets: bucketBoundaries([runtimeV1, kokino]) });
     const rt = runtime;
     cleanups.push(() => rt.stop());
     prom = await guard(

@@ -21,9 +21,16 @@ export interface DemoRuntime {
 export const HEALTHY_TOOL_FAILURE = 0.01;
 export const DEGRADED_TOOL_FAILURE = 0.3;
 
-export async function startDemoRuntime(opts: { serviceName: string; tasksPerSecond?: number }): Promise<DemoRuntime> {
+export interface DemoRuntimeOptions {
+  readonly serviceName: string;
+  /** Histogram bucket boundaries per metric (what `agent-slo generate` writes to buckets.json). */
+  readonly buckets: Readonly<Record<string, readonly number[]>>;
+  readonly tasksPerSecond?: number;
+}
+
+export async function startDemoRuntime(opts: DemoRuntimeOptions): Promise<DemoRuntime> {
   // A port picked here: the exporter (0.223) treats `port: 0` as unset and falls back to 9464.
-  const metrics = await startAgentSloMetrics({ serviceName: opts.serviceName, prometheus: { port: await freePort(), host: '127.0.0.1' }, setGlobal: false });
+  const metrics = await startAgentSloMetrics({ serviceName: opts.serviceName, buckets: opts.buckets, prometheus: { port: await freePort(), host: '127.0.0.1' }, setGlobal: false });
   const endpoint = metrics.prometheus;
   if (endpoint === undefined) {
     await metrics.shutdown();

@@ -16,8 +16,8 @@ export interface ProfileSource {
 }
 
 export interface GenerateOptions {
-  /** Also generate the instrumentation bucket boundaries from these profiles (the shipped set). */
-  readonly buckets: boolean;
+  /** Also generate the repository's collector span pipeline from these profiles' buckets (the shipped set). */
+  readonly collectorSpans: boolean;
   /** Also write each profile's rules as a prometheus-operator PrometheusRule resource. */
   readonly prometheusOperator?: boolean;
 }
@@ -34,10 +34,9 @@ export function generateProfileFiles(source: ProfileSource): GeneratedFile[] {
 export function generateAll(sources: readonly ProfileSource[], opts: GenerateOptions): GeneratedFile[] {
   const files = sources.flatMap(generateProfileFiles);
   if (opts.prometheusOperator === true) files.push(...sources.map((s) => generatePrometheusRule(s.profile, s.specPath)));
-  if (opts.buckets) {
-    const profiles = sources.map((s) => s.profile);
-    files.push(generateBucketsFile(profiles), generateCollectorSpansFile(bucketBoundaries(profiles)));
-  }
+  const profiles = sources.map((s) => s.profile);
+  files.push(generateBucketsFile(profiles));
+  if (opts.collectorSpans) files.push(generateCollectorSpansFile(bucketBoundaries(profiles)));
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two generated files share the path ${f.path} (two profiles with the same name?)`);

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BUCKETS, TOKEN_USAGE_BUCKETS } from '@agent-slo/instrumentation';
+import { TOKEN_USAGE_BUCKETS } from '@agent-slo/instrumentation';
 import { COLLECTOR_SPANS_FILE, priceStatements, SPANS_COMPONENTS } from '../../src/generate/collector/spans.js';
 import { repoRoot } from '../harness/binaries.js';
+import { GENERATED_BUCKETS } from '../harness/buckets.js';
 
 interface MetricDef {
   name: string;
@@ -19,13 +20,13 @@ const config = parse(readFileSync(join(repoRoot(), COLLECTOR_SPANS_FILE), 'utf8'
 const defs = config.connectors[SPANS_COMPONENTS.connector]!.spans;
 
 describe('collector-config/otelcol-spans.yaml (span path)', () => {
-  it('gives every histogram the instrumentation’s generated boundaries and every metric its unit', () => {
+  it('gives every histogram the generated boundaries (buckets.json) and every metric its unit', () => {
     const histograms = defs.filter((d) => d.histogram !== undefined);
     expect(histograms.map((d) => d.name).sort()).toEqual(
       ['gen_ai.client.operation.duration', 'gen_ai.client.token.usage', 'gen_ai.client.token.usage', 'gen_ai.execute_tool.duration', 'gen_ai.invoke_agent.duration'].sort(),
     );
     for (const d of histograms) {
-      const expected = d.name === 'gen_ai.client.token.usage' ? TOKEN_USAGE_BUCKETS : BUCKETS[d.name as keyof typeof BUCKETS];
+      const expected = d.name === 'gen_ai.client.token.usage' ? TOKEN_USAGE_BUCKETS : GENERATED_BUCKETS[d.name as keyof typeof GENERATED_BUCKETS];
       expect(d.histogram!.buckets, d.name).toEqual([...expected]);
       expect(d.unit, d.name).toBe(d.name === 'gen_ai.client.token.usage' ? '{token}' : 's');
     }

@@ -40,6 +40,7 @@ import type { RunningPrometheus } from '../../src/stack/types.js';
 import { goBuilt } from '../harness/go-built.js';
 import { byLabels, eventually, instant, rawSamples } from './prom-query.js';
 import { runCliInProcess, type InProcessRun } from '../harness/cli.js';
+import { GENERATED_BUCKETS } from '../harness/buckets.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
 const skipReason = otelcol.missingReason;
@@ -98,6 +99,7 @@ afterAll(async () => {
 async function sdk(otlpUrl: string, pull: boolean, exportIntervalMillis = 1000): Promise<AgentSloMetrics> {
   const m = await startAgentSloMetrics({
     serviceName: SERVICE,
+    buckets: GENERATED_BUCKETS,
     resourceAttributes: { 'service.instance.id': 'chain-1' },
     prometheus: pull ? { host: '127.0.0.1', port: 0 } : false,
     otlp: { url: otlpUrl, exportIntervalMillis },

@@ -34,6 +34,7 @@ import { goAgentBinary } from '../harness/go-agent.js';
 import { goBuilt } from '../harness/go-built.js';
 import { runCliInProcess } from '../harness/cli.js';
 import { trackStack } from '../harness/stack.js';
+import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { eventually, instant, labelKey, type Sample } from './prom-query.js';
@@ -94,6 +95,7 @@ function tracerProvider(collector: RunningCollector, service: string, extra: Con
 async function runtimes(collector: RunningCollector): Promise<{ send(rounds: number, round0: number): Promise<void> }> {
   const metrics = await startAgentSloMetrics({
     serviceName: 'rt-inproc',
+    buckets: GENERATED_BUCKETS,
     resourceAttributes: { 'service.instance.id': 'rt-inproc-1' },
     prometheus: false,
     otlp: { url: `${collector.otlpHttpUrl}/v1/metrics`, exportIntervalMillis: 1000 },

@@ -25,6 +25,7 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { collectorBinary, prometheus3Binary, repoRoot } from '../harness/binaries.js';
 import { runCliInProcess } from '../harness/cli.js';
+import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { startCollector } from '../harness/collector.js';
 import { goBuilt } from '../harness/go-built.js';
 import { freePort } from '../../src/stack/free-port.js';
@@ -119,6 +120,7 @@ afterAll(async () => {
 async function sdk(opts: { pull: boolean; otlpUrl: string; instance: string }): Promise<AgentSloMetrics> {
   const m = await startAgentSloMetrics({
     serviceName: SERVICE,
+    buckets: GENERATED_BUCKETS,
     resourceAttributes: { 'service.instance.id': opts.instance },
     prometheus: opts.pull ? { host: '127.0.0.1', port: 0 } : false,
     otlp: { url: opts.otlpUrl, exportIntervalMillis: 1000 },

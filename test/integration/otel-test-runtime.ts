@@ -24,7 +24,7 @@ import {
   UNIT_SECONDS,
   UNIT_USD,
 } from '../../instrumentation/src/semconv.js';
-import { BUCKETS } from '../../instrumentation/src/generated/buckets.js';
+import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { freePort } from '../../src/stack/free-port.js';
 
 export const SCOPE_NAME = 'agent-slo-test-runtime';
@@ -105,15 +105,15 @@ export async function startTestRuntime(opts: TestRuntimeOptions): Promise<TestRu
   const instruments: Instruments = {
     toolDuration: meter.createHistogram(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, {
       unit: UNIT_SECONDS,
-      advice: { explicitBucketBoundaries: [...BUCKETS[METRIC_GEN_AI_EXECUTE_TOOL_DURATION]] },
+      advice: { explicitBucketBoundaries: [...GENERATED_BUCKETS[METRIC_GEN_AI_EXECUTE_TOOL_DURATION]] },
     }),
     executionDuration: meter.createHistogram(METRIC_AGENT_EXECUTION_DURATION, {
       unit: UNIT_SECONDS,
-      advice: { explicitBucketBoundaries: [...BUCKETS[METRIC_AGENT_EXECUTION_DURATION]] },
+      advice: { explicitBucketBoundaries: [...GENERATED_BUCKETS[METRIC_AGENT_EXECUTION_DURATION]] },
     }),
     executionMemory: meter.createHistogram(METRIC_AGENT_EXECUTION_MEMORY, {
       unit: UNIT_BYTES,
-      advice: { explicitBucketBoundaries: [...BUCKETS[METRIC_AGENT_EXECUTION_MEMORY]] },
+      advice: { explicitBucketBoundaries: [...GENERATED_BUCKETS[METRIC_AGENT_EXECUTION_MEMORY]] },
     }),
     taskCost: meter.createCounter(METRIC_AGENT_TASK_COST, { unit: UNIT_USD }),
     tasks: meter.createCounter(METRIC_AGENT_TASKS, { unit: '{task}' }),

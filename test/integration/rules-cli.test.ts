@@ -24,7 +24,8 @@ describe('agent-slo generate', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^created\s+rules\/kokino\/rules\.yaml$/m);
     expect(first.stdout).toMatch(/^created\s+rules\/kokino\/tests\/availability\.yaml$/m);
-    expect(first.stdout).not.toContain('buckets.ts'); // buckets come from all shipped profiles together
+    expect(first.stdout).toMatch(/^created\s+buckets\.json$/m); // the instrumentation's boundaries for this profile
+    expect(first.stdout).not.toContain('otelcol-spans'); // the repository's collector pipeline: shipped profiles only
     expect((await runAgentSloAsync(['generate', '--profile', 'kokino', '--out', out, '--check'])).code).toBe(0);
 
     const file = join(out, 'rules', 'kokino', 'rules.yaml');

@@ -7,7 +7,7 @@
 import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
-import { BUCKETS } from '../../instrumentation/src/generated/buckets.js';
+import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { TOKEN_USAGE_BUCKETS } from '../../instrumentation/src/instruments.js';
 
 export type Convention = 'gen_ai' | 'openinference' | 'openllmetry';
@@ -36,7 +36,7 @@ export const SAFE_DURATIONS = [0.03, 0.07, 0.17, 0.35, 0.7, 1.4, 3, 5, 12.2, 17.
 export function assertSafeValues(): void {
   const near = (v: number, bounds: readonly number[]): boolean => bounds.some((b) => Math.abs(v - b) < 0.05 * b);
   for (const d of SAFE_DURATIONS) {
-    for (const [name, b] of Object.entries(BUCKETS)) if (near(d, b)) throw new Error(`${d} s is within 5 % of a ${name} boundary`);
+    for (const [name, b] of Object.entries(GENERATED_BUCKETS)) if (near(d, b)) throw new Error(`${d} s is within 5 % of a ${name} boundary`);
   }
   for (const s of workload(3)) {
     if (s.what.kind !== 'model') continue;

@@ -23,6 +23,7 @@ import { isAlertingRule, type RecordingRule } from '../../src/generate/prometheu
 import { loadProfile } from '../../src/profile/load.js';
 import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import type { RunningAlertmanager } from '../../src/stack/types.js';
+import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { thanosBinary } from '../harness/binaries.js';
 import { runCliInProcess } from '../harness/cli.js';
 import { goBuilt } from '../harness/go-built.js';
@@ -180,7 +181,7 @@ describe.skipIf(binary.path === undefined)('Thanos Ruler evaluates the generated
     am = await startAlertmanager({
       configYaml: `route:\n  receiver: sink\n  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n  - name: sink\n    webhook_configs:\n      - url: ${sink.url}/pager\n        send_resolved: false\n`,
     });
-    runtime = await startDemoRuntime({ serviceName: job, tasksPerSecond: 20 });
+    runtime = await startDemoRuntime({ serviceName: job, tasksPerSecond: 20, buckets: GENERATED_BUCKETS });
     topo = await startThanosTopology({
       binary: binary.path!,
       replicas: [{ label: 'a' }, { label: 'b' }],

@@ -50,7 +50,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 async function files(spec = 'test/fixtures/specs/valid/minimal.yaml', suffix = ''): Promise<ReturnType<typeof generateAll>> {
   const profile = await loadProfile(spec);
-  return generateAll([{ profile, specPath: `spec${suffix}.yaml` }], { buckets: false });
+  return generateAll([{ profile, specPath: `spec${suffix}.yaml` }], { collectorSpans: false });
 }
 
 describe('atomic generated trees', () => {

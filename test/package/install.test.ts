@@ -40,10 +40,12 @@ function unresolvedMapSources(dir: string, packed: Packed): string[] {
   return missing;
 }
 
-const RUNTIME = `import { startAgentSloMetrics } from '@agent-slo/instrumentation/sdk';
+const RUNTIME = `import { readFileSync } from 'node:fs';
+import { startAgentSloMetrics } from '@agent-slo/instrumentation/sdk';
 
+const buckets = JSON.parse(readFileSync('out/buckets.json', 'utf8')); // written by agent-slo generate
 const priceTable = { 'gpt-4o-mini': { inputPerMillionTokens: 0.15, outputPerMillionTokens: 0.6 } };
-const slo = await startAgentSloMetrics({ serviceName: 'packed', priceTable, prometheus: { port: 0, host: '127.0.0.1' } });
+const slo = await startAgentSloMetrics({ serviceName: 'packed', buckets, priceTable, prometheus: { port: 0, host: '127.0.0.1' } });
 const answer = await slo.recorder.withTask({ agentName: 'planner' }, async (task) => {
   const hits = await slo.recorder.withToolCall('search', async () => ['a', 'b']);
   await slo.recorder.withToolCall('fetch', async () => 'page');

@@ -25,8 +25,8 @@ interface GenerateOptions extends SpecSelection {
 
 /**
  * `agent-slo generate [--spec FILE...|--profile NAME...] [--out DIR] [--check]`: rules + promtool tests,
- * Alertmanager config and Grafana dashboards per profile, under the current directory unless --out says otherwise;
- * in the agent-slo repository with no selection also the instrumentation's bucket boundaries. `--check` compares
+ * Alertmanager config and Grafana dashboards per profile, and buckets.json (histogram bucket boundaries for the
+ * instrumentation), under the current directory unless --out says otherwise. `--check` compares
  * instead of writing: exit 1 with a diff when the committed output is stale.
  */
 export function generateCommand(io: Io): Command {
@@ -46,9 +46,9 @@ export function generateCommand(io: Io): Command {
       const profile = await loadProfile(file, opts.overlay ?? []);
       sources.push({ profile, specPath: headerSpecPath(file, root) });
     }
-    // The bucket boundaries come from all shipped profiles together and belong to this repository's instrumentation.
-    const buckets = opts.spec === undefined && opts.profile === undefined && root === packageRoot();
-    const generated = generateAll(sources, { buckets, prometheusOperator: opts.prometheusOperator === true });
+    // The repository's collector span pipeline carries the shipped profiles' buckets together.
+    const collectorSpans = opts.spec === undefined && opts.profile === undefined && root === packageRoot();
+    const generated = generateAll(sources, { collectorSpans, prometheusOperator: opts.prometheusOperator === true });
     if (opts.check === true) {
       const stale = await checkGenerated(root, generated, (path, ok) => io.out(`${ok ? 'ok     ' : 'STALE  '} ${path}`));
       if (stale.length > 0) {
