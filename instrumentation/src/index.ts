@@ -57,7 +57,8 @@ export {
 export type { TaskOutcome, ExecutionOutcome, ShadowResult, IntegrityFailureType, RejectedReason } from './semconv.js';
 export { DEFAULT_BUCKETS } from './buckets.js';
 export { TOKEN_USAGE_BUCKETS } from './instruments.js';
-export { createAgentSloRecorder, errorTypeOf } from './recorder.js';
+export { errorTypeOf } from './outcome.js';
+export { createAgentSloRecorder } from './recorder.js';
 export { AgentSloSpanProcessor, SCOPES_RECORDING_CLIENT_METRICS } from './span-processor.js';
 export type { AgentSloSpanProcessorOptions, ReadableSpanLike } from './span-processor.js';
 export {

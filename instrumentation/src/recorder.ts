@@ -1,7 +1,9 @@
 import { metrics, type Attributes, type MeterProvider } from '@opentelemetry/api';
-import { CardinalityGuard, type BoundedValues } from './cardinality.js';
+import { CardinalityGuard } from './cardinality.js';
+import { labelBounds, type LabelBounds } from './label-bounds.js';
 import { OnceReporter } from './diag.js';
 import { createInstruments, resolveBuckets, type Instruments } from './instruments.js';
+import { errorTypeOf, timed } from './outcome.js';
 import { costFromUsage, invalidPrices } from './pricing.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 import {
@@ -31,7 +33,6 @@ import {
   GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
   INTEGRITY_FAILURE_TYPES,
   METRIC_AGENT_CONVERSATIONS,
-  METRIC_AGENT_ESCALATIONS,
   METRIC_AGENT_EXECUTIONS,
   METRIC_AGENT_EXECUTION_DURATION,
   METRIC_AGENT_EXECUTION_MEMORY,
@@ -86,35 +87,6 @@ const secondsSince = (start: number): number => Math.max(0, (performance.now() -
 const isNonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
 const isString = (s: unknown): s is string => typeof s === 'string';
 
-/**
- * The `error.type` of a thrown value: the class name of an Error (e.g. `TypeError`, `APIConnectionError`),
- * or `_OTHER` when it has none (the convention's fallback).
- */
-export function errorTypeOf(err: unknown): string {
-  try {
-    if (err !== null && typeof err === 'object') {
-      const ctor = (err as { constructor?: { name?: unknown } }).constructor;
-      const name = ctor?.name;
-      if (isString(name) && name.length > 0 && name !== 'Object') return name;
-    }
-  } catch {
-    // a hostile getter: fall through
-  }
-  return VALUE_OTHER;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  try {
-    return (
-      value !== null &&
-      (typeof value === 'object' || typeof value === 'function') &&
-      typeof (value as { then?: unknown }).then === 'function'
-    );
-  } catch {
-    return false;
-  }
-}
-
 /** The recorder implementation; exported for the span processor only, not by the package index. @internal */
 export class Recorder implements AgentSloRecorder {
   private readonly reporter = new OnceReporter();
@@ -128,62 +100,11 @@ export class Recorder implements AgentSloRecorder {
   private enabled: boolean;
 
   // Bounded label values, one per (instrument, attribute).
-  private readonly b: {
-    toolName: BoundedValues;
-    toolAgent: BoundedValues;
-    toolError: BoundedValues;
-    opName: BoundedValues;
-    opProvider: BoundedValues;
-    opRequestModel: BoundedValues;
-    opResponseModel: BoundedValues;
-    opError: BoundedValues;
-    tokProvider: BoundedValues;
-    tokRequestModel: BoundedValues;
-    tokResponseModel: BoundedValues;
-    tokOpName: BoundedValues;
-    invokeAgent: BoundedValues;
-    invokeError: BoundedValues;
-    fallbackFrom: BoundedValues;
-    fallbackTo: BoundedValues;
-    fallbackReason: BoundedValues;
-    taskAgent: BoundedValues;
-    taskModel: BoundedValues;
-    escReason: BoundedValues;
-    escAgent: BoundedValues;
-    costAgent: BoundedValues;
-    costModel: BoundedValues;
-    execAgent: BoundedValues;
-  };
+  private readonly b: LabelBounds;
+
 
   constructor(options: AgentSloRecorderOptions) {
-    const guard = new CardinalityGuard(options.cardinality);
-    const c = (i: string, a: string): BoundedValues => guard.create(i, a);
-    this.b = {
-      toolName: c(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, ATTR_GEN_AI_TOOL_NAME),
-      toolAgent: c(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, ATTR_GEN_AI_AGENT_NAME),
-      toolError: c(METRIC_GEN_AI_EXECUTE_TOOL_DURATION, ATTR_ERROR_TYPE),
-      opName: c(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, ATTR_GEN_AI_OPERATION_NAME),
-      opProvider: c(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, ATTR_GEN_AI_PROVIDER_NAME),
-      opRequestModel: c(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, ATTR_GEN_AI_REQUEST_MODEL),
-      opResponseModel: c(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, ATTR_GEN_AI_RESPONSE_MODEL),
-      opError: c(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, ATTR_ERROR_TYPE),
-      tokProvider: c(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, ATTR_GEN_AI_PROVIDER_NAME),
-      tokRequestModel: c(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, ATTR_GEN_AI_REQUEST_MODEL),
-      tokResponseModel: c(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, ATTR_GEN_AI_RESPONSE_MODEL),
-      tokOpName: c(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, ATTR_GEN_AI_OPERATION_NAME),
-      invokeAgent: c(METRIC_GEN_AI_INVOKE_AGENT_DURATION, ATTR_GEN_AI_AGENT_NAME),
-      invokeError: c(METRIC_GEN_AI_INVOKE_AGENT_DURATION, ATTR_ERROR_TYPE),
-      fallbackFrom: c(METRIC_AGENT_MODEL_FALLBACKS, ATTR_AGENT_FALLBACK_FROM_MODEL),
-      fallbackTo: c(METRIC_AGENT_MODEL_FALLBACKS, ATTR_AGENT_FALLBACK_TO_MODEL),
-      fallbackReason: c(METRIC_AGENT_MODEL_FALLBACKS, ATTR_AGENT_FALLBACK_REASON),
-      taskAgent: c(METRIC_AGENT_TASKS, ATTR_GEN_AI_AGENT_NAME),
-      taskModel: c(METRIC_AGENT_TASKS, ATTR_GEN_AI_REQUEST_MODEL),
-      escReason: c(METRIC_AGENT_ESCALATIONS, ATTR_AGENT_ESCALATION_REASON),
-      escAgent: c(METRIC_AGENT_ESCALATIONS, ATTR_GEN_AI_AGENT_NAME),
-      costAgent: c(METRIC_AGENT_TASK_COST, ATTR_GEN_AI_AGENT_NAME),
-      costModel: c(METRIC_AGENT_TASK_COST, ATTR_GEN_AI_REQUEST_MODEL),
-      execAgent: c(METRIC_AGENT_EXECUTIONS, ATTR_GEN_AI_AGENT_NAME),
-    };
+    this.b = labelBounds(new CardinalityGuard(options.cardinality));
     this.buckets = resolveBuckets(options.buckets);
     for (const [name, b] of Object.entries(options.buckets ?? {})) {
       if (b !== undefined && this.buckets[name as HistogramMetricName]?.join() !== (Array.isArray(b) ? b.join() : String(b))) {
@@ -223,6 +144,16 @@ export class Recorder implements AgentSloRecorder {
     this.reporter.report(`${reason}:${instrument}`, `rejected a recording of ${instrument}: ${detail}`);
   }
 
+  /** The one entry guard of every record function: off when disabled, and nothing ever throws into the host. */
+  private guarded(record: () => void): void {
+    if (!this.enabled) return;
+    try {
+      record();
+    } catch (err) {
+      this.internal(err);
+    }
+  }
+
   private internal(err: unknown): void {
     this.reporter.report('internal_error', 'recording failed inside the metrics SDK and was skipped', err);
   }
@@ -237,12 +168,7 @@ export class Recorder implements AgentSloRecorder {
   // --- record functions -------------------------------------------------------------------------
 
   recordToolCall(r: ToolCallRecord): void {
-    if (!this.enabled) return;
-    try {
-      this.doToolCall(r);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doToolCall(r));
   }
 
   private doToolCall(r: ToolCallRecord): void {
@@ -259,12 +185,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordModelCall(r: ModelCallRecord): void {
-    if (!this.enabled) return;
-    try {
-      this.doModelCall(r);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doModelCall(r));
   }
 
   private doModelCall(r: ModelCallRecord): void {
@@ -273,12 +194,7 @@ export class Recorder implements AgentSloRecorder {
 
   /** `recordModelCall` with `gen_ai.client.*` optional (the span processor's entry). @internal */
   modelCallGuarded(r: ModelCallRecord, clientMetrics: boolean): void {
-    if (!this.enabled) return;
-    try {
-      this.modelCall(r, clientMetrics, this.costFromModelCalls);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.modelCall(r, clientMetrics, this.costFromModelCalls));
   }
 
   /**
@@ -330,12 +246,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordTask(r: TaskRecord): void {
-    if (!this.enabled) return;
-    try {
-      this.doTask(r);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doTask(r));
   }
 
   private doTask(r: TaskRecord): void {
@@ -371,7 +282,7 @@ export class Recorder implements AgentSloRecorder {
     if (usd > 0) this.addCost(usd, r.agentName, r.model);
   }
 
-  private addCost(usd: number, agentName: string | undefined, model: string | undefined): void {
+  private addCost(usd: number, agentName: unknown, model: unknown): void {
     const attrs: Attributes = {};
     if (agentName !== undefined) attrs[ATTR_GEN_AI_AGENT_NAME] = this.b.costAgent.bound(agentName);
     if (model !== undefined) attrs[ATTR_GEN_AI_REQUEST_MODEL] = this.b.costModel.bound(model);
@@ -379,26 +290,20 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordCost(usd: number, attributes: { agentName?: string; model?: string } = {}): void {
-    if (!this.enabled) return;
-    try {
-      this.doCost({ usd, ...attributes });
-    } catch (err) {
-      this.internal(err);
-    }
+    // Read the two attributes, never spread the argument: a string spreads into one property per character.
+    this.guarded(() => {
+      const a: { agentName?: unknown; model?: unknown } = attributes !== null && typeof attributes === 'object' ? attributes : {};
+      this.doCost({ usd, agentName: a.agentName, model: a.model });
+    });
   }
 
-  private doCost(a: { usd: number; agentName?: string; model?: string }): void {
+  private doCost(a: { usd: number; agentName?: unknown; model?: unknown }): void {
     if (!isNonNegative(a.usd)) return this.reject('invalid_cost', METRIC_AGENT_TASK_COST, 'cost must be a finite number ≥ 0');
     if (a.usd > 0) this.addCost(a.usd, a.agentName, a.model);
   }
 
   recordAgentInvocation(r: AgentInvocationRecord): void {
-    if (!this.enabled) return;
-    try {
-      this.doInvocation(r);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doInvocation(r));
   }
 
   private doInvocation(r: AgentInvocationRecord): void {
@@ -411,12 +316,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordModelFallback(r: ModelFallbackRecord): void {
-    if (!this.enabled) return;
-    try {
-      this.doFallback(r);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doFallback(r));
   }
 
   private doFallback(r: ModelFallbackRecord): void {
@@ -435,12 +335,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordEscalation(r: EscalationRecord = {}): void {
-    if (!this.enabled) return;
-    try {
-      this.doEscalation(r);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doEscalation(r));
   }
 
   private doEscalation(r: EscalationRecord): void {
@@ -450,12 +345,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordExecution(r: ExecutionRecord): void {
-    if (!this.enabled) return;
-    try {
-      this.doExecution(r);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doExecution(r));
   }
 
   private doExecution(r: ExecutionRecord): void {
@@ -477,12 +367,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordShadowComparison(result: ShadowResult): void {
-    if (!this.enabled) return;
-    try {
-      this.doShadow(result);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doShadow(result));
   }
 
   private doShadow(result: ShadowResult): void {
@@ -493,12 +378,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordIntegrityFailure(type: IntegrityFailureType): void {
-    if (!this.enabled) return;
-    try {
-      this.doIntegrity(type);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doIntegrity(type));
   }
 
   private doIntegrity(type: IntegrityFailureType): void {
@@ -513,12 +393,7 @@ export class Recorder implements AgentSloRecorder {
   }
 
   recordConversation(count = 1): void {
-    if (!this.enabled) return;
-    try {
-      this.doConversation(count);
-    } catch (err) {
-      this.internal(err);
-    }
+    this.guarded(() => this.doConversation(count));
   }
 
   private doConversation(count: number): void {
@@ -530,45 +405,10 @@ export class Recorder implements AgentSloRecorder {
 
   // --- wrappers ---------------------------------------------------------------------------------
 
-  /**
-   * Calls `fn`, then `done(error?)` once it has returned, thrown, resolved or rejected. Returns exactly what `fn`
-   * returned (the same promise object, so subclasses such as the OpenAI client's APIPromise keep their methods)
-   * and rethrows exactly what it threw. `done` is guarded: it never throws into the host.
-   */
-  private timed<T>(fn: () => T, done: (failed: boolean, err: unknown) => void): T {
-    const finish = (failed: boolean, err: unknown): void => {
-      try {
-        done(failed, err);
-      } catch (e) {
-        this.internal(e);
-      }
-    };
-    let result: T;
-    try {
-      result = fn();
-    } catch (err) {
-      finish(true, err);
-      throw err;
-    }
-    if (isThenable(result)) {
-      try {
-        result.then(
-          () => finish(false, undefined),
-          (err: unknown) => finish(true, err),
-        );
-      } catch (e) {
-        this.internal(e);
-      }
-    } else {
-      finish(false, undefined);
-    }
-    return result;
-  }
-
   withToolCall<T>(options: ToolCallOptions | string, fn: () => T): T {
     const opts = typeof options === 'string' ? { toolName: options } : options;
     const start = now();
-    return this.timed(fn, (failed, err) => {
+    return timed(fn, (e) => this.internal(e), (failed, err) => {
       this.recordToolCall({
         toolName: opts?.toolName,
         agentName: opts?.agentName,
@@ -594,8 +434,9 @@ export class Recorder implements AgentSloRecorder {
       },
     };
     const start = now();
-    return this.timed(
+    return timed(
       () => fn(handle),
+      (e) => this.internal(e),
       (failed, err) => {
         this.recordModelCall({
           operationName: options?.operationName,
@@ -628,8 +469,9 @@ export class Recorder implements AgentSloRecorder {
       },
     };
     const start = now();
-    return this.timed(
+    return timed(
       () => fn(handle),
+      (e) => this.internal(e),
       (failed, err) => {
         const final = outcome ?? (failed ? 'failure' : 'success');
         this.recordTask({

@@ -23,11 +23,20 @@ import { PACKAGE_NAME } from './version.js';
 export interface PrometheusExportOptions {
   /** 0 picks a free port (read it from the result). @default 9464 */
   port?: number;
-  /** @default '0.0.0.0' (the exporter's default) */
+  /**
+   * Address to listen on. Loopback by default, so the metrics are not exposed to the network unless asked:
+   * write `'0.0.0.0'` (or `'::'`) when Prometheus scrapes from another host or container.
+   * @default '127.0.0.1'
+   */
   host?: string;
   /** @default '/metrics' */
   endpoint?: string;
 }
+
+/** Where the Prometheus pull exporter listens unless told otherwise. */
+export const DEFAULT_PROMETHEUS_HOST = '127.0.0.1';
+/** Longest one OTLP export, and `shutdown()`, may take unless told otherwise. */
+export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 5000;
 
 /** OTLP push exporter settings. */
 export interface OtlpExportOptions {
@@ -38,6 +47,12 @@ export interface OtlpExportOptions {
   headers?: Record<string, string>;
   /** @default 60000 */
   exportIntervalMillis?: number;
+  /**
+   * Longest one export may take; also bounds `shutdown()` (its final flush and the exporter's shutdown together),
+   * so an unreachable endpoint cannot hold the host's exit. At most `exportIntervalMillis`.
+   * @default 5000
+   */
+  timeoutMillis?: number;
 }
 
 /** Options of {@link startAgentSloMetrics}. */
@@ -108,6 +123,7 @@ export function agentSloViews(options: Pick<AgentSloSdkOptions, 'buckets' | 'car
  */
 export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Promise<AgentSloMetrics> {
   const readers: IMetricReader[] = [];
+  let shutdownTimeoutMillis = DEFAULT_EXPORT_TIMEOUT_MILLIS;
   let prometheus: { url: string; port: number } | undefined;
   const promOptions = options.prometheus === undefined ? {} : options.prometheus;
   const closers: (() => Promise<void>)[] = [];
@@ -133,36 +149,45 @@ export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Pr
       });
       server.unref();
       const wanted = promOptions.port ?? 9464;
+      const listenHost = promOptions.host ?? DEFAULT_PROMETHEUS_HOST;
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen({ port: wanted, host: promOptions.host ?? '0.0.0.0' }, () => resolve());
+          server.listen({ port: wanted, host: listenHost }, () => resolve());
         });
       } catch (err) {
         throw new AgentSloSetupError(
-          `Prometheus exporter could not listen on ${promOptions.host ?? '0.0.0.0'}:${wanted}: ${String(err)}; set prometheus.port to a free port (0 picks one)`,
+          `Prometheus exporter could not listen on ${listenHost}:${wanted}: ${String(err)}; set prometheus.port to a free port (0 picks one)`,
           { cause: err },
         );
       }
       closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : wanted;
-      const host = promOptions.host === undefined || promOptions.host === '0.0.0.0' ? '127.0.0.1' : promOptions.host;
+      // The URL names the address bound; for a wildcard bind, the loopback address of the same family reaches it.
+      const host = listenHost === '0.0.0.0' ? '127.0.0.1' : listenHost === '::' ? '::1' : listenHost;
       prometheus = { port, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${endpoint}` };
     }
     if (options.otlp !== undefined && options.otlp !== false) {
       const o = options.otlp;
-      const config = { url: o.url, headers: o.headers };
+      const interval = o.exportIntervalMillis ?? 60_000;
+      // The reader needs timeout <= interval.
+      shutdownTimeoutMillis = Math.min(o.timeoutMillis ?? DEFAULT_EXPORT_TIMEOUT_MILLIS, interval);
+      const config = { url: o.url, headers: o.headers, timeoutMillis: shutdownTimeoutMillis };
       const exporter =
         o.protocol === 'grpc'
           ? new (
               await importPeer(() => import('@opentelemetry/exporter-metrics-otlp-grpc'), '@opentelemetry/exporter-metrics-otlp-grpc')
-            ).OTLPMetricExporter({ url: o.url })
+            ).OTLPMetricExporter({ url: o.url, timeoutMillis: shutdownTimeoutMillis })
           : new (
               await importPeer(() => import('@opentelemetry/exporter-metrics-otlp-http'), '@opentelemetry/exporter-metrics-otlp-http')
             ).OTLPMetricExporter(config);
       readers.push(
-        new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: o.exportIntervalMillis ?? 60_000 }),
+        new PeriodicExportingMetricReader({
+          exporter,
+          exportIntervalMillis: interval,
+          exportTimeoutMillis: shutdownTimeoutMillis,
+        }),
       );
     }
   } catch (err) {
@@ -190,8 +215,18 @@ export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Pr
     shutdown: () => {
       stopped ??= (async () => {
         if (registered && metrics.getMeterProvider() === meterProvider) metrics.disable();
-        await meterProvider.forceFlush().catch(() => undefined);
-        await meterProvider.shutdown();
+        // Flush and exporter shutdown share one deadline: an unreachable endpoint costs at most the export timeout.
+        const flushAndStop = (async () => {
+          await meterProvider.forceFlush().catch(() => undefined);
+          await meterProvider.shutdown().catch(() => undefined);
+        })();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const deadline = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, shutdownTimeoutMillis);
+          timer.unref();
+        });
+        await Promise.race([flushAndStop, deadline]);
+        clearTimeout(timer);
         await Promise.allSettled(closers.map((c) => c()));
       })();
       return stopped;

@@ -112,6 +112,31 @@ describe('never throws into the host', () => {
   });
 });
 
+describe('huge attribute values cost O(cap), not O(size)', () => {
+  it('10 MB strings as attributes (or in place of the attribute object) are folded to _OTHER in well under 50 ms each', async () => {
+    const h = harness();
+    const huge = 'x'.repeat(10 * 1024 * 1024);
+    const calls: [string, () => void][] = [
+      ['recordCost(1, huge)', () => h.recorder.recordCost(1, huge as never)],
+      ['recordCost(1, {agentName: huge})', () => h.recorder.recordCost(1, { agentName: huge, model: huge })],
+      ['recordToolCall({toolName: huge})', () => h.recorder.recordToolCall({ toolName: huge, durationSeconds: 1, agentName: huge, errorType: huge })],
+      ['recordModelCall({requestModel: huge})', () => h.recorder.recordModelCall({ requestModel: huge, durationSeconds: 1, providerName: huge })],
+      ['recordTask({agentName: huge})', () => h.recorder.recordTask({ outcome: 'success', agentName: huge, model: huge })],
+    ];
+    for (const [name, call] of calls) {
+      const started = performance.now();
+      call();
+      expect(performance.now() - started, name).toBeLessThan(50);
+    }
+    const m = await h.collect();
+    const cost = points(m.get('agent.task.cost'));
+    expect(cost.reduce((s, p) => s + (p.value as number), 0)).toBe(2);
+    for (const p of [...cost, ...points(m.get('gen_ai.execute_tool.duration')), ...points(m.get('agent.tasks'))]) {
+      for (const v of Object.values(p.attributes)) expect(String(v).length).toBeLessThanOrEqual(128);
+    }
+  });
+});
+
 describe('invalid options', () => {
   it('are reported and replaced by defaults, never thrown', () => {
     const bad = {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { metrics, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -92,6 +92,62 @@ describe('startAgentSloMetrics (Prometheus pull exporter)', () => {
       expect(bodies.some((b) => b.startsWith('/v1/metrics ') && b.includes('agent.shadow.comparisons'))).toBe(true);
     } finally {
       collector.close();
+    }
+  });
+});
+
+/** Connects to host:port; resolves true when the connection is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('exporters bind where they say and stop in bounded time', () => {
+  it('the Prometheus exporter listens on loopback by default (127.0.0.2 is refused), on every address when asked', async () => {
+    const local = await startAgentSloMetrics({ prometheus: { port: 0 }, setGlobal: false });
+    try {
+      expect(local.prometheus!.url).toBe(`http://127.0.0.1:${local.prometheus!.port}/metrics`);
+      expect(await accepts('127.0.0.1', local.prometheus!.port)).toBe(true);
+      // Linux routes all of 127/8 to lo: a wildcard bind would accept 127.0.0.2, a 127.0.0.1 bind refuses it.
+      expect(await accepts('127.0.0.2', local.prometheus!.port)).toBe(false);
+    } finally {
+      await local.shutdown();
+    }
+    const all = await startAgentSloMetrics({ prometheus: { port: 0, host: '0.0.0.0' }, setGlobal: false });
+    try {
+      expect(await accepts('127.0.0.2', all.prometheus!.port)).toBe(true);
+      expect(all.prometheus!.url).toBe(`http://127.0.0.1:${all.prometheus!.port}/metrics`);
+    } finally {
+      await all.shutdown();
+    }
+  });
+
+  it('shutdown with an OTLP endpoint that accepts and never answers returns within the export timeout', async () => {
+    const sockets: Socket[] = [];
+    const blackhole = createServer((s) => sockets.push(s));
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const port = (blackhole.address() as { port: number }).port;
+    try {
+      const m = await startAgentSloMetrics({
+        prometheus: false,
+        setGlobal: false,
+        otlp: { url: `http://127.0.0.1:${port}/v1/metrics`, exportIntervalMillis: 3_600_000, timeoutMillis: 1000 },
+      });
+      m.recorder.recordShadowComparison('mismatch');
+      const started = performance.now();
+      await m.shutdown();
+      const took = performance.now() - started;
+      expect(sockets.length).toBeGreaterThan(0); // the export really was attempted
+      expect(took).toBeLessThan(1000 + 500);
+    } finally {
+      for (const s of sockets) s.destroy();
+      blackhole.close();
     }
   });
 });
