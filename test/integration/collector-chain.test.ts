@@ -38,6 +38,7 @@ import { startCollector, type RunningCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { goBuilt } from '../harness/go-built.js';
+import { recordBatch } from './runtime-batch.js';
 import { byLabels, eventually, instant, rawSamples } from './prom-query.js';
 import { runCliInProcess, type InProcessRun } from '../harness/cli.js';
 import { GENERATED_BUCKETS } from '../harness/buckets.js';
@@ -107,22 +108,6 @@ async function sdk(otlpUrl: string, pull: boolean, exportIntervalMillis = 1000):
   });
   track({ stop: () => m.shutdown() });
   return m;
-}
-
-/**
- * One batch of traffic for every runtime-v1 objective, `n` = scale. Per n: tool calls 18 ok + 2 failed
- * (90%: below critical 0.95), model calls 50 with 1 fallback (2%), 20 invocations at 2 s (p95 2 s), tasks 49
- * successes at 0.05 USD + 1 escalated (cost per success 0.05, escalation 2%).
- */
-function recordBatch(m: AgentSloMetrics, n: number): void {
-  const r = m.recorder;
-  for (let i = 0; i < 18 * n; i++) r.recordToolCall({ toolName: 'search', durationSeconds: 0.4 });
-  for (let i = 0; i < 2 * n; i++) r.recordToolCall({ toolName: 'search', durationSeconds: 3, errorType: 'timeout' });
-  for (let i = 0; i < 50 * n; i++) r.recordModelCall({ requestModel: 'model-a', durationSeconds: 0.8, inputTokens: 10, outputTokens: 5 });
-  for (let i = 0; i < n; i++) r.recordModelFallback({ fromModel: 'model-a', toModel: 'model-b', reason: 'timeout' });
-  for (let i = 0; i < 20 * n; i++) r.recordAgentInvocation({ durationSeconds: 2 });
-  for (let i = 0; i < 49 * n; i++) r.recordTask({ outcome: 'success', costUsd: 0.05 });
-  for (let i = 0; i < n; i++) r.recordTask({ outcome: 'escalated', escalationReason: 'policy' });
 }
 
 type CliRun = InProcessRun;

@@ -29,6 +29,7 @@ import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { startCollector } from '../harness/collector.js';
 import { goBuilt } from '../harness/go-built.js';
 import { freePort } from '../../src/stack/free-port.js';
+import { recordBatch } from './runtime-batch.js';
 import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
 
 const prom3 = await goBuilt(() => prometheus3Binary());
@@ -128,18 +129,6 @@ async function sdk(opts: { pull: boolean; otlpUrl: string; instance: string }): 
   });
   track({ stop: () => m.shutdown() });
   return m;
-}
-
-/** One batch per scale unit: tool calls 90% ok, 2% fallbacks, 2 s invocations, 49 tasks at 0.05 USD + 1 escalated. */
-function recordBatch(m: AgentSloMetrics, n: number): void {
-  const r = m.recorder;
-  for (let i = 0; i < 18 * n; i++) r.recordToolCall({ toolName: 'search', durationSeconds: 0.4 });
-  for (let i = 0; i < 2 * n; i++) r.recordToolCall({ toolName: 'search', durationSeconds: 3, errorType: 'timeout' });
-  for (let i = 0; i < 50 * n; i++) r.recordModelCall({ requestModel: 'model-a', durationSeconds: 0.8, inputTokens: 10, outputTokens: 5 });
-  for (let i = 0; i < n; i++) r.recordModelFallback({ fromModel: 'model-a', toModel: 'model-b', reason: 'timeout' });
-  for (let i = 0; i < 20 * n; i++) r.recordAgentInvocation({ durationSeconds: 2 });
-  for (let i = 0; i < 49 * n; i++) r.recordTask({ outcome: 'success', costUsd: 0.05 });
-  for (let i = 0; i < n; i++) r.recordTask({ outcome: 'escalated', escalationReason: 'policy' });
 }
 
 async function recorded(prom: RunningPrometheus, name: string): Promise<Map<string, number>> {

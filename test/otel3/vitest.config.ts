@@ -24,6 +24,7 @@ const otel3: Plugin = {
   },
 };
 
+const { projects: _projects, ...sharedTest } = base.test ?? {};
 const root = new URL('../../', import.meta.url).pathname;
 /** The files this leg runs: all instrumentation tests, and CLI tests (the demo drives the SDK through the CLI). */
 const files = ['test/otel3/leg.test.ts', 'test/profile/broken-specs.test.ts', 'test/integration/rules-cli.test.ts', 'test/integration/demo.test.ts'];
@@ -35,12 +36,9 @@ export default defineConfig({
   root,
   plugins: [otel3],
   resolve: base.resolve,
+  // The root config's test settings (setup, timeouts, pool) without its projects.
   test: {
-    globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-    maxWorkers: 2,
+    ...sharedTest,
     include: ['instrumentation/test/**/*.test.ts', ...files],
   },
 });
