@@ -98,5 +98,6 @@ describe('agent-slo import openslo', () => {
     expect(fromStdin.code, fromStdin.stderr).toBe(0);
     expect(fromStdin.stdout).toContain('# Imported from OpenSLO <stdin>');
     expect((await runAgentSloAsync(['import', 'openslo', 'no/such.yaml'])).code).toBe(66);
+    expect((await runAgentSloAsync(['import', 'openslo'])).code).toBe(64);
   });
 });

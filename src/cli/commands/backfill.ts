@@ -9,7 +9,8 @@ import { parseDuration } from '../../format.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
-import { addSpecOptions, type SpecSelection } from '../spec-options.js';
+import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+import { PrometheusClientError } from '../../prometheus/errors.js';
 import { addPrometheusOptions, BACKFILL_CHECK_PROMETHEUS, openPrometheus, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { oneProfile, parseAtOption } from './gate.js';
 
@@ -95,10 +96,93 @@ function checkCommand(io: Io): Command {
   return c;
 }
 
-/** `agent-slo backfill import|check`. */
+interface RulesOptions extends SpecSelection, PrometheusFlags {
+  dataDir: string;
+  from: string;
+  to?: string;
+  wait: string;
+  promtool: string;
+  maxLevel?: string;
+}
+
+/** `agent-slo backfill rules`: recorded series for the past, for a Prometheus that had the raw history before the rules. */
+function rulesCommand(io: Io): Command {
+  const c = new Command('rules').description(
+    'backfill the generated recording rules over past raw data into a running Prometheus (level by level, no holes at block boundaries), so gates and dashboards see history at once',
+  );
+  addSpecOptions(c);
+  addPrometheusOptions(c, BACKFILL_CHECK_PROMETHEUS);
+  c.requiredOption('--data-dir <dir>', "that Prometheus' --storage.tsdb.path (the blocks are moved in; it loads them within about a minute)")
+    .requiredOption('--from <time>', 'start: ISO 8601 with zone or Unix seconds (e.g. the start of the raw history you want covered)')
+    .option('--to <time>', 'end (default: where the live rules started recording, or now when they have not)')
+    .option('--wait <duration>', 'how long to wait for Prometheus to load each level', '5m')
+    .option('--promtool <path>', 'promtool binary (the same major version as the Prometheus)', 'promtool')
+    .option('--max-level <n>', 'backfill only levels 1..N (level 1 reads raw series; higher levels read lower ones)')
+    .addHelpText(
+      'after',
+      '\nRun it where the Prometheus data directory is writable (same host or volume). Samples the live rules already\nrecorded are never written twice: without --to it stops where they start; with a --to past that it refuses (exit 64).\nExit codes: 0 done, 1 promtool failed or Prometheus did not load a level in time, 3 Prometheus could not be queried.',
+    )
+    .action(async (opts: RulesOptions) => {
+      const [{ profileRuleGroups }, live] = await Promise.all([import('../../generate/prometheus/rules.js'), import('../../backfill/live-rules.js')]);
+      const profiles = await loadSelectedProfiles(opts);
+      const from = parseAtOption(opts.from);
+      const wait = parseDuration(opts.wait);
+      if (wait === undefined || wait <= 0) throw new UsageError(`--wait "${opts.wait}" is not a duration like 5m`);
+      const maxLevel = opts.maxLevel === undefined ? undefined : Number(opts.maxLevel);
+      if (maxLevel !== undefined && !(Number.isInteger(maxLevel) && maxLevel >= 1 && maxLevel <= 20)) throw new UsageError(`--max-level "${opts.maxLevel}" must be an integer 1..20`);
+      const groups = profiles.flatMap((p) => profileRuleGroups(p));
+      const client = openPrometheus(prometheusClientOptions(opts, BACKFILL_CHECK_PROMETHEUS));
+      const query = async (expr: string, at: number): Promise<number[]> => {
+        const r = await client.instantQuery(expr, at);
+        return r.resultType === 'vector' ? r.result.map((s) => s.value) : r.resultType === 'scalar' ? [r.result.value] : [];
+      };
+      try {
+        let to = opts.to === undefined ? undefined : parseAtOption(opts.to);
+        if (to === undefined) {
+          const now = Math.floor(Date.now() / 1000);
+          const liveStart = await live.firstRecordedSample(query, live.recordedNames(groups), from, now);
+          // Up to one second before the first live sample: no evaluation is written twice.
+          to = liveStart === undefined ? now : liveStart - 1;
+          io.err(liveStart === undefined ? `the rules have not recorded anything yet: backfilling up to now` : `the live rules started recording at ${new Date(liveStart * 1000).toISOString()}: backfilling up to then`);
+          const longest = Math.max(...groups.map((g) => g.intervalSeconds));
+          if (to - from < longest) {
+            io.out(`nothing to backfill: the recorded series already start within ${longest} s of --from`);
+            return;
+          }
+        }
+        if (!(from < to)) throw new UsageError(`--from must be before --to (${new Date(to * 1000).toISOString()})`);
+        const started = Date.now();
+        const levels = await live.backfillRulesIntoLive({
+          groups,
+          prometheusUrl: client.url,
+          dataDir: opts.dataDir,
+          startSeconds: from,
+          endSeconds: to,
+          query,
+          waitMs: wait * 1000,
+          promtool: opts.promtool,
+          ...(maxLevel !== undefined ? { maxLevel } : {}),
+          onProgress: (l) => io.err(l),
+        });
+        const blocks = levels.reduce((n, l) => n + l.blocks, 0);
+        const rules = levels.reduce((n, l) => n + l.rules, 0);
+        io.out(`backfilled ${rules} recording rules in ${levels.length} level(s) from ${new Date(from * 1000).toISOString()} to ${new Date(to * 1000).toISOString()}: ${blocks} blocks in ${opts.dataDir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+      } catch (err) {
+        if (err instanceof live.RecordedOverlapError) throw new UsageError(`${err.message}: use --to ${new Date(err.firstSampleSeconds * 1000).toISOString()} or omit --to`);
+        if (err instanceof live.LevelNotLoadedError || err instanceof BackfillError) throw new CliError(err.message, EXIT.blockedOrCheckFailed);
+        if (err instanceof PrometheusClientError) throw new CliError(`cannot query Prometheus: ${err.reason}`, EXIT.cannotEvaluate);
+        throw err;
+      } finally {
+        await client.close();
+      }
+    });
+  return c;
+}
+
+/** `agent-slo backfill import|check|rules`. */
 export function backfillCommand(io: Io): Command {
-  const c = new Command('backfill').description('historical data: import samples into TSDB blocks; check what alerts and the gate would have said');
-  for (const sub of [importCommand(io), checkCommand(io)]) {
+  const c = new Command('backfill').description('historical data: import samples into TSDB blocks; backfill recorded series; check what alerts and the gate would have said');
+  for (const sub of [importCommand(io), checkCommand(io), rulesCommand(io)]) {
     // Usage errors of subcommands go through runCli like every other command's (never process.exit here).
     sub.exitOverride().showHelpAfterError('(run with --help for usage)');
     sub.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });

@@ -71,6 +71,9 @@ export function importCommand(io: Io): Command {
         io.err(`imported ${objectives} objective${objectives === 1 ? '' : 's'} from ${shown} → ${target} (check it with agent-slo validate ${target})`);
       }
     });
+  // Usage errors of subcommands go through runCli like every other command's (exit 64, never process.exit here).
+  openslo.exitOverride().showHelpAfterError('(run with --help for usage)');
+  openslo.configureOutput({ writeOut: (s) => io.out(s.replace(/\n$/, '')), writeErr: (s) => io.err(s.replace(/\n$/, '')) });
   command.addCommand(openslo);
   return command;
 }

@@ -1,0 +1,79 @@
+/**
+ * `agent-slo backfill rules` against a real running Prometheus (2.42 on PATH) and promtool: raw history first (as a
+ * user's Prometheus has it), then the generated recording rules backfilled level by level into the live data
+ * directory; each level must be served before the next reads it, every evaluation must be there (no hole at 2h
+ * block boundaries), and samples that exist already are never written twice.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrometheusClient } from '../../src/prometheus/client.js';
+import { startPrometheus } from '../../src/stack/prometheus.js';
+import type { RunningPrometheus } from '../../src/stack/types.js';
+import { runAgentSloAsync } from '../harness/cli.js';
+import { prometheusBinary } from '../harness/stack.js';
+
+const HOUR = 3600;
+// On the 2h block grid, more than 3 h ago (outside any head block); 6 h of recorded series crosses 3 boundaries.
+const END = Math.floor((Date.now() / 1000 - 5 * HOUR) / (2 * HOUR)) * 2 * HOUR;
+const FROM = END - 6 * HOUR;
+let work: string;
+let dataDir: string;
+let prom: RunningPrometheus;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'agent-slo-backfill-rules-'));
+  dataDir = join(work, 'data');
+  const imported = await runAgentSloAsync(['backfill', 'import', '--scenario', 'runtime-v1-healthy', '--data-dir', dataDir, '--end', String(END)], { timeoutMs: 240_000 });
+  expect(imported.code, imported.stderr).toBe(0);
+  prom = await startPrometheus({ dataDir, binary: prometheusBinary() });
+}, 300_000);
+
+afterAll(async () => {
+  await prom?.stop();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('agent-slo backfill rules (running Prometheus 2.42 + promtool)', () => {
+  it('backfills levels 1 and 2 into the live data directory, waiting for each to load; every evaluation is there', async () => {
+    const r = await runAgentSloAsync(
+      ['backfill', 'rules', '-p', 'runtime-v1', '--prometheus-url', prom.url, '--data-dir', dataDir, '--from', String(FROM), '--to', String(END), '--max-level', '2', '--wait', '3m'],
+      { timeoutMs: 480_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^level 1: 13 rules .* in 5 groups from /m);
+    expect(r.stderr).toMatch(/^level 1: Prometheus serves the backfilled series \(after \d+ s\)$/m);
+    expect(r.stderr).toMatch(/^level 2: Prometheus serves the backfilled series \(after \d+ s\)$/m);
+    expect(r.stdout).toMatch(/^backfilled 39 recording rules in 2 level\(s\) from .*: \d+ blocks in /m);
+
+    // A level-2 series (it read level 1 from Prometheus): one sample every 5 minutes, no gap, over the whole span.
+    const client = createPrometheusClient({ url: prom.url, timeoutMs: 30_000 });
+    try {
+      const res = await client.instantQuery(`{__name__=~"agent_slo:.*", slo_objective="tool_success_rate"}[${6 * HOUR}s]`, END);
+      expect(res.resultType).toBe('matrix');
+      const series = res.resultType === 'matrix' ? res.result : [];
+      expect(series.length).toBeGreaterThan(1);
+      for (const s of series) {
+        const ts = s.samples.map((p) => p.timestamp);
+        const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
+        expect(Math.max(...gaps), `${JSON.stringify(s.labels)}`).toBeLessThanOrEqual(300.001);
+        // Level 2 starts at its first evaluation after level 1's first sample: within two intervals of --from.
+        expect(ts[0]! - FROM).toBeLessThan(600);
+        expect(END - ts[ts.length - 1]!).toBeLessThan(300);
+      }
+    } finally {
+      await client.close();
+    }
+  }, 600_000);
+
+  it('never writes a sample twice: a --to past existing recorded samples is refused; without --to it stops where they start (here: nothing left)', async () => {
+    const again = await runAgentSloAsync(['backfill', 'rules', '-p', 'runtime-v1', '--prometheus-url', prom.url, '--data-dir', dataDir, '--from', String(FROM), '--to', String(END), '--max-level', '1']);
+    expect(again.code, again.stderr).toBe(64);
+    expect(again.stderr).toMatch(/the recorded series already have samples from \S+ .*use --to \S+ or omit --to/);
+    const auto = await runAgentSloAsync(['backfill', 'rules', '-p', 'runtime-v1', '--prometheus-url', prom.url, '--data-dir', dataDir, '--from', String(FROM), '--max-level', '1']);
+    expect(auto.stderr).toMatch(/the live rules started recording at \S+: backfilling up to then/);
+    expect(auto.code, auto.stderr).toBe(0);
+    expect(auto.stdout).toMatch(/^nothing to backfill: the recorded series already start within 300 s of --from$/m);
+  });
+});
