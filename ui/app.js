@@ -23,6 +23,7 @@
   const app = {
     status: null, // last good /api/slo/status document, null when the last refresh failed
     statusError: null, // reason of the last failed refresh
+    profiles: null, // served profile names (from the last good status)
     alerts: null,
     alertsError: null,
     fetchedAt: 0,
@@ -136,6 +137,7 @@
     app.fetchedAt = Date.now();
     if (st.ok) {
       app.status = st.body;
+      app.profiles = st.body._meta.profiles; // configuration, not data: the gate views stay reachable while data is down
       app.statusError = null;
       const c = Number(st.body._meta && st.body._meta.cacheSeconds);
       app.refreshSeconds = Math.min(MAX_REFRESH, Math.max(MIN_REFRESH, Number.isFinite(c) && c > 0 ? c : 30));
@@ -182,7 +184,7 @@
     nav.textContent = '';
     const here = (href) => (location.hash || '#/') === href ? 'page' : null;
     nav.append(h('a', { href: '#/', 'aria-current': here('#/'), text: 'Overview' }));
-    const profiles = app.status ? app.status._meta.profiles : [];
+    const profiles = app.profiles || [];
     for (const p of profiles) nav.append(h('a', { href: `#/gate/${encodeURIComponent(p)}`, 'aria-current': route.view === 'gate' && route.arg === p ? 'page' : null, text: `Gate: ${p}` }));
   }
 
