@@ -1,18 +1,7 @@
 /**
- * A rule group's evaluation phase, and rule-file paths that keep `promtool tsdb create-blocks-from rules` from
- * dropping evaluations (pure).
- *
- * Prometheus evaluates a group at `k × interval + offset`, offset = hash(labels {file, name}) mod interval in
- * nanoseconds (rules/group.go `EvalTimestamp`, `hash`), where `file` is the rule-file path exactly as promtool was given
- * it. promtool backfills block by block (2h blocks): the block ending at boundary B queries up to B − 1 s (whole
- * seconds), the block from B starts at the first evaluation whose whole second is ≥ B (cmd/promtool/rules.go). An
- * evaluation in (B − 1 s, B) falls between the two and is never written: with a 5m group that is 1 phase in 300, with a
- * 1m group 1 in 60, at every 2h boundary of the backfilled range. Choosing the rule-file path so that the offset is at
- * most interval − 1 s (with 1 ms to spare for the API's millisecond rounding) keeps every evaluation.
- *
- * The label-set hash is XXH64 of an encoding that depends on how Prometheus was built: `slicelabels` (the default
- * before 3.x; Debian's 2.42) hashes `name 0xff value 0xff …`, `stringlabels` (the default in 3.x) hashes its packed
- * form (length-prefixed name and value). A safe path is chosen under both, so either build keeps every evaluation.
+ * A rule group's evaluation phase (XXH64 of {file, name} mod interval) and rule-file paths whose phase keeps
+ * `promtool tsdb create-blocks-from rules` from dropping evaluations, under both label encodings (pure).
+ * Why and how it was checked: docs/gate.md, "Backfilling recorded history without holes".
  */
 import { xxhash64 } from './xxhash64.js';
 
