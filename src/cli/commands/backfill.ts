@@ -71,7 +71,7 @@ function checkCommand(io: Io): Command {
     .option('--step <duration>', 'alert evaluation resolution', '5m')
     .option('--no-gate', 'do not evaluate the gate at each day end')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
-    .option('--output <file>', 'write the report to a file (atomically; - for stdout)')
+    .option('-o, --output <file>', 'write the report to a file (atomically; - for stdout)')
     .action(async (opts: CheckOptions) => {
       const profile = await oneProfile(opts);
       const clientOptions = prometheusClientOptions(opts, BACKFILL_CHECK_PROMETHEUS);

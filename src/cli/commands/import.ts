@@ -3,13 +3,13 @@
  * agent-slo spec on stdout or in -o FILE. Approximations are printed as notes; what has no equivalent is refused
  * (exit 65) naming the document and field. The written spec is validated before it is written.
  */
-import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { type ImportMessage, importOpenSlo } from '../../import/openslo.js';
 import { SpecError, SpecInputError } from '../../profile/errors.js';
 import { loadProfileFromTexts, parseYamlDocuments } from '../../profile/load.js';
 import { readSpecInput, STDIN_NAME } from '../../profile/read.js';
+import { writeFileAtomic } from '../../output.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
@@ -66,7 +66,7 @@ export function importCommand(io: Io): Command {
       loadProfileFromTexts([{ file: target ?? '<imported spec>', text }]);
       if (target === undefined) io.out(text.replace(/\n$/, ''));
       else {
-        await writeFile(target, text, 'utf8');
+        await writeFileAtomic(target, text);
         const objectives = (result.spec.objectives as unknown[]).length;
         io.err(`imported ${objectives} objective${objectives === 1 ? '' : 's'} from ${shown} → ${target} (check it with agent-slo validate ${target})`);
       }
