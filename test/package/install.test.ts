@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -93,7 +93,7 @@ describe('the packed packages installed from their tarballs into a fresh project
     const instrFiles = instrumentation.files.map((f) => f.path);
     const bin = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['agent-slo']!;
     expect(cliFiles).toContain(bin);
-    expect(cliFiles).toEqual(expect.arrayContaining(['profiles/runtime-v1.yaml', 'profiles/kokino.yaml', 'package.json']));
+    expect(cliFiles).toEqual(expect.arrayContaining(['profiles/runtime-v1.yaml', 'profiles/kokino.yaml', 'package.json', 'ui/index.html', 'ui/app.js', 'ui/app.css']));
     expect(instrFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/sdk.js', 'dist/sdk.d.ts', 'package.json']));
     for (const files of [cliFiles, instrFiles]) {
       expect(files.filter((f) => /tsbuildinfo|(^|\/)test\/|\.test\./.test(f))).toEqual([]);
@@ -117,6 +117,32 @@ describe('the packed packages installed from their tarballs into a fresh project
     run('npx', ['--no-install', 'agent-slo', 'generate', '--spec', 'slo.yaml', '--out', 'out'], project);
     const generated = readFileSync(join(project, 'out/rules/runtime-v1/rules.yaml'), 'utf8');
     expect(generated).toContain('agent_slo:sli');
+  });
+
+  it('agent-slo serve from the user project serves the status page and uPlot (from the uplot dependency)', async () => {
+    // The installed bin run by node itself (not npx), so SIGTERM reaches serve and nothing outlives the test.
+    const bin = join(project, 'node_modules/.bin/agent-slo');
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--profile', 'kokino', '--prometheus-url', 'http://127.0.0.1:9'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const m = /(http:\/\/127\.0\.0\.1:\d+)\/ {2}\(SLO status page\)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+      for (const path of ['/', '/ui/app.js', '/ui/uplot.js', '/ui/uplot.css']) {
+        const res = await fetch(`${url}${path}`);
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self'");
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await closed;
+    }
   });
 
   it('a 20-line runtime records through @agent-slo/instrumentation/sdk and serves Prometheus text', () => {
