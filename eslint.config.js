@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'eslint.config.js', 'bench/**/*.mjs', 'deploy/**/*.mjs', 'test/otel3/*.mjs', 'scripts/*.mjs', 'collector-config/**', 'rules/**', 'dashboards/**', 'alertmanager/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'eslint.config.js', '.dependency-cruiser.cjs', 'bench/**/*.mjs', 'deploy/**/*.mjs', 'test/otel3/*.mjs', 'scripts/*.mjs', 'collector-config/**', 'rules/**', 'dashboards/**', 'alertmanager/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
