@@ -15,6 +15,8 @@ export class OutputError extends Error {
     readonly path: string,
     readonly reason: string,
     readonly kind: 'path' | 'io',
+    /** The system error code of an 'io' failure (ENOSPC, EACCES…), for the exit code. */
+    readonly code?: string,
   ) {
     super(`${path}: ${reason}`);
   }
@@ -34,7 +36,7 @@ export interface WriteOptions {
 function ioError(path: string, err: unknown): OutputError {
   const code = (err as NodeJS.ErrnoException).code;
   const why: Record<string, string> = { EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on device', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a directory' };
-  return new OutputError(path, `cannot write: ${(code !== undefined ? why[code] : undefined) ?? code ?? String(err)}`, 'io');
+  return new OutputError(path, `cannot write: ${(code !== undefined ? why[code] : undefined) ?? code ?? String(err)}`, 'io', code);
 }
 
 async function lstatOrUndefined(path: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {

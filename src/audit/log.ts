@@ -29,12 +29,16 @@ export interface AuditLocation {
   readonly key?: Buffer;
 }
 
-/** The audit log cannot be used: unreadable, locked too long, or fails verification. */
+/** Why the audit log cannot be used (the CLI maps each to an exit code: src/cli/failures.ts). */
+export type AuditFailure = 'unreadable' | 'unwritable' | 'locked' | 'tampered' | 'bad-anchor';
+
+/** The audit log cannot be used: unreadable, unwritable, locked too long, fails verification, or a garbage anchor. */
 export class AuditError extends Error {
   override readonly name = 'AuditError';
   constructor(
     readonly reason: string,
     readonly file: string,
+    readonly failure: AuditFailure = 'unreadable',
   ) {
     super(`${file}: ${reason}`);
   }
@@ -61,7 +65,7 @@ async function readAnchor(file: string): Promise<AuditAnchor | undefined> {
     if (typeof a.seq !== 'number' || typeof a.hash !== 'string' || (a.mac !== undefined && typeof a.mac !== 'string')) throw new Error('shape');
     return a.mac === undefined ? { seq: a.seq, hash: a.hash } : { seq: a.seq, hash: a.hash, mac: a.mac };
   } catch {
-    throw new AuditError('the anchor is not {"seq": N, "hash": "…"}', file);
+    throw new AuditError('the anchor is not {"seq": N, "hash": "…"}', file, 'bad-anchor');
   }
 }
 
@@ -85,7 +89,7 @@ export async function withAuditLock<T>(loc: AuditLocation, fn: () => Promise<T>,
       await h.close();
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuditError(`cannot create lock ${lock}: ${String(err)}`, loc.log);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new AuditError(`cannot create lock ${lock}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, loc.log, 'unwritable');
       try {
         const s = await stat(lock);
         if (Date.now() - s.mtimeMs > LOCK_STALE_MS) {
@@ -95,7 +99,7 @@ export async function withAuditLock<T>(loc: AuditLocation, fn: () => Promise<T>,
       } catch {
         continue;
       }
-      if (Date.now() > deadline) throw new AuditError(`locked by another writer for more than ${timeoutMs} ms (${lock})`, loc.log);
+      if (Date.now() > deadline) throw new AuditError(`locked by another writer for more than ${timeoutMs} ms (${lock})`, loc.log, 'locked');
       await sleep(Math.min(100, 5 + attempt * 5) * (0.5 + Math.random()));
     }
   }
@@ -110,7 +114,7 @@ export async function withAuditLock<T>(loc: AuditLocation, fn: () => Promise<T>,
 export async function appendAudit(loc: AuditLocation, type: AuditRecordType, data: Record<string, unknown>, id: string = newId(type)): Promise<AuditRecord> {
   return withAuditLock(loc, async () => {
     const verified = await verifyAuditLog(loc);
-    if (!verified.ok) throw new AuditError(`refusing to extend a log that fails verification: ${verified.first.problem}`, loc.log);
+    if (!verified.ok) throw new AuditError(`refusing to extend a log that fails verification: ${verified.first.problem}`, loc.log, 'tampered');
     const last = verified.records[verified.records.length - 1];
     const key = loc.key;
     const unsigned = {

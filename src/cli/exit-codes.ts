@@ -9,8 +9,14 @@ export const EXIT = {
   cannotEvaluate: 3,
   usage: 64,
   invalidSpec: 65,
-  /** An input file (spec, overlay) does not exist or cannot be read. */
+  /** An input file (spec, overlay, audit log, CA or password file) does not exist or cannot be read. */
   noInput: 66,
+  /** An output cannot be created: bad path (missing directory, a file where a directory is needed), permission, read-only file system. */
+  cannotWrite: 73,
+  /** Writing failed part-way: disk full, I/O error (stdout included). */
+  ioError: 74,
+  /** Busy, try again: the audit log is locked by another writer. */
+  tryAgain: 75,
   /** Unexpected internal error (a bug): the message says so. */
   internal: 70,
 } as const;
@@ -22,4 +28,9 @@ export const EXIT_CODES_HELP = `Exit codes:
   3   gate: cannot evaluate (fails closed: missing data, errors, timeouts)
   64  usage error (unknown command or option, bad argument)
   65  invalid spec (every problem is listed with file:line:column, field and fix)
-  66  an input file does not exist or cannot be read`;
+  66  an input file does not exist or cannot be read
+  70  internal error: a bug (please report it with the message)
+  73  an output cannot be created (missing directory, file in the way, permission, read-only file system)
+  74  writing failed part-way (disk full, I/O error, stdout closed)
+  75  busy, try again (the audit log is locked by another writer)
+  Every failure is one line on stderr naming the file or flag at fault; 70 is kept for bugs.`;

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, OPTION_BOUNDS, parseBaseUrl, type PrometheusClientOptions } from '../prometheus/connection.js';
 import { PrometheusConfigError } from '../prometheus/errors.js';
 import { parseDuration } from '../format.js';
-import { UsageError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { describeErrno } from './failures.js';
 
 export const ENV_PROMETHEUS_URL = 'AGENT_SLO_PROMETHEUS_URL';
 export const ENV_BEARER_TOKEN = 'AGENT_SLO_PROMETHEUS_BEARER_TOKEN';
@@ -79,7 +80,7 @@ function readSecretFile(flag: string, file: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new UsageError(`${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new CliError(`${flag}: cannot read ${file}: ${describeErrno((err as NodeJS.ErrnoException).code ?? 'EIO')}`, EXIT.noInput);
   }
 }
 
@@ -160,14 +161,4 @@ export function prometheusClientOptions(opts: PrometheusFlags, d: PrometheusDefa
   if (opts.keyFile !== undefined) out.keyFile = opts.keyFile;
   if (opts.insecureSkipVerify === true) out.insecureSkipVerify = true;
   return out;
-}
-
-/** A client for these options; option errors (unreadable CA file, bad pairing) are usage errors naming the option. */
-export function openPrometheus(options: PrometheusClientOptions): PrometheusClient {
-  try {
-    return createPrometheusClient(options);
-  } catch (err) {
-    if (err instanceof PrometheusConfigError) throw new UsageError(`Prometheus connection: ${err.reason}`);
-    throw err;
-  }
 }

@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { SpecError, SpecInputError } from '../profile/errors.js';
 import { CliError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { classifyFailure } from './failures.js';
 import type { Io } from './io.js';
 import { buildProgram } from './program.js';
 
@@ -25,6 +26,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (err instanceof CliError) {
       io.err(`agent-slo: ${err.message}`);
       return err.exitCode;
+    }
+    const failure = classifyFailure(err);
+    if (failure !== undefined) {
+      io.err(`agent-slo: ${failure.message}`);
+      return failure.code;
     }
     io.err(`agent-slo: internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return EXIT.internal;

@@ -5,13 +5,14 @@ import { renderCheckJson, renderCheckText } from '../../backfill/check-report.js
 import { importHistory, UnknownScenarioError } from '../../backfill/import.js';
 import { SCENARIOS } from '../../backfill/import-scenarios.js';
 import { BackfillError } from '../../backfill/blocks.js';
+import { createPrometheusClient } from '../../prometheus/client.js';
 import { parseDuration } from '../../format.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 import { PrometheusClientError } from '../../prometheus/errors.js';
-import { addPrometheusOptions, BACKFILL_CHECK_PROMETHEUS, openPrometheus, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
+import { addPrometheusOptions, BACKFILL_CHECK_PROMETHEUS, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { oneProfile, parseAtOption } from './gate.js';
 
 interface ImportOptions {
@@ -79,8 +80,8 @@ function checkCommand(io: Io): Command {
       const to = parseAtOption(opts.to);
       if (!(from < to)) throw new UsageError(`--from must be before --to`);
       const step = parseDuration(opts.step);
-      if (step === undefined || step <= 0) throw new UsageError(`--step "${opts.step}" is not a duration like 5m`);
-      const client = openPrometheus(clientOptions);
+      if (step === undefined || step < 1 || step > 86_400) throw new UsageError(`--step "${opts.step}" must be a duration from 1s to 1d, like 5m`);
+      const client = createPrometheusClient(clientOptions);
       try {
         const report = await runBackfillCheck({ profile, client, from, to, stepSeconds: step, gate: opts.gate, onProgress: (l) => io.err(l) });
         const text = opts.format === 'json' ? renderCheckJson(report) : renderCheckText(report);
@@ -131,7 +132,7 @@ function rulesCommand(io: Io): Command {
       const maxLevel = opts.maxLevel === undefined ? undefined : Number(opts.maxLevel);
       if (maxLevel !== undefined && !(Number.isInteger(maxLevel) && maxLevel >= 1 && maxLevel <= 20)) throw new UsageError(`--max-level "${opts.maxLevel}" must be an integer 1..20`);
       const groups = profiles.flatMap((p) => profileRuleGroups(p));
-      const client = openPrometheus(prometheusClientOptions(opts, BACKFILL_CHECK_PROMETHEUS));
+      const client = createPrometheusClient(prometheusClientOptions(opts, BACKFILL_CHECK_PROMETHEUS));
       const query = async (expr: string, at: number): Promise<number[]> => {
         const r = await client.instantQuery(expr, at);
         return r.resultType === 'vector' ? r.result.map((s) => s.value) : r.resultType === 'scalar' ? [r.result.value] : [];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createPrometheusClient } from '../../prometheus/client.js';
 import { Command, Option } from 'commander';
 import type { Matcher } from '../../conventions.js';
 import { parseMatcher } from '../../promql/selector.js';
@@ -16,7 +17,7 @@ import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { packageVersion } from '../../package.js';
 import { checkReportTargets, parseReportTargets, REPORT_OPTION, writeReports } from '../report-targets.js';
-import { addPrometheusOptions, GATE_PROMETHEUS, openPrometheus, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
+import { addPrometheusOptions, GATE_PROMETHEUS, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 
 export const ENV_AUDIT_LOG = 'AGENT_SLO_AUDIT_LOG';
@@ -152,7 +153,7 @@ export function gateCommand(io: Io): Command {
       }
     }
     const allowPartial = opts.allowPartialResponse === true;
-    const client = openPrometheus({ ...prometheusClientOptions(opts, GATE_PROMETHEUS), ...(allowPartial ? { denyPartialResponse: false } : {}) });
+    const client = createPrometheusClient({ ...prometheusClientOptions(opts, GATE_PROMETHEUS), ...(allowPartial ? { denyPartialResponse: false } : {}) });
     try {
       const report = await runGate({
         profile,

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { AuditError } from '../../audit/log.js';
-import type { PrometheusClient } from '../../prometheus/client.js';
+import { createPrometheusClient, type PrometheusClient } from '../../prometheus/client.js';
 import { PrometheusClientError } from '../../prometheus/errors.js';
 import type { AlertSamples } from '../../review/alerts.js';
 import { type AuditSummary, readAudit } from '../../audit/summary.js';
@@ -15,7 +15,7 @@ import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
-import { addPrometheusOptions, openPrometheus, type PrometheusFlags, prometheusClientOptions, REVIEW_PROMETHEUS } from '../prometheus-options.js';
+import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, REVIEW_PROMETHEUS } from '../prometheus-options.js';
 import { ENV_AUDIT_LOG, parseAtOption } from './gate.js';
 
 interface ReviewCliOptions extends SpecSelection, PrometheusFlags {
@@ -57,7 +57,7 @@ export function reviewCommand(io: Io): Command {
         throw err;
       }
     }
-    const client = openPrometheus(clientOptions);
+    const client = createPrometheusClient(clientOptions);
     const reports: ReviewReport[] = [];
     try {
       const query = limitConcurrency(clientQueryFn(client), 8);

@@ -5,7 +5,6 @@ import { StatusMetricUnitError } from '../../serve/units.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
-import { PrometheusConfigError } from '../../prometheus/errors.js';
 import { printableUrl } from '../../prometheus/connection.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
 import { packageVersion } from '../../package.js';
@@ -73,7 +72,6 @@ export function serveCommand(io: Io): Command {
       });
     } catch (err) {
       if (err instanceof StatusMetricUnitError) throw new CliError(`invalid spec: ${err.message}`, EXIT.invalidSpec);
-      if (err instanceof PrometheusConfigError) throw new UsageError(`Prometheus connection: ${err.reason}`);
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new UsageError(`port ${opts.port} is already in use on ${opts.host}; choose another with --port`);
       if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on ${opts.host} (${code}); check --host`);
