@@ -5,7 +5,7 @@
  * inside the output root are refused (a link could point anywhere); the root itself may be a link and is followed.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readFile, realpath, rename, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, realpath, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** An output path that cannot be written: `path` says which, `kind` whether the path or the I/O is at fault. */
@@ -48,11 +48,15 @@ async function lstatOrUndefined(path: string): Promise<Awaited<ReturnType<typeof
   }
 }
 
-/** Refuses a symbolic link or a directory at `target` (shown as `shown`). */
-async function checkFileTarget(target: string, shown: string): Promise<void> {
+/**
+ * Refuses a symbolic link or a directory at `target` (shown as `shown`). Returns true for a device, FIFO or socket
+ * (/dev/stdout, /dev/full, a named pipe): those are written in place, never replaced by a rename.
+ */
+async function checkFileTarget(target: string, shown: string): Promise<boolean> {
   const s = await lstatOrUndefined(target);
   if (s?.isSymbolicLink() === true) throw new OutputError(shown, 'is a symbolic link: refusing to write through it (remove it, or write elsewhere)', 'path');
   if (s?.isDirectory() === true) throw new OutputError(shown, 'is a directory', 'path');
+  return s !== undefined && !s.isFile();
 }
 
 /** Writes `content` to a fresh temp file beside `target` and returns its path. */
@@ -75,7 +79,14 @@ async function writeTemp(target: string, content: string, mode: number | undefin
 
 /** Writes one file atomically (temp file in its directory, then rename). Refuses a symlink at `file`. */
 export async function writeFileAtomic(file: string, content: string, opts: WriteOptions = {}): Promise<void> {
-  await checkFileTarget(file, file);
+  if (await checkFileTarget(file, file)) {
+    try {
+      await writeFile(file, content, 'utf8');
+    } catch (err) {
+      throw ioError(file, err);
+    }
+    return;
+  }
   const tmp = await writeTemp(file, content, opts.mode);
   try {
     await rename(tmp, file);

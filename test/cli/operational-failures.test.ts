@@ -5,12 +5,12 @@
  * permissions: /sys refuses writes, /proc/version is a file.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { CLI, REPO_ROOT } from '../harness/cli.js';
+import { CLI } from '../harness/cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -96,15 +96,20 @@ const CASES: Record<string, Case[]> = {
     { name: '--basic-auth-password-file', code: EXIT.noInput, message: /--basic-auth-password-file: cannot read .*missing-pw: no such file/, run: () => cli([...GATE, '--basic-auth-user', 'u', '--basic-auth-password-file', join(dir, 'missing-pw')]) },
   ],
   'outputs the system refuses to create (73)': [
-    { name: 'generate --out into a directory nobody may write', code: EXIT.cannotWrite, message: /cannot write \/sys\/agent-slo-out.*(EPERM|EACCES|EROFS)/, run: () => cli(['generate', '--out', '/sys/agent-slo-out']) },
-    { name: 'generate --out under a file (/dev/full)', code: EXIT.cannotWrite, message: /cannot write \/dev\/full\/x/, run: () => cli(['generate', '--out', '/dev/full/x']) },
+    { name: 'generate --out into a directory nobody may write', code: EXIT.cannotWrite, message: /\/sys\/agent-slo-out: cannot write: (EPERM|EACCES|EROFS|permission denied|read-only)/, run: () => cli(['generate', '--out', '/sys/agent-slo-out']) },
+    { name: 'generate --out under a file (/dev/full)', code: EXIT.cannotWrite, message: /\/dev\/full\/x: cannot write: a parent is not a directory/, run: () => cli(['generate', '--out', '/dev/full/x']) },
     { name: 'approve with the audit log in a read-only place', code: EXIT.cannotWrite, message: /audit log \/sys\/audit\.jsonl: cannot create lock/, run: () => cli([...APPROVE, '--audit-log', '/sys/audit.jsonl']) },
     { name: 'approve with the audit log under a file', code: EXIT.cannotWrite, message: /cannot write \/proc\/version/, run: () => cli([...APPROVE, '--audit-log', '/proc/version/audit.jsonl']) },
   ],
   'writes cut short: disk full (74)': [
     { name: 'validate > /dev/full', code: EXIT.ioError, message: /cannot write to stdout: no space left on device \(ENOSPC\)/, run: () => cli(['validate'], { stdoutFile: '/dev/full' }) },
     { name: 'schema > /dev/full', code: EXIT.ioError, message: /cannot write to stdout: no space left on device/, run: () => cli(['schema'], { stdoutFile: '/dev/full' }) },
-    { name: 'gate --output /dev/full', code: EXIT.ioError, message: /cannot write \/dev\/full: no space left on device/, run: () => cli([...GATE, '--retries', '0', '--output', '/dev/full', '--audit-log', join(dir, 'full', 'audit.jsonl')]) },
+    // /dev/full must be written in place (a rename over it would replace the device for everyone on the machine).
+    { name: 'gate --output /dev/full', code: EXIT.ioError, message: /\/dev\/full: cannot write: no space left on device/, run: async () => {
+      const r = await cli([...GATE, '--retries', '0', '--output', '/dev/full', '--audit-log', join(dir, 'full', 'audit.jsonl')]);
+      expect((await lstat('/dev/full')).isCharacterDevice()).toBe(true);
+      return r;
+    } },
   ],
   'audit log that cannot be trusted (1)': [
     { name: 'approve onto a tampered log', code: EXIT.blockedOrCheckFailed, message: /refusing to extend a log that fails verification/, run: async () => {
