@@ -65,6 +65,7 @@ export {
   SPAN_CONVENTION_RULES,
   KNOWN_OPERATIONS,
   LLM_EVIDENCE_ATTRIBUTES,
+  MODEL_OPERATIONS,
   ATTR_AGENT_METRICS_IN_PROCESS,
   normalizeSpanAttributes,
 } from './span-conventions.js';

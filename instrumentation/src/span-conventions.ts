@@ -53,12 +53,14 @@ export interface SpanConventionRule {
   readonly attributes: Readonly<Partial<Record<MappedAttribute, readonly string[]>>>;
 }
 
-const MODEL_OPS = {
-  [GEN_AI_OPERATION_NAME_VALUE_CHAT]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
-  [GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION]: GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION,
-  [GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT]: GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT,
-  [GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS]: GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
-} as const;
+/** GenAI operations that are model calls (model-call duration, token usage, cost, fallbacks). */
+export const MODEL_OPERATIONS: readonly string[] = [
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION,
+  GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT,
+  GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
+];
+const MODEL_OPS: Readonly<Record<string, string>> = Object.fromEntries(MODEL_OPERATIONS.map((op) => [op, op]));
 
 /** The mapping table. */
 export const SPAN_CONVENTION_RULES: readonly SpanConventionRule[] = [
@@ -125,7 +127,7 @@ export const SPAN_CONVENTION_RULES: readonly SpanConventionRule[] = [
 
 /** Operations of the GenAI conventions; those without an SLO metric (`create_agent`) are ignored, not unmapped. */
 export const KNOWN_OPERATIONS: readonly string[] = [
-  ...Object.keys(MODEL_OPS),
+  ...MODEL_OPERATIONS,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
   'create_agent',

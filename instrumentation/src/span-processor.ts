@@ -1,7 +1,7 @@
 import { SpanStatusCode, trace, type AttributeValue, type Attributes, type Context, type HrTime } from '@opentelemetry/api';
 import { OnceReporter } from './diag.js';
 import { Recorder } from './recorder.js';
-import { ATTR_AGENT_METRICS_IN_PROCESS, normalizeSpanAttributes } from './span-conventions.js';
+import { ATTR_AGENT_METRICS_IN_PROCESS, MODEL_OPERATIONS, normalizeSpanAttributes } from './span-conventions.js';
 import {
   ATTR_AGENT_ESCALATION_REASON,
   ATTR_AGENT_FALLBACK_REASON,
@@ -15,12 +15,8 @@ import {
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  GEN_AI_OPERATION_NAME_VALUE_CHAT,
-  GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
-  GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT,
   GEN_AI_OPERATION_NAME_VALUE_INVOKE_AGENT,
-  GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION,
   TASK_OUTCOMES,
   VALUE_OTHER,
   type TaskOutcome,
@@ -70,12 +66,7 @@ export interface AgentSloSpanProcessorOptions extends AgentSloRecorderOptions {
   tasksFromAgentSpans?: boolean;
 }
 
-const MODEL_OPERATIONS: ReadonlySet<string> = new Set([
-  GEN_AI_OPERATION_NAME_VALUE_CHAT,
-  GEN_AI_OPERATION_NAME_VALUE_TEXT_COMPLETION,
-  GEN_AI_OPERATION_NAME_VALUE_GENERATE_CONTENT,
-  GEN_AI_OPERATION_NAME_VALUE_EMBEDDINGS,
-]);
+const MODEL_CALLS: ReadonlySet<string> = new Set(MODEL_OPERATIONS);
 
 const str = (v: AttributeValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: AttributeValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -166,7 +157,7 @@ export class AgentSloSpanProcessor {
         durationSeconds,
         errorType,
       });
-    } else if (MODEL_OPERATIONS.has(op)) {
+    } else if (MODEL_CALLS.has(op)) {
       const scope = span.instrumentationScope?.name;
       const client =
         this.clientMetrics === 'always' ||
