@@ -4,7 +4,7 @@
  * records after the first bad one are not trusted and the summary says so.
  */
 import { readFile } from 'node:fs/promises';
-import { verifyAuditLog } from './log.js';
+import { type AuditLocation, verifyAuditLog } from './log.js';
 import { type AuditRecord, parseLine } from './chain.js';
 
 /** The last gate decision found in the audit log for the objective's profile. */
@@ -122,9 +122,11 @@ export function summariseAudit(file: string, records: readonly AuditRecord[], pr
   return { file, verified: problem === undefined, ...(problem === undefined ? {} : { problem }), evaluations, decisions };
 }
 
-/** Reads and verifies the log (a missing log is empty). */
-export async function readAudit(file: string): Promise<AuditSummary> {
-  const result = await verifyAuditLog({ log: file });
+/** Reads and verifies the log (a missing log is empty); a file name means the default anchor and no key. */
+export async function readAudit(where: string | AuditLocation): Promise<AuditSummary> {
+  const loc = typeof where === 'string' ? { log: where } : where;
+  const file = loc.log;
+  const result = await verifyAuditLog(loc);
   if (!result.ok && result.first.keyRequired === true) {
     // Without the key a keyed log cannot be checked; its records are shown, marked unverified (serve's gate view).
     const lines = (await readFile(file, 'utf8')).split('\n').slice(result.records.length);
@@ -160,6 +162,6 @@ export function lastGateOf(summary: AuditSummary): LastGate {
   return { byProfile, objectives };
 }
 
-export async function readLastGate(file: string): Promise<LastGate> {
-  return lastGateOf(await readAudit(file));
+export async function readLastGate(where: string | AuditLocation): Promise<LastGate> {
+  return lastGateOf(await readAudit(where));
 }

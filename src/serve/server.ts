@@ -37,6 +37,9 @@ export interface ServeOptions {
   readonly lastGate?: () => Promise<LastGate>;
   /** The audit log file, for the UI's gate view (history and dry run; never written). */
   readonly auditLog?: string;
+  /** Its anchor (default `<audit-log>.anchor`) and HMAC key: without the key a keyed log shows as unverified. */
+  readonly auditAnchor?: string;
+  readonly auditKey?: Buffer;
   /** Version written into the UI's dry-run gate report. */
   readonly toolVersion?: string;
   /** Clock in milliseconds (tests). */
@@ -124,7 +127,9 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
     client,
     now,
     cacheMs,
-    ...(opts.auditLog === undefined ? {} : { auditLog: opts.auditLog }),
+    ...(opts.auditLog === undefined
+      ? {}
+      : { audit: { log: opts.auditLog, ...(opts.auditAnchor === undefined ? {} : { anchor: opts.auditAnchor }), ...(opts.auditKey === undefined ? {} : { key: opts.auditKey }) } }),
     toolVersion: opts.toolVersion ?? '0.0.0',
     errorBody: (err) => unavailableBody(err, client.url, lastSuccessMs, now()),
   });

@@ -18,6 +18,8 @@ import { currentAlerts } from '../../src/serve/ui/alerts.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/serve/ui/assets.js';
 import { gateHistory } from '../../src/serve/ui/gate-view.js';
 import { grid, objectiveSeries, type RangeFn } from '../../src/serve/ui/series.js';
+import { parseDuration } from '../../src/format.js';
+import { budgetQueries, scopeFor, sliQueries } from '../../src/sli/queries.js';
 import { objective } from './fixtures.js';
 
 let kokino: Profile;
@@ -37,11 +39,19 @@ describe('chart series', () => {
     const o = objective(kokino, 'availability');
     const at = 1_750_000_000;
     // Every step: 1000 events; good = 990 (1% bad) — the availability budget (0.5%) burns at 2×.
+    // Which component a query is, found by generating the same queries for the window it reads.
+    const scope = scopeFor(kokino, o);
+    const kindOf = (expr: string): 'good' | 'bad' | 'total' => {
+      const w = parseDuration(/\[(\w+)\]/.exec(expr)![1]!)!;
+      const b = budgetQueries(o, w, scope)!;
+      if (expr === b.bad) return 'bad';
+      if (expr === b.good || sliQueries(o, w, scope).components.find((c) => c.name === 'good')?.expr === expr) return 'good';
+      return 'total';
+    };
     const range: RangeFn = (expr, start, end, step) => {
       const out = new Map<number, number>();
-      const good = /completed/.test(expr) && !/- \(/.test(expr);
-      const bad = /- \(/.test(expr);
-      for (const t of grid(start, end, step)) out.set(t, bad ? 10 : good ? 990 : 1000);
+      const v = { good: 990, bad: 10, total: 1000 }[kindOf(expr)];
+      for (const t of grid(start, end, step)) out.set(t, v);
       return Promise.resolve(out);
     };
     const s = await objectiveSeries(range, kokino, o, at);
@@ -104,6 +114,10 @@ describe('gate view history', () => {
     const h = gateHistory('kokino', summary, Date.parse('2026-01-01T12:00:00Z'));
     expect(h.trust).toBe('unverified');
     expect(h.runs.map((r) => r.verdict)).toEqual(['blocked', 'pass']);
+    // With the key (serve --audit-key-file) the same log verifies.
+    const keyed = gateHistory('kokino', await readAudit({ log, key }), Date.parse('2026-01-01T12:00:00Z'));
+    expect(keyed.trust).toBe('verified');
+    expect(keyed.runs).toHaveLength(2);
   });
 });
 

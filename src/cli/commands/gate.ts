@@ -46,7 +46,7 @@ export function addAuditOptions(c: Command): Command {
 }
 
 /** The audit key from --audit-key-file, $AGENT_SLO_AUDIT_KEY_FILE or $AGENT_SLO_AUDIT_KEY (one trailing newline dropped). */
-function auditKey(file: string | undefined): Buffer | undefined {
+export function auditKey(file: string | undefined): Buffer | undefined {
   const path = file ?? process.env[ENV_AUDIT_KEY_FILE];
   let key: Buffer;
   let source: string;

@@ -9,7 +9,7 @@ import { printableUrl } from '../../prometheus/connection.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
 import { packageVersion } from '../../package.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
-import { ENV_AUDIT_LOG } from './gate.js';
+import { auditKey, ENV_AUDIT_ANCHOR, ENV_AUDIT_KEY, ENV_AUDIT_KEY_FILE, ENV_AUDIT_LOG } from './gate.js';
 
 export function parseNonNegative(what: string): (v: string) => number {
   return (v) => {
@@ -30,6 +30,8 @@ interface ServeCliOptions extends SpecSelection, PrometheusFlags {
   host: string;
   cacheSeconds: number;
   auditLog?: string;
+  auditAnchor?: string;
+  auditKeyFile?: string;
 }
 
 /** Resolves once SIGINT or SIGTERM arrives. */
@@ -52,12 +54,17 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--port <port>', 'port to listen on (document 002 uses 5050)').argParser(parsePort).default(5050))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(new Option('--cache-seconds <n>', 'reuse a computed status for this long (0: every request queries)').argParser(parseNonNegative('--cache-seconds')).default(30))
-    .addOption(new Option('--audit-log <file>', 'release-gate audit log (JSONL) to show the last gate verdict from').env(ENV_AUDIT_LOG));
+    .addOption(new Option('--audit-log <file>', 'release-gate audit log (JSONL): the last gate verdict, and the page\'s decision history and dry run').env(ENV_AUDIT_LOG))
+    .addOption(new Option('--audit-anchor <file>', 'the audit log\'s anchor (default <audit-log>.anchor)').env(ENV_AUDIT_ANCHOR))
+    .option('--audit-key-file <file>', `HMAC key of a keyed audit log; without it a keyed log shows as unverified (env ${ENV_AUDIT_KEY_FILE} or ${ENV_AUDIT_KEY}; docs/security.md)`);
   addPrometheusOptions(command, SERVE_PROMETHEUS);
   addSpecOptions(command).action(async (opts: ServeCliOptions) => {
     const profiles = await loadSelectedProfiles(opts);
     const prometheus = prometheusClientOptions(opts, SERVE_PROMETHEUS);
     const auditLog = opts.auditLog;
+    const auditAnchor = opts.auditAnchor;
+    const key = auditKey(opts.auditKeyFile);
+    const where = auditLog === undefined ? undefined : { log: auditLog, ...(auditAnchor === undefined ? {} : { anchor: auditAnchor }), ...(key === undefined ? {} : { key }) };
     let running;
     try {
       running = await startServe({
@@ -66,7 +73,9 @@ export function serveCommand(io: Io): Command {
         port: opts.port,
         host: opts.host,
         cacheSeconds: opts.cacheSeconds,
-        ...(auditLog === undefined ? {} : { lastGate: () => readLastGate(auditLog), auditLog }),
+        ...(where === undefined
+          ? {}
+          : { lastGate: () => readLastGate(where), auditLog: where.log, ...(auditAnchor === undefined ? {} : { auditAnchor }), ...(key === undefined ? {} : { auditKey: key }) }),
         toolVersion: packageVersion(),
         log: (line) => io.err(`agent-slo serve: ${line}`),
       });

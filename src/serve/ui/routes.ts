@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import { runGate } from '../../gate/gate.js';
 import type { PrometheusClient } from '../../prometheus/client.js';
 import { expectVector } from '../../prometheus/results.js';
+import type { AuditLocation } from '../../audit/log.js';
 import { readAudit } from '../../audit/summary.js';
 import type { Objective, Profile } from '../../profile/model.js';
 import { limitConcurrency } from '../../sli/observe.js';
@@ -26,8 +27,8 @@ export interface UiRoutesOptions {
   /** Clock in milliseconds (the status' clock). */
   readonly now: () => number;
   readonly cacheMs: number;
-  /** The release gate's audit log, when serve has one. */
-  readonly auditLog?: string;
+  /** The release gate's audit log (anchor, HMAC key), when serve has one. */
+  readonly audit?: AuditLocation;
   readonly toolVersion: string;
   /** The 503 body for a failed refresh (the status' shape: error, reason, kind, lastSuccessfulEvaluation …). */
   readonly errorBody: (err: unknown) => Record<string, unknown>;
@@ -120,10 +121,10 @@ export function createUiRoutes(opts: UiRoutesOptions): UiRoutes {
     const atMs = now();
     let history;
     try {
-      history = gateHistory(profile.name, opts.auditLog === undefined ? undefined : await readAudit(opts.auditLog), atMs);
+      history = gateHistory(profile.name, opts.audit === undefined ? undefined : await readAudit(opts.audit), atMs);
     } catch (err) {
       // An unreadable log is shown as such; the dry run below then fails closed (cannot_evaluate) for the same reason.
-      history = { file: opts.auditLog ?? null, trust: 'failed' as const, problem: err instanceof Error ? err.message : String(err), runsTotal: 0, runs: [], decisions: [] };
+      history = { file: opts.audit?.log ?? null, trust: 'failed' as const, problem: err instanceof Error ? err.message : String(err), runsTotal: 0, runs: [], decisions: [] };
     }
     try {
       const report = await runGate({
@@ -133,7 +134,7 @@ export function createUiRoutes(opts: UiRoutesOptions): UiRoutes {
         selector: [],
         selectorText: [],
         hotfix: false,
-        audit: opts.auditLog === undefined ? null : { log: opts.auditLog },
+        audit: opts.audit ?? null,
         record: false,
         toolVersion: opts.toolVersion,
       });
