@@ -332,6 +332,13 @@ export function amPagerReceiver(recipient: string): string {
 }
 /** Receiver of alerts no objective route matches: posts to the Slack webhook's default channel, never drops them. */
 export const AM_RECEIVER_UNROUTED = 'slack:unrouted';
+/**
+ * Receiver of the always-firing Watchdog (the dead-man's switch): generated without a notifier, so it never reaches
+ * people; point it at a heartbeat service (a webhook that pages when the heartbeats stop) at deploy time.
+ */
+export const AM_RECEIVER_HEARTBEAT = 'heartbeat';
+/** The profile a Watchdog belongs to (not slo_profile: a heartbeat is no SLO alert and stays out of reviews). */
+export const LABEL_WATCHDOG = 'slo_watchdog';
 
 /** Grafana: dashboard uid per profile, and the datasource template variable. */
 export function grafanaDashboardUid(profile: string): string {

@@ -5,6 +5,7 @@ import { bucketBoundaries, generateBucketsFile } from './buckets.js';
 import { generateCollectorSpansFile } from './collector/spans.js';
 import { generateDashboards } from './grafana/dashboards.js';
 import { generatePrometheusRule } from './prometheus/operator.js';
+import { generatePipelineRuleFile, generatePipelineTests } from './prometheus/pipeline.js';
 import { generatePromtoolTests } from './prometheus/promtool-tests.js';
 import { generateRuleFile } from './prometheus/rules.js';
 import type { GeneratedFile } from './types.js';
@@ -25,7 +26,9 @@ export interface GenerateOptions {
 export function generateProfileFiles(source: ProfileSource): GeneratedFile[] {
   return [
     generateRuleFile(source.profile, source.specPath),
+    generatePipelineRuleFile(source.profile),
     ...generatePromtoolTests(source.profile),
+    generatePipelineTests(source.profile),
     ...generateAlertmanager(source.profile),
     ...generateDashboards(source.profile),
   ];

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import {
   ALERT_KIND_BUDGET_EXHAUSTED,
   ALERT_KIND_ESCALATION,
+  AM_RECEIVER_HEARTBEAT,
   AM_RECEIVER_UNROUTED,
   AM_TEMPLATE_FILE,
   LABEL_ALERT_KIND,
@@ -18,6 +19,7 @@ import {
   LABEL_OBJECTIVE,
   LABEL_PROFILE,
   LABEL_SEVERITY,
+  LABEL_WATCHDOG,
   amEnvPlaceholderUrl,
   amPagerReceiver,
   amSlackReceiver,
@@ -26,6 +28,7 @@ import { commentLine, escapeRegex, goTemplateLiteral } from '../../escape.js';
 import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
 import { AM_TEMPLATES, renderTemplateFile, useTemplate } from './template.js';
+import { WATCHDOG_ALERT } from '../prometheus/pipeline.js';
 import { severityOrder } from './severity.js';
 import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
 
@@ -169,6 +172,7 @@ export function alertmanagerConfig(profile: Profile): AlertmanagerConfig {
     if (!receivers.has(r.name)) receivers.set(r.name, r);
   };
   add(slackReceiver(profile, AM_RECEIVER_UNROUTED, undefined));
+  add({ name: AM_RECEIVER_HEARTBEAT });
   const routes: AmRoute[] = [];
   for (const o of profile.objectives) {
     const r = objectiveRouting(profile, o);
@@ -188,7 +192,11 @@ export function alertmanagerConfig(profile: Profile): AlertmanagerConfig {
       group_wait: promDuration(n.groupWaitSeconds),
       group_interval: promDuration(GROUP_INTERVAL_SECONDS),
       repeat_interval: promDuration(n.repeatIntervalSeconds),
-      routes: [{ receiver: AM_RECEIVER_UNROUTED, matchers: [eq(LABEL_PROFILE, profile.name)], routes }],
+      routes: [
+        // The Watchdog goes to the heartbeat receiver only, re-sent every minute so its absence is noticed quickly.
+        { receiver: AM_RECEIVER_HEARTBEAT, matchers: [eq(LABEL_ALERTNAME, WATCHDOG_ALERT), eq(LABEL_WATCHDOG, profile.name)], group_wait: '0s', group_interval: '1m', repeat_interval: '1m' },
+        { receiver: AM_RECEIVER_UNROUTED, matchers: [eq(LABEL_PROFILE, profile.name)], routes },
+      ],
     },
     inhibit_rules: inhibitRules(profile),
     receivers: [...receivers.values()],
