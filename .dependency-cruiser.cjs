@@ -48,6 +48,13 @@ module.exports = {
     ...layerRules,
     ...generatorRules,
     {
+      name: 'cli-commands-apart',
+      comment: 'a command file must not import another command: shared option sets live in src/cli/ (*-options.ts, decision.ts)',
+      severity: 'error',
+      from: { path: '^src/cli/commands/([^/]+)\\.ts$' },
+      to: { path: '^src/cli/commands/', pathNot: '^src/cli/commands/$1\\.ts$' },
+    },
+    {
       name: 'no-circular',
       comment: 'modules must not import each other, directly or through others',
       severity: 'error',

@@ -8,7 +8,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KOKINO_HEALTHY_OFFSET_SECONDS } from '../backfill/import-scenarios.js';
 import { runBackfillCheck } from '../backfill/check.js';
 import { renderCheckText } from '../backfill/check-report.js';
@@ -22,12 +21,14 @@ import { startPrometheus } from '../stack/prometheus.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../stack/types.js';
 import { generateProfileArtifacts, type ProfileArtifacts } from './artifacts.js';
 import { SINK_PAGER_PATH, SINK_SLACK_PATH, writeDemoAlertmanagerConfig } from './alertmanager-config.js';
+import { deliveredAlerts, firingAlerts, slackTitles } from './alerts.js';
 import { runGateScenario, type GateOutcome, type GateScenario } from './gates.js';
 import { buildHistory } from './history.js';
 import { LIVE_FOR_SECONDS, LIVE_WINDOW_SECONDS, liveOverlayProfile } from './live-profile.js';
+import { createInterruptScope, Interrupted } from './interrupt.js';
 import { createProgress } from './progress.js';
 import { startDemoRuntime, type DemoRuntime } from './runtime.js';
-import { startSink, type NotificationSink, type SinkDelivery } from './sink.js';
+import { startSink, type NotificationSink } from './sink.js';
 import { startDemoStatusPage } from './status-page.js';
 
 export const DEMO_RUNTIME_JOB = 'agent-slo-demo-runtime';
@@ -53,68 +54,11 @@ export interface DemoResult {
   readonly interrupted: boolean;
 }
 
-class Interrupted extends Error {}
-
-interface AlertInfo {
-  labels: Record<string, string>;
-  state: string;
-}
-
-async function firingAlerts(prom: RunningPrometheus): Promise<AlertInfo[]> {
-  const res = await fetch(`${prom.url}/api/v1/alerts`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json()) as { data: { alerts: AlertInfo[] } };
-  return body.data.alerts;
-}
-
-function deliveredAlerts(d: readonly SinkDelivery[]): { receiver: string; path: string; alerts: { labels: Record<string, string>; status: string }[] }[] {
-  const out = [];
-  for (const x of d) {
-    const b = x.body as { receiver?: string; alerts?: { labels: Record<string, string>; status: string }[]; attachments?: { title?: string }[] };
-    if (x.path.startsWith(SINK_PAGER_PATH) && Array.isArray(b.alerts)) out.push({ receiver: b.receiver ?? '?', path: x.path, alerts: b.alerts });
-    if (x.path.startsWith(SINK_SLACK_PATH)) out.push({ receiver: 'slack', path: x.path, alerts: [] });
-  }
-  return out;
-}
-
-function slackTitles(d: readonly SinkDelivery[]): string[] {
-  return d.filter((x) => x.path.startsWith(SINK_SLACK_PATH)).flatMap((x) => ((x.body as { attachments?: { title?: string }[] }).attachments ?? []).map((a) => a.title ?? ''));
-}
-
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   const progress = createProgress(opts.out, started);
-  let interrupted = false;
-  // Ctrl-C aborts the work in flight (promtool, the backfill's Prometheus, waits); the cleanup below first waits for
-  // that work to wind down, so nothing writes into the working directory after it is removed.
-  const abort = new AbortController();
-  const stopRequested = opts.interrupted.then(() => {
-    interrupted = true;
-    abort.abort(new Interrupted('interrupted'));
-  });
-  const inflight: Promise<unknown>[] = [];
-  /**
-   * Races `p` against Ctrl-C. `p` keeps running after an interruption; it is awaited before the cleanup, and what it
-   * started late (after the interruption) is stopped with `stopLate`.
-   */
-  const guard = async <T>(p: Promise<T>, stopLate?: (v: T) => Promise<void>): Promise<T> => {
-    inflight.push(
-      p.then(
-        (v) => (interrupted && stopLate !== undefined ? stopLate(v) : undefined),
-        () => undefined,
-      ),
-    );
-    let r: T | typeof Interrupted;
-    try {
-      r = await Promise.race([p, stopRequested.then(() => Interrupted)]);
-    } catch (err) {
-      // Work aborted by Ctrl-C rejects with its own AbortError: still an interruption.
-      if (interrupted) throw new Interrupted('interrupted');
-      throw err;
-    }
-    if (r === Interrupted) throw new Interrupted('interrupted');
-    return r as T;
-  };
-  const wait = (ms: number): Promise<void> => guard(sleep(ms, undefined, { signal: abort.signal }));
+  const scope = createInterruptScope(opts.interrupted);
+  const { guard, wait } = scope;
 
   const ownDir = opts.dir === undefined;
   const dir = opts.dir !== undefined ? resolve(opts.dir) : await mkdtemp(join(tmpdir(), 'agent-slo-demo-'));
@@ -175,7 +119,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
         ruleGroups: [...artifacts[0]!.ruleGroups, ...artifacts[1]!.ruleGroups],
         recordedSeconds: 6 * HOUR,
         info: (l) => progress.info(l),
-        signal: abort.signal,
+        signal: scope.signal,
       }),
     );
     done(`${history.samples} raw samples in ${history.blocks} blocks; ${history.levels.length} rule levels over the last 6h (${history.levels.reduce((n, l) => n + l.blocks, 0)} blocks)`);
@@ -287,15 +231,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     opts.out(`Demo ${ok ? 'OK' : 'FAILED'}: ${outcomes.filter((o) => o.ok).length}/${outcomes.length} verdicts as expected, live alert ${liveDelivered ? 'delivered' : 'not delivered'} (${progress.elapsed().toFixed(0)} s)`);
     if (opts.keepRunning) {
       opts.out('--keep-running: the stack stays up; press Ctrl-C to stop it.');
-      await stopRequested;
-      interrupted = false;
+      await scope.untilStopped();
     }
     return {
       ok,
       verdicts: outcomes.map((o) => ({ title: o.scenario.title, verdict: o.report.verdict, expected: o.scenario.expected })),
       delivered,
       seconds: progress.elapsed(),
-      interrupted,
+      interrupted: scope.interrupted(),
     };
   } catch (err) {
     if (err instanceof Interrupted) {
@@ -305,7 +248,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     throw err;
   } finally {
     const t = Date.now();
-    await Promise.all(inflight); // never rejects (see guard)
+    await scope.settled();
     const pids = [prom !== undefined ? `prometheus ${prom.pid}` : '', am !== undefined ? `alertmanager ${am.pid}` : ''].filter(Boolean).join(', ');
     for (const c of cleanups.reverse()) {
       try {

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { anchorPath, verifyAuditLog } from '../../audit/log.js';
 import { CheckFailedError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
-import { addAuditOptions, auditLocation, ENV_AUDIT_KEY, ENV_AUDIT_KEY_FILE } from './gate.js';
+import { addAuditOptions, auditLocation, ENV_AUDIT_KEY, ENV_AUDIT_KEY_FILE } from '../audit-options.js';
 
 /** `agent-slo audit verify`: 0 intact, 1 tampered (names the first bad record). */
 export function auditCommand(io: Io): Command {

@@ -13,7 +13,7 @@ import type { Io } from '../io.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 import { PrometheusClientError } from '../../prometheus/errors.js';
 import { addPrometheusOptions, BACKFILL_CHECK_PROMETHEUS, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
-import { oneProfile, parseAtOption } from './gate.js';
+import { oneProfile, parseAtOption } from '../scope-options.js';
 
 interface ImportOptions {
   file?: string;

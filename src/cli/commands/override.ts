@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { decisionCommand, type DecisionOptions, recordDecision } from './approve.js';
+import { decisionCommand, type DecisionOptions, recordDecision } from '../decision.js';
 
 /** `agent-slo override`: emergency rollout past a block (not past a budget freeze: that needs --hotfix). */
 export function overrideCommand(io: Io): Command {

@@ -16,7 +16,8 @@ import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, REVIEW_PROMETHEUS } from '../prometheus-options.js';
-import { ENV_AUDIT_LOG, parseAtOption } from './gate.js';
+import { ENV_AUDIT_LOG } from '../audit-options.js';
+import { parseAtOption } from '../scope-options.js';
 
 interface ReviewCliOptions extends SpecSelection, PrometheusFlags {
   period: PeriodKind;

@@ -9,7 +9,7 @@ import { printableUrl } from '../../prometheus/connection.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
 import { packageVersion } from '../../package.js';
 import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
-import { auditKey, ENV_AUDIT_ANCHOR, ENV_AUDIT_KEY, ENV_AUDIT_KEY_FILE, ENV_AUDIT_LOG } from './gate.js';
+import { auditKey, ENV_AUDIT_ANCHOR, ENV_AUDIT_KEY, ENV_AUDIT_KEY_FILE, ENV_AUDIT_LOG } from '../audit-options.js';
 
 export function parseNonNegative(what: string): (v: string) => number {
   return (v) => {
