@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readFile, realpath, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describeErrno } from './errno.js';
 
 /** An output path that cannot be written: `path` says which, `kind` whether the path or the I/O is at fault. */
 export class OutputError extends Error {
@@ -35,8 +36,7 @@ export interface WriteOptions {
 
 function ioError(path: string, err: unknown): OutputError {
   const code = (err as NodeJS.ErrnoException).code;
-  const why: Record<string, string> = { EACCES: 'permission denied', EROFS: 'read-only file system', ENOSPC: 'no space left on device', EISDIR: 'is a directory', ENOTDIR: 'a parent is not a directory' };
-  return new OutputError(path, `cannot write: ${(code !== undefined ? why[code] : undefined) ?? code ?? String(err)}`, 'io', code);
+  return new OutputError(path, `cannot write: ${code !== undefined ? describeErrno(code) : String(err)}`, 'io', code);
 }
 
 async function lstatOrUndefined(path: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {

@@ -4,6 +4,7 @@
  * whatever is left is a bug (70). The codes are the table in exit-codes.ts.
  */
 import { AuditError } from '../audit/log.js';
+import { describeErrno, isKnownErrno } from '../errno.js';
 import { OutputError } from '../output.js';
 import { PrometheusClientError, PrometheusConfigError } from '../prometheus/errors.js';
 import { EXIT } from './exit-codes.js';
@@ -14,27 +15,6 @@ export interface Failure {
   readonly message: string;
 }
 
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  ENOTDIR: 'a component of the path is not a directory',
-  EISDIR: 'is a directory',
-  EEXIST: 'already exists',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENAMETOOLONG: 'file name too long',
-  ELOOP: 'too many symbolic links',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  EIO: 'I/O error',
-  EPIPE: 'the reader closed the pipe',
-  EBUSY: 'resource busy',
-  ETXTBSY: 'text file busy',
-  EBADF: 'bad file descriptor',
-};
 /** Writing started and could not finish. */
 const IO_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EPIPE']);
 /** System calls that only read: their failures concern an input. */
@@ -44,14 +24,9 @@ function isErrno(err: unknown): err is NodeJS.ErrnoException & { code: string } 
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
 }
 
-/** "no space left on device (ENOSPC)". */
-export function describeErrno(code: string): string {
-  return `${ERRNO_TEXT[code] ?? 'system error'} (${code})`;
-}
-
 /** A file system error that reached the top: input (66), output (73) or interrupted write (74). */
 function systemFailure(err: NodeJS.ErrnoException & { code: string; dest?: string }): Failure | undefined {
-  if (ERRNO_TEXT[err.code] === undefined) return undefined;
+  if (!isKnownErrno(err.code)) return undefined;
   const where = err.path === undefined ? '' : ` ${err.path}${err.dest === undefined ? '' : ` → ${err.dest}`}`;
   if (IO_CODES.has(err.code)) return { code: EXIT.ioError, message: `cannot write${where}: ${describeErrno(err.code)}` };
   if (READ_SYSCALLS.has(err.syscall ?? '')) return { code: EXIT.noInput, message: `cannot read${where}: ${describeErrno(err.code)}` };

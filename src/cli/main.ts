@@ -2,7 +2,7 @@
 import { processIo } from './io.js';
 import { runCli } from './run.js';
 import { EXIT } from './exit-codes.js';
-import { describeErrno } from './failures.js';
+import { describeErrno } from '../errno.js';
 
 // The only place that ends the process. A stream that cannot be written (stdout to /dev/full, a closed pipe) ends
 // it with 74 and one line, instead of an unhandled 'error' event.

@@ -10,7 +10,7 @@ import { PrometheusConfigError } from '../prometheus/errors.js';
 import { parseDuration } from '../format.js';
 import { CliError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
-import { describeErrno } from './failures.js';
+import { describeErrno } from '../errno.js';
 
 export const ENV_PROMETHEUS_URL = 'AGENT_SLO_PROMETHEUS_URL';
 export const ENV_BEARER_TOKEN = 'AGENT_SLO_PROMETHEUS_BEARER_TOKEN';

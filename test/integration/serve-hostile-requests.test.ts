@@ -14,22 +14,11 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { type Route, createGuardedServer, findRoute, parseTarget } from '../../src/serve/http.js';
 import { MAX_HTTP_SERIES } from '../../src/serve/self-metrics.js';
+import { seededRandom } from '../../src/backfill/scenario.js';
 
 const SEED = 0x5e7e;
 const CASES = 1200;
 const PASSWORD = 'pw-banner-S3cret';
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   readonly bytes: Buffer;
@@ -41,7 +30,7 @@ const KNOWN = ['/healthz', '/readyz', '/metrics', '/api/slo/status'];
 const CRASHERS = ['http://localhost:99999/', 'http://[::1/x', 'http://x%zz/'];
 
 function corpus(n: number, seed: number): Case[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed); // mulberry32: a failing case can be replayed from the seed
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const randomText = (len: number, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-._~%/?#[]@!$&\'()*+,;=:'): string =>
     Array.from({ length: len }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
