@@ -4,11 +4,9 @@
  * bound. A seeded property test runs hundreds of random valid specs (metacharacters everywhere) through the real
  * tools, batched into one invocation per tool.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { seededRandom } from '../../src/backfill/scenario.js';
@@ -19,19 +17,8 @@ import { ruleFilePath } from '../../src/generate/prometheus/rules.js';
 import { SpecError } from '../../src/profile/errors.js';
 import { loadProfileFromTexts } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
+import { runPromtool } from '../harness/promtool.js';
 import { randomSpec } from './random-spec.js';
-
-const run = promisify(execFile);
-
-async function tool(binary: string, args: readonly string[], cwd: string): Promise<{ code: number; out: string }> {
-  try {
-    const r = await run(binary, [...args], { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
-    return { code: 0, out: r.stdout + r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 /** [fixture, field path, start of the message]: specs that used to validate and then break Prometheus or the gate. */
 const REFUSED: [string, string, string][] = [
@@ -104,7 +91,7 @@ describe('validate ⇒ loadable (seeded property test with promtool and amtool)'
     }
     // The escaping is exercised, not avoided: many specs put `{{` where Prometheus expands templates.
     expect(escaped).toBeGreaterThan(SPECS / 4);
-    const [check, am] = await Promise.all([tool('promtool', ['check', 'rules', ...ruleFiles], root), tool('amtool', ['check-config', ...amConfigs], root)]);
+    const [check, am] = await Promise.all([runPromtool(['check', 'rules', ...ruleFiles], root), runPromtool(['check-config', ...amConfigs], root, 'amtool')]);
     expect(check.out.match(/SUCCESS: \d+ rules found/g)?.length, check.out.slice(0, 4000)).toBe(ruleFiles.length);
     expect(check.code).toBe(0);
     expect(am.out.match(/^ {2}SUCCESS$/gm)?.length, am.out.slice(0, 4000)).toBe(amConfigs.length);
