@@ -10,7 +10,7 @@ const LAYERS = [
   ['generate'],
   ['audit'],
   ['gate'],
-  ['serve', 'review', 'backfill'],
+  ['serve', 'review', 'backfill', 'import'],
   ['demo'],
   ['cli'],
 ];

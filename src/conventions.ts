@@ -401,3 +401,9 @@ export const PROCESS_RESIDENT_MEMORY = 'process_resident_memory_bytes';
 export const PROCESS_START_TIME = 'process_start_time_seconds';
 export const NODEJS_HEAP_USED = 'nodejs_heap_size_used_bytes';
 export const NODEJS_HEAP_TOTAL = 'nodejs_heap_size_total_bytes';
+
+/** The pipeline's self-monitoring alerts (generate/prometheus/pipeline.ts; the Watchdog is routed by the Alertmanager config). */
+export const WATCHDOG_ALERT = 'Watchdog';
+export const RULE_FAILURES_ALERT = 'SLORuleEvaluationFailures';
+export const EXPORT_FAILURES_ALERT = 'SLOCollectorExportFailures';
+export const REFUSED_POINTS_ALERT = 'SLOCollectorRefusedPoints';

@@ -1,11 +1,12 @@
 /**
- * Reads the release gate's hash-chained audit log (format: src/audit/chain.ts) for the review (approvals,
+ * Reads (shape: records.ts) the release gate's hash-chained audit log (format: src/audit/chain.ts) for the review (approvals,
  * overrides, gate runs in a period) and for serve (last gate verdict per profile). The log is verified first;
  * records after the first bad one are not trusted and the summary says so.
  */
 import { readFile } from 'node:fs/promises';
 import { type AuditLocation, verifyAuditLog } from './log.js';
 import { type AuditRecord, parseLine } from './chain.js';
+import type { EvaluationRecordData } from './records.js';
 
 /** The last gate decision found in the audit log for the objective's profile. */
 export interface GateVerdictSummary {
@@ -82,8 +83,10 @@ export function summariseAudit(file: string, records: readonly AuditRecord[], pr
   for (const r of records) {
     const d = r.data as Record<string, unknown>;
     if (r.type === 'evaluation') {
-      const objectives = Array.isArray(d.objectives)
-        ? (d.objectives as unknown[]).flatMap((o) => {
+      // Typed by what the gate writes, read without trusting it (a renamed field fails to compile here).
+      const e = d as { readonly [K in keyof EvaluationRecordData]?: unknown };
+      const objectives = Array.isArray(e.objectives)
+        ? (e.objectives as unknown[]).flatMap((o) => {
             const x = o as Record<string, unknown>;
             return typeof x?.name === 'string' ? [{ name: x.name, status: str(x.status, 'unknown') }] : [];
           })
@@ -91,16 +94,16 @@ export function summariseAudit(file: string, records: readonly AuditRecord[], pr
       evaluations.push({
         id: r.id,
         recordedAt: r.recordedAt,
-        at: str(d.at, r.recordedAt),
-        profile: str(d.profile),
-        verdict: str(d.verdict, 'unknown'),
-        model: typeof d.model === 'string' ? d.model : null,
+        at: str(e.at, r.recordedAt),
+        profile: str(e.profile),
+        verdict: str(e.verdict, 'unknown'),
+        model: typeof e.model === 'string' ? e.model : null,
         objectives,
-        reasons: strList(d.reasons),
-        underlyingVerdict: typeof d.underlyingVerdict === 'string' ? d.underlyingVerdict : null,
-        hotfix: d.hotfix === true,
-        hotfixUsed: d.hotfixUsed === true,
-        decisionsApplied: strList(d.decisionsApplied),
+        reasons: strList(e.reasons),
+        underlyingVerdict: typeof e.underlyingVerdict === 'string' ? e.underlyingVerdict : null,
+        hotfix: e.hotfix === true,
+        hotfixUsed: e.hotfixUsed === true,
+        decisionsApplied: strList(e.decisionsApplied),
       });
     } else if (r.type === 'approval' || r.type === 'override') {
       const scope = (d.scope ?? {}) as Record<string, unknown>;

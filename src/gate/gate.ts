@@ -6,6 +6,7 @@ import type { Matcher } from '../conventions.js';
 import type { PrometheusClient } from '../prometheus/client.js';
 import type { Profile } from '../profile/model.js';
 import { appendAudit, type AuditLocation, verifyAuditLog } from '../audit/log.js';
+import type { EvaluationRecordData } from '../audit/records.js';
 import { applyDecisions, type Decision, decisionsOf } from './decisions.js';
 import { evaluatePlan } from './evaluate.js';
 import { decide, overall } from './policy.js';
@@ -83,7 +84,7 @@ export async function runGate(opts: GateRunOptions): Promise<GateReport> {
   if (log.ok && record && opts.audit !== null) {
     const hotfixUsed = decided.some((o) => o.checks.some((c) => c.hotfix === true));
     try {
-      const rec = await appendAudit(opts.audit, 'evaluation', {
+      const data: EvaluationRecordData = {
         profile: opts.profile.name,
         specFiles: opts.profile.files,
         prometheusUrl: opts.client.url,
@@ -98,7 +99,8 @@ export async function runGate(opts: GateRunOptions): Promise<GateReport> {
         objectives: objectives.map((o) => ({ name: o.name, status: o.status, underlyingStatus: o.underlyingStatus, value: o.value, source: o.source })),
         decisionsApplied: [...new Set(decided.flatMap((o) => o.decisions.map((d) => d.id)))],
         reasons,
-      });
+      };
+      const rec = await appendAudit(opts.audit, 'evaluation', { ...data });
       recordId = rec.id;
       seq = rec.seq;
     } catch (err) {

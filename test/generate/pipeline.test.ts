@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AM_RECEIVER_HEARTBEAT, AM_RECEIVER_UNROUTED } from '../../src/conventions.js';
-import { pipelineRuleFilePath, RULE_FAILURES_ALERT, WATCHDOG_ALERT } from '../../src/generate/prometheus/pipeline.js';
+import { RULE_FAILURES_ALERT, WATCHDOG_ALERT } from '../../src/conventions.js';
+import { pipelineRuleFilePath } from '../../src/generate/prometheus/pipeline.js';
 import { repoRoot } from '../harness/binaries.js';
 
 const run = promisify(execFile);

@@ -11,6 +11,7 @@ import {
   ALERT_KIND_BUDGET_EXHAUSTED,
   ALERT_KIND_ESCALATION,
   AM_RECEIVER_HEARTBEAT,
+  WATCHDOG_ALERT,
   AM_RECEIVER_UNROUTED,
   AM_TEMPLATE_FILE,
   LABEL_ALERT_KIND,
@@ -28,7 +29,6 @@ import { commentLine, escapeRegex, goTemplateLiteral } from '../../escape.js';
 import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
 import { AM_TEMPLATES, renderTemplateFile, useTemplate } from './template.js';
-import { WATCHDOG_ALERT } from '../prometheus/pipeline.js';
 import { severityOrder } from './severity.js';
 import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
 

@@ -5,16 +5,22 @@
  * send or a receiver refused. Its own rule file, so the SLO rule groups (and their backfill phases) stay as they are.
  */
 import { stringify as stringifyYaml } from 'yaml';
-import { LABEL_ALERT_KIND, LABEL_PROFILE, LABEL_SEVERITY, LABEL_WATCHDOG, RECORD_PREFIX } from '../../conventions.js';
+import {
+  EXPORT_FAILURES_ALERT,
+  LABEL_ALERT_KIND,
+  LABEL_PROFILE,
+  LABEL_SEVERITY,
+  LABEL_WATCHDOG,
+  RECORD_PREFIX,
+  REFUSED_POINTS_ALERT,
+  RULE_FAILURES_ALERT,
+  WATCHDOG_ALERT,
+} from '../../conventions.js';
 import type { Profile } from '../../profile/model.js';
 import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
 import type { AlertingRule, RuleGroup } from './rule-types.js';
 import { renderRuleFile } from './rules-file.js';
 
-export const WATCHDOG_ALERT = 'Watchdog';
-export const RULE_FAILURES_ALERT = 'SLORuleEvaluationFailures';
-export const EXPORT_FAILURES_ALERT = 'SLOCollectorExportFailures';
-export const REFUSED_POINTS_ALERT = 'SLOCollectorRefusedPoints';
 /** `slo_alert` of the self-monitoring alerts. */
 export const ALERT_KIND_PIPELINE = 'pipeline';
 export const ALERT_KIND_WATCHDOG = 'watchdog';
