@@ -23,7 +23,7 @@ export interface PrometheusClientOptions {
   retries?: number;
   /** First retry delay; doubled each time, capped at 5 s (default 250). */
   retryBaseDelayMs?: number;
-  /** Largest response body read, in bytes (default 64 MiB); a larger answer is refused, never buffered whole. */
+  /** Largest success body read, in bytes (default 16 MiB); a larger answer is refused, never buffered whole. */
   maxResponseBytes?: number;
   bearerToken?: string;
   /** File holding the bearer token; read on every request, so rotation works. */
@@ -46,7 +46,8 @@ export interface PrometheusClientOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Per answer; the gate runs up to 16 queries at once, so this bounds its buffers to 256 MiB in the worst case. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** Bounds on the numeric options (a timer cannot be longer than 2^31-1 ms; a body cap below 1 KiB cannot hold an answer). */
 export const OPTION_BOUNDS = {
   timeoutMs: { min: 1, max: 2_147_483_647 },

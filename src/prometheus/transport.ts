@@ -75,14 +75,28 @@ function transportError(err: unknown, endpoint: string, conn: Connection): Prome
 /** Thrown inside the body reader when the cap is passed (turned into a PrometheusResponseError). */
 class TooLarge extends Error {}
 
-/** Reads a body as UTF-8, refusing it as soon as it passes `cap` bytes (the rest is never buffered). */
-async function readCapped(body: AsyncIterable<Uint8Array> | null, cap: number): Promise<string> {
+/**
+ * Most bytes read of an answer that is not a success (2xx): enough for any real error envelope; the rest of a
+ * larger one is dropped unread (only its beginning can reach a message anyway).
+ */
+export const ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a body as UTF-8 up to `cap` bytes; the rest is never buffered. Past the cap: `refuse` throws, otherwise the
+ * first `cap` bytes are kept and the reading stops.
+ */
+async function readCapped(body: AsyncIterable<Uint8Array> | null, cap: number, refuse: boolean): Promise<string> {
   if (body === null) return '';
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
+    if (size + chunk.byteLength > cap) {
+      if (refuse) throw new TooLarge();
+      chunks.push(Buffer.from(chunk).subarray(0, cap - size));
+      size = cap;
+      break;
+    }
     size += chunk.byteLength;
-    if (size > cap) throw new TooLarge();
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks, size).toString('utf8');
@@ -120,12 +134,13 @@ export async function send(
   }
   try {
     const res = await fetch(url, { method, headers: h, body, signal, dispatcher: conn.dispatcher, redirect: 'manual' });
+    const success = res.status >= 200 && res.status < 300;
     const declared = Number(res.headers.get('content-length') ?? NaN);
-    if (declared > conn.maxResponseBytes) {
+    if (success && declared > conn.maxResponseBytes) {
       await res.body?.cancel().catch(() => undefined);
       throw new TooLarge();
     }
-    const text = await readCapped(res.body, conn.maxResponseBytes);
+    const text = await readCapped(res.body, success ? conn.maxResponseBytes : ERROR_BODY_BYTES, success);
     const location = res.headers.get('location');
     return {
       status: res.status,

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATE_PROMETHEUS } from '../../src/cli/prometheus-options.js';
 import { createPrometheusClient } from '../../src/prometheus/client.js';
-import { PrometheusApiError, PrometheusClientError, PrometheusResponseError, PrometheusTimeoutError } from '../../src/prometheus/errors.js';
+import { PrometheusApiError, PrometheusClientError, PrometheusHttpError, PrometheusResponseError, PrometheusTimeoutError } from '../../src/prometheus/errors.js';
+import { ERROR_BODY_BYTES } from '../../src/prometheus/transport.js';
 import { TEXT_LIMITS } from '../../src/prometheus/envelope.js';
 import { runCliInProcess } from '../harness/cli.js';
 import { type FakeHandler, type FakeServer, startFakeServer } from '../harness/fake-http.js';
@@ -73,17 +74,28 @@ describe.concurrent('response size cap', () => {
     expect(err.reason).toMatch(/answer larger than 1048576 bytes/);
   });
 
-  it('cuts a 50 MB error text and 1000 warnings of 10 KB to fixed sizes', async () => {
-    const huge = 'E'.repeat(50 * 1000 * 1000);
+  it('reads 64 KiB of a 50 MB error answer, and cuts error texts and 1000 warnings of 10 KB to fixed sizes', async () => {
+    const huge = JSON.stringify({ status: 'error', errorType: 'execution', error: 'E'.repeat(50 * 1000 * 1000) });
     const errorUrl = await fake((_req, res) => {
-      res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'execution', error: huge }));
+      res.writeHead(422, { 'content-type': 'application/json' }).end(huge);
     });
     const client = createPrometheusClient({ url: errorUrl, retries: 0 });
     const err = await failure(client.instantQuery('vector(1)'));
     await client.close();
-    expect(err).toBeInstanceOf(PrometheusApiError);
-    expect((err as PrometheusApiError).error.length).toBeLessThanOrEqual(TEXT_LIMITS.error + 1);
-    expect(err.message.length).toBeLessThan(TEXT_LIMITS.error + 300);
+    // Only the first ERROR_BODY_BYTES of an error answer are read: the envelope is cut, so it is an HTTP error.
+    expect(err).toBeInstanceOf(PrometheusHttpError);
+    expect((err as PrometheusHttpError).status).toBe(422);
+    expect(err.message.length).toBeLessThan(TEXT_LIMITS.snippet + 300);
+
+    // An error envelope that fits is an API error, its text cut to TEXT_LIMITS.error.
+    const fitsUrl = await fake((_req, res) => {
+      res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'execution', error: 'E'.repeat(ERROR_BODY_BYTES / 2) }));
+    });
+    const c1 = createPrometheusClient({ url: fitsUrl, retries: 0 });
+    const api = await failure(c1.instantQuery('vector(1)'));
+    await c1.close();
+    expect(api).toBeInstanceOf(PrometheusApiError);
+    expect((api as PrometheusApiError).error.length).toBeLessThanOrEqual(TEXT_LIMITS.error + 1);
 
     const warningsUrl = await fake((_req, res) => {
       const body = { status: 'success', data: { resultType: 'vector', result: [] }, warnings: Array.from({ length: 1000 }, (_, i) => `${i}:${'w'.repeat(10_000)}`) };
@@ -98,9 +110,9 @@ describe.concurrent('response size cap', () => {
   });
 
   it('a 1 MB error body on every query leaves a gate report and an audit record of a few kilobytes (exit 3)', async () => {
-    const huge = 'E'.repeat(1000 * 1000);
+    const body = JSON.stringify({ status: 'error', errorType: 'execution', error: 'E'.repeat(1000 * 1000) });
     const url = await fake((_req, res) => {
-      res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'execution', error: huge }));
+      res.writeHead(422, { 'content-type': 'application/json' }).end(body);
     });
     const audit = join(dir, 'huge-error.jsonl');
     const r = await runCliInProcess(['gate', '--profile', 'runtime-v1', '--prometheus-url', url, '--at', '1750000000', '--retries', '0', '--format', 'json', '--audit-log', audit]);
