@@ -158,18 +158,6 @@ export function defineGapPromtoolTests(label: string, promtool: () => string, ro
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    /** One promtool test of a profile's generated rules: `test` is the test case (input series and checks). */
-    async function ruleTest(name: string, profile: string, evaluationInterval: string, test: object): Promise<{ code: number; out: string }> {
-      const file = join(dir, `${name}.test.yaml`);
-      const doc = { rule_files: [join(root, 'rules', profile, 'rules.yaml')], evaluation_interval: evaluationInterval, tests: [{ interval: '1m', ...test }] };
-      await writeFile(file, stringify(doc));
-      return runPromtool(['test', 'rules', file], dir, promtool());
-    }
-
-    /** Values per minute for `minutes`, with no sample during the 20-minute gap from minute 181. */
-    const withGap = (minutes: number, f: (m: number) => number): string =>
-      promtoolValues(Array.from({ length: minutes }, (_, m) => [m, f(m)] as [number, number]).filter(([m]) => m < 181 || m >= 201), minutes);
-
     it('every cell counts what the events say, NaN where unknowable (rules and gate flavours)', async () => {
       const all = cells();
       const input_series = all.map((c) => ({ series: sel(c, c.kind), values: promtoolValues(c.samples, N) }));
@@ -193,41 +181,69 @@ export function defineGapPromtoolTests(label: string, promtool: () => string, ro
 
     it('runtime-v1 tool_success_rate, Prometheus down 20 minutes while the runtime counts: no lifetime burst, an exact 1d count, no alert', async () => {
       // 60 calls a minute, 1 in 60 failing; no samples (and no rule evaluations that see any) for minutes 181..200.
+      const gap = (m: number) => m >= 181 && m < 201;
+      const vals = (f: (m: number) => number) => promtoolValues(Array.from({ length: 300 }, (_, m) => [m, f(m)] as [number, number]).filter(([m]) => !gap(m)), 300);
+      const file = join(dir, 'burst.test.yaml');
       const rate = 'agent_slo:component:rate5m{slo_profile="runtime-v1",slo_objective="tool_success_rate",slo_component="total"}';
       const events = (w: string) => `agent_slo:events{slo_profile="runtime-v1",slo_objective="tool_success_rate",slo_window="${w}"}`;
-      // promtool evaluates every group at evaluation_interval: the group's own 5m (1d alert window).
-      const r = await ruleTest('burst', 'runtime-v1', '5m', {
-        input_series: [
-          { series: 'gen_ai_execute_tool_duration_count', values: withGap(300, (m) => 59 * m) },
-          { series: 'gen_ai_execute_tool_duration_count{error_type="test_error"}', values: withGap(300, (m) => m) },
-        ],
-        promql_expr_test: [
-          // The block right after the gap holds the 20 gap minutes + its own 5 (1500 calls over 300 s: 5/s), not the
-          // series' lifetime (the old count: 25/s).
-          { expr: rate, eval_time: '205m', exp_samples: [{ labels: rate, value: 5 }] },
-          // The 1d window holds exactly every call so far (60 × 230), the gap's included once.
-          { expr: events('1d'), eval_time: '230m', exp_samples: [{ labels: events('1d'), value: 13800 }] },
-        ],
-        alert_rule_test: ['SLOToolSuccessRateWarning', 'SLOToolSuccessRateCritical'].flatMap((alertname) =>
-          [203, 210, 230, 260].map((m) => ({ eval_time: `${String(m)}m`, alertname, exp_alerts: [] })),
-        ),
-      });
+      await writeFile(
+        file,
+        stringify({
+          rule_files: [join(root, 'rules', 'runtime-v1', 'rules.yaml')],
+          // promtool evaluates every group at evaluation_interval: the group's own 5m.
+          evaluation_interval: '5m',
+          tests: [
+            {
+              interval: '1m',
+              input_series: [
+                { series: 'gen_ai_execute_tool_duration_count', values: vals((m) => 59 * m) },
+                { series: 'gen_ai_execute_tool_duration_count{error_type="test_error"}', values: vals((m) => m) },
+              ],
+              promql_expr_test: [
+                // The group runs every 5m (1d alert window). The block right after the gap holds the 20 gap minutes +
+                // its own 5 (1500 calls over 300 s: 5/s), not the series' lifetime (the old count: 25/s).
+                { expr: rate, eval_time: '205m', exp_samples: [{ labels: rate, value: 5 }] },
+                // The 1d window holds exactly every call so far (60 × 230), the gap's included once.
+                { expr: events('1d'), eval_time: '230m', exp_samples: [{ labels: events('1d'), value: 13800 }] },
+              ],
+              alert_rule_test: ['SLOToolSuccessRateWarning', 'SLOToolSuccessRateCritical'].flatMap((alertname) =>
+                [203, 210, 230, 260].map((m) => ({ eval_time: `${String(m)}m`, alertname, exp_alerts: [] })),
+              ),
+            },
+          ],
+        }),
+      );
+      const r = await runPromtool(['test', 'rules', file], dir, promtool());
       expect(r.code, r.out.slice(0, 4000)).toBe(0);
     });
 
     it('kokino data_integrity: one failure at minute 100, a 20-minute scrape gap from minute 181 → paged once, not again after the gap', async () => {
-      const r = await ruleTest('repage', 'kokino', '1m', {
-        input_series: [
-          { series: 'agent_integrity_failures_total', values: withGap(260, (m) => (m < 100 ? 0 : 1)) },
-          { series: 'agent_conversations_total', values: withGap(260, (m) => 1000 * m) },
-        ],
-        // Firing at 102m (the failure), never again after the gap (the old count paged again at 203m).
-        promql_expr_test: [102, 203, 205, 210, 240].map((m) => ({
-          expr: 'count(ALERTS{alertname="SLODataIntegrityViolation",alertstate="firing"})',
-          eval_time: `${String(m)}m`,
-          exp_samples: m === 102 ? [{ labels: '{}', value: 1 }] : [],
-        })),
-      });
+      const gap = (m: number) => m >= 181 && m < 201;
+      const vals = (f: (m: number) => number) => promtoolValues(Array.from({ length: 260 }, (_, m) => [m, f(m)] as [number, number]).filter(([m]) => !gap(m)), 260);
+      const file = join(dir, 'repage.test.yaml');
+      await writeFile(
+        file,
+        stringify({
+          rule_files: [join(root, 'rules', 'kokino', 'rules.yaml')],
+          evaluation_interval: '1m',
+          tests: [
+            {
+              interval: '1m',
+              input_series: [
+                { series: 'agent_integrity_failures_total', values: vals((m) => (m < 100 ? 0 : 1)) },
+                { series: 'agent_conversations_total', values: vals((m) => 1000 * m) },
+              ],
+              // Firing at 102m (the failure), never again after the gap (the old count paged again at 203m).
+              promql_expr_test: [102, 203, 205, 210, 240].map((m) => ({
+                expr: 'count(ALERTS{alertname="SLODataIntegrityViolation",alertstate="firing"})',
+                eval_time: `${String(m)}m`,
+                exp_samples: m === 102 ? [{ labels: '{}', value: 1 }] : [],
+              })),
+            },
+          ],
+        }),
+      );
+      const r = await runPromtool(['test', 'rules', file], dir, promtool());
       expect(r.code, r.out.slice(0, 4000)).toBe(0);
     });
   });
