@@ -17,7 +17,6 @@ const GO_BUILT = [
   'test/integration/metric-names.test.ts',
   'test/integration/gate-scenarios-prometheus3.test.ts',
   'test/integration/counter-increase-prometheus3.test.ts',
-  'test/integration/gaps-prometheus3.test.ts',
   'test/integration/rule-backfill-phase-prometheus3.test.ts',
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',

@@ -47,8 +47,7 @@ export function counterIncrease(selector: string, window: string, opts: CountOpt
   const resetInGap = `((${min} - ${prev}) < 0 unless last_over_time(${selector}[${SCRAPE_SLACK}] offset ${window}))`;
   let unknown = resetInGap;
   if (probe !== false) {
-    // With itself as probe over the reach-back, a new series is one without P already; over the strict slack it is not.
-    const unseen = probe === selector && opts.strictStart !== true ? `(${min} > 0)` : `((${min} > 0) unless ${prev})`;
+    const unseen = probe === selector ? `(${min} > 0)` : `((${min} > 0) unless ${prev})`;
     const probed = `group(last_over_time(${probe}[${opts.strictStart === true ? SCRAPE_SLACK : reach}] offset ${window}))`;
     unknown = `(${unseen} unless on() ${probed}) or ${resetInGap}`;
   }
