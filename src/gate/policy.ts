@@ -9,7 +9,7 @@
  */
 import { humanNumber, humanWindow, jsonNumber, unitThreshold, unitValue } from '../format.js';
 import { type LevelValues, levelValues, type Objective, type Profile } from '../profile/model.js';
-import { budgetConsumed, type Components, computeSli, type SliOutcome, UNKNOWABLE } from '../sli/compute.js';
+import { budgetConsumed, type Components, computeSli, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
 import type { ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
 import type { PlannedQuery, Source } from './queries.js';
@@ -249,7 +249,7 @@ function budgetCheck(ctx: PolicyContext, o: Objective, obs: ObjectiveObservation
   const total = b.total.status === 'ok' ? b.total.value : undefined;
   const components = { bad: bad ?? null, total: total ?? null };
   if ((bad !== undefined && !Number.isFinite(bad)) || (total !== undefined && !Number.isFinite(total))) {
-    return check('budget', 'cannot_evaluate', plan.windowSeconds, `error budget over ${w}: non-finite count (bad ${fmt(bad)}, total ${fmt(total)})${Number.isNaN(bad) || Number.isNaN(total) ? `: ${UNKNOWABLE}` : ''}`, queries, { components });
+    return check('budget', 'cannot_evaluate', plan.windowSeconds, `error budget over ${w}: non-finite count (bad ${fmt(bad)}, total ${fmt(total)})`, queries, { components });
   }
   const out = budgetConsumed(plan.allowed, bad, total);
   if (out.status === 'no_data') return check('budget', 'cannot_evaluate', plan.windowSeconds, `no data for the ${w} error budget: ${out.reason}`, queries, { components });

@@ -198,8 +198,7 @@ export function planGate(profile: Profile, opts: PlanOptions): GatePlan {
   const objectives = profile.objectives
     .filter((o) => wanted === undefined || wanted.has(o.name))
     .map((objective): ObjectivePlan => {
-      // The gate's window starts are real boundaries (docs/counting.md, strictStart).
-      const scope: QueryScope = { ...scopeFor(profile, objective, selector, opts.model), strictStart: true };
+      const scope = scopeFor(profile, objective, selector, opts.model);
       const recordedEligible = scope.matchers.length === profile.selector.length;
       const n = profile.gate.approvalAfterConsecutiveWarnings;
       const alert = objective.windows.alert;

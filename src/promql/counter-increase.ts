@@ -20,19 +20,12 @@ export interface CountOptions {
   readonly probe?: string | false;
   /** Default REACH_BACK. */
   readonly reachBack?: string;
-  /**
-   * A window whose start is a real boundary (the gate's): a new series is also unknowable when the probe has no
-   * sample in the SCRAPE_SLACK before the start (born inside a gap straddling it). Off for the rules' 5m counts, which
-   * partition time: there an event first seen after a gap belongs to the block that first sees it.
-   */
-  readonly strictStart?: boolean;
 }
 
 /**
  * `sum(known)`, or NaN when any series' count is unknowable (docs/counting.md):
  *   known   = (last − (P or 0), kept when min ≥ P and no reset in the window) or increase()
- *   unknown = new series with a non-zero value while the probe had no sample in the reach-back (strictStart: in
- *             the SCRAPE_SLACK before the window),
+ *   unknown = new series with a non-zero value while the probe had no sample in the reach-back,
  *             or a reset with no sample in the SCRAPE_SLACK before the window (a reset inside a gap at the start)
  * where P = last_over_time(S[reach-back] offset window), the series' last sample before the window.
  */
@@ -48,8 +41,7 @@ export function counterIncrease(selector: string, window: string, opts: CountOpt
   let unknown = resetInGap;
   if (probe !== false) {
     const unseen = probe === selector ? `(${min} > 0)` : `((${min} > 0) unless ${prev})`;
-    const probed = `group(last_over_time(${probe}[${opts.strictStart === true ? SCRAPE_SLACK : reach}] offset ${window}))`;
-    unknown = `(${unseen} unless on() ${probed}) or ${resetInGap}`;
+    unknown = `(${unseen} unless on() group(last_over_time(${probe}[${reach}] offset ${window}))) or ${resetInGap}`;
   }
   const group = by.length === 0 ? '' : ` by (${by.join(', ')})`;
   return `(sum${group}(${unknown}) * NaN or sum${group}(${known}))`;

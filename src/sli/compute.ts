@@ -9,10 +9,6 @@
 import { breaches, type Level, levelsOf, type Objective, unitScale } from '../profile/model.js';
 import type { ComponentName } from './queries.js';
 
-/** Why a count is NaN (docs/counting.md): said in every report that meets one. */
-export const UNKNOWABLE =
-  'unknowable count: a series first seen after a scrape gap at the window start (new, or back after more than a day), or a counter reset inside that gap (docs/counting.md)';
-
 export type Components = Partial<Record<ComponentName, number>>;
 
 export type SliOutcome =
@@ -44,7 +40,6 @@ function byValue(objective: Objective, value: number, events: number): SliOutcom
 export function computeSli(objective: Objective, c: Components, quantileValue?: number): SliOutcome {
   const s = objective.sli;
   for (const [name, v] of Object.entries(c)) {
-    if (v !== undefined && Number.isNaN(v)) return { status: 'no_data', reason: `component ${name} is NaN: ${UNKNOWABLE}` };
     if (v !== undefined && !Number.isFinite(v)) return { status: 'no_data', reason: `component ${name} is ${String(v)}` };
   }
   switch (s.kind) {

@@ -33,8 +33,6 @@ export interface SliQuerySet {
 /** What narrows every series selector: the profile's selector, `--selector` matchers, and the model matcher. */
 export interface QueryScope {
   readonly matchers: readonly Matcher[];
-  /** Counts whose window start is a real boundary (the gate's windows): see CountOptions.strictStart. */
-  readonly strictStart?: boolean;
 }
 
 /** Builds the scope for one objective: profile selector + extra matchers + model label when the spec scopes it. */
@@ -53,9 +51,9 @@ export function presenceLookbackSeconds(windowSeconds: number): number {
  * The count of a counter selection over `window` (a Prometheus duration), docs/counting.md. `probe`: the objective's
  * denominator selection (see CountOptions.probe).
  */
-export function windowCount(selector: string, window: string, by: readonly string[] = [], probe?: string | false, strictStart = false): string {
+export function windowCount(selector: string, window: string, by: readonly string[] = [], probe?: string | false): string {
   if (parseDuration(window) === undefined) throw new Error(`not a duration: ${window}`);
-  return counterIncrease(selector, window, { by, ...(probe !== undefined ? { probe } : {}), ...(strictStart ? { strictStart } : {}) });
+  return counterIncrease(selector, window, { by, ...(probe !== undefined ? { probe } : {}) });
 }
 
 /** The series selector of an event selection, or undefined for user PromQL. */
@@ -70,12 +68,12 @@ function eventSelector(selector: EventSelector, scope: QueryScope): string | und
 export function eventCountExpr(selector: EventSelector, window: string, scope: QueryScope, denominator?: EventSelector | false): string {
   if (selector.kind === 'promql') return `(${selector.expr.replaceAll(WINDOW_PLACEHOLDER, window)})`;
   const probe = denominator === false ? false : denominator === undefined ? undefined : eventSelector(denominator, scope);
-  return windowCount(eventSelector(selector, scope) ?? '', window, [], probe, scope.strictStart);
+  return windowCount(eventSelector(selector, scope) ?? '', window, [], probe);
 }
 
 function bucketAt(h: HistogramSelector, bound: number, window: string, scope: QueryScope): string {
   const sel = renderSelector(promHistogram(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]);
-  return windowCount(sel, window, [], histogramSelector(h, 'count', scope), scope.strictStart);
+  return windowCount(sel, window, [], histogramSelector(h, 'count', scope));
 }
 
 /** A histogram's `_count` or `_sum` series selector in the scope. */
@@ -84,7 +82,7 @@ export function histogramSelector(h: HistogramSelector, part: 'count' | 'sum', s
 }
 
 function histogramPart(h: HistogramSelector, part: 'count' | 'sum', window: string, scope: QueryScope): string {
-  return windowCount(histogramSelector(h, part, scope), window, [], part === 'sum' ? histogramSelector(h, 'count', scope) : undefined, scope.strictStart);
+  return windowCount(histogramSelector(h, part, scope), window, [], part === 'sum' ? histogramSelector(h, 'count', scope) : undefined);
 }
 
 /** The thresholds of an objective (target, warning, critical) in the histogram's recorded unit. */
@@ -120,7 +118,7 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
       }
       components.push({ name: 'count', expr: histogramPart(s.histogram, 'count', w, scope), isTotal: true });
       const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-      display = `histogram_quantile(${s.quantile}, ${windowCount(buckets, w, ['le'], histogramSelector(s.histogram, 'count', scope), scope.strictStart)})${scale === 1 ? '' : ` / ${scale}`}`;
+      display = `histogram_quantile(${s.quantile}, ${windowCount(buckets, w, ['le'], histogramSelector(s.histogram, 'count', scope))})${scale === 1 ? '' : ` / ${scale}`}`;
       break;
     }
     case 'average': {
