@@ -2,6 +2,7 @@
  * Small pure helpers to build counter series for backfill scenarios, and to compute what Prometheus will answer
  * for `increase()` over them.
  */
+import { presenceLookbackSeconds } from '../sli/queries.js';
 import type { Sample } from './openmetrics.js';
 
 export interface CounterFromRatesOptions {
@@ -129,21 +130,15 @@ export function prometheusIncrease(
 }
 
 export interface PrometheusCountOptions extends PrometheusIncreaseOptions {
-  /** How far before the window start the previous sample is looked for (default REACH_BACK, 1d). */
-  reachBackSeconds?: number;
-  /** Whether the probe selection (the objective's denominator) had a sample in the reach-back; default: no. */
-  probePresent?: boolean;
-  /** No probe: a new series is always counted from zero (zero-tolerance counter without a population). */
-  noProbe?: boolean;
+  /** How long before the window start a sample makes the series present (default presenceLookbackSeconds(range)). */
+  lookbackSeconds?: number;
 }
 
 /**
- * What the project's count (promql/counter-increase.ts, docs/counting.md) evaluates to for one series at
- * `timeSeconds` over `rangeSeconds`, written from the design, not from the expression: with P the series' last
- * sample in the reach-back before the window start, last − P when no sample in the window is below P and the window
- * holds no reset; a new series (no P) from zero; a reset: prometheusIncrease. NaN when unknowable: a new series with
- * a non-zero value while the probe had no sample in the reach-back, or a reset with no sample in the 5 minutes before
- * the window (a reset inside a gap at the start). Undefined when the window holds no sample.
+ * What the project's count (promql/counter-increase.ts) evaluates to for one series at `timeSeconds` over
+ * `rangeSeconds`: prometheusIncrease when the series has a sample within the presence lookback before the window
+ * start (closed on Prometheus 2.x, left-open on 3.x), else — born in the window — its last value in the range.
+ * Undefined when neither gives a sample.
  */
 export function prometheusCount(
   samples: readonly Sample[],
@@ -153,18 +148,10 @@ export function prometheusCount(
 ): number | undefined {
   const leftOpen = opts.leftOpen === true;
   const start = toMs(timeSeconds) - toMs(rangeSeconds);
+  const present = samplesIn(samples, start - toMs(opts.lookbackSeconds ?? presenceLookbackSeconds(rangeSeconds)), start, leftOpen).length > 0;
+  if (present) return prometheusIncrease(samples, timeSeconds, rangeSeconds, opts);
   const inRange = samplesIn(samples, start, toMs(timeSeconds), leftOpen);
-  if (inRange.length === 0) return undefined;
-  const before = samplesIn(samples, start - toMs(opts.reachBackSeconds ?? 86_400), start, leftOpen);
-  const prev = before.at(-1)?.[1];
-  const values = inRange.map(([, v]) => v);
-  const min = Math.min(...values);
-  const last = values[values.length - 1] as number;
-  const resetInside = values.some((v, i) => i > 0 && v < (values[i - 1] as number));
-  if (prev !== undefined && min < prev && samplesIn(samples, start - 300_000, start, leftOpen).length === 0) return NaN;
-  if (prev === undefined && opts.noProbe !== true && !(opts.probePresent ?? false) && min > 0) return NaN;
-  if (!resetInside && min >= (prev ?? 0)) return last - (prev ?? 0);
-  return prometheusIncrease(samples, timeSeconds, rangeSeconds, opts);
+  return inRange.length === 0 ? undefined : (inRange[inRange.length - 1] as readonly [number, number])[1];
 }
 
 /** Deterministic PRNG (mulberry32) in [0, 1), for reproducible varying traffic. */

@@ -14,7 +14,7 @@ import {
 import { renderSelector } from '../promql/selector.js';
 import { promDuration } from '../format.js';
 import type { Objective, Profile } from '../profile/model.js';
-import { budgetQueries, histogramSelector, type QueryScope, scopeFor, sliQueries, windowCount } from '../sli/queries.js';
+import { budgetQueries, type QueryScope, scopeFor, sliQueries, windowCount } from '../sli/queries.js';
 import { recordedCountExpr } from '../sli/recorded.js';
 import { RAW_WINDOW_MAX_SECONDS, SHORT_WINDOW_SECONDS } from './windows.js';
 
@@ -66,7 +66,7 @@ export function objectiveComponents(profile: Profile, objective: Objective): Obj
   }
   if (s.kind === 'quantile') {
     const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-    list.push({ name: COMPONENT_BUCKETS, countExpr: (w) => windowCount(buckets, promDuration(w), [LABEL_LE], histogramSelector(s.histogram, 'count', scope)), padWith: [] });
+    list.push({ name: COMPONENT_BUCKETS, countExpr: (w) => windowCount(buckets, promDuration(w), [LABEL_LE]), padWith: [] });
   }
   let budget: BudgetRef | undefined;
   const b = budgetQueries(objective, SHORT_WINDOW_SECONDS, scope);

@@ -42,47 +42,37 @@ export function scopeFor(profile: Profile, objective: Objective, extra: readonly
   return { matchers };
 }
 
-/** The gate's history-coverage slack: 5% of the window, 10 min to 1 h. */
+/**
+ * How long a series may have been silent at a window's start and still count as present there
+ * (promql/counter-increase.ts); also the gate's history-coverage slack: 5% of the window, 10 min to 1 h.
+ */
 export function presenceLookbackSeconds(windowSeconds: number): number {
   return Math.min(3600, Math.max(600, Math.round(windowSeconds * 0.05)));
 }
 
-/**
- * The count of a counter selection over `window` (a Prometheus duration), docs/counting.md. `probe`: the objective's
- * denominator selection (see CountOptions.probe).
- */
-export function windowCount(selector: string, window: string, by: readonly string[] = [], probe?: string | false): string {
-  if (parseDuration(window) === undefined) throw new Error(`not a duration: ${window}`);
-  return counterIncrease(selector, window, { by, ...(probe !== undefined ? { probe } : {}) });
-}
-
-/** The series selector of an event selection, or undefined for user PromQL. */
-function eventSelector(selector: EventSelector, scope: QueryScope): string | undefined {
-  return selector.kind === 'promql' ? undefined : renderSelector(selector.metric, [...selector.matchers, ...scope.matchers]);
+/** The count of a counter selection over `window` (a Prometheus duration), with the window's presence lookback. */
+export function windowCount(selector: string, window: string, by: readonly string[] = []): string {
+  const seconds = parseDuration(window);
+  if (seconds === undefined) throw new Error(`not a duration: ${window}`);
+  return counterIncrease(selector, window, promDuration(presenceLookbackSeconds(seconds)), by);
 }
 
 /**
- * The count over `window` for series selectors (docs/counting.md; `denominator`: the objective's denominator
- * selection, the probe of a numerator); user PromQL with `{{window}}` filled in otherwise.
+ * The count over `window` for series selectors (promql/counter-increase.ts: increase(), and series born in the window
+ * counted from zero); user PromQL with `{{window}}` filled in otherwise.
  */
-export function eventCountExpr(selector: EventSelector, window: string, scope: QueryScope, denominator?: EventSelector | false): string {
+export function eventCountExpr(selector: EventSelector, window: string, scope: QueryScope): string {
   if (selector.kind === 'promql') return `(${selector.expr.replaceAll(WINDOW_PLACEHOLDER, window)})`;
-  const probe = denominator === false ? false : denominator === undefined ? undefined : eventSelector(denominator, scope);
-  return windowCount(eventSelector(selector, scope) ?? '', window, [], probe);
+  return windowCount(renderSelector(selector.metric, [...selector.matchers, ...scope.matchers]), window);
 }
 
 function bucketAt(h: HistogramSelector, bound: number, window: string, scope: QueryScope): string {
   const sel = renderSelector(promHistogram(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]);
-  return windowCount(sel, window, [], histogramSelector(h, 'count', scope));
-}
-
-/** A histogram's `_count` or `_sum` series selector in the scope. */
-export function histogramSelector(h: HistogramSelector, part: 'count' | 'sum', scope: QueryScope): string {
-  return renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]);
+  return windowCount(sel, window);
 }
 
 function histogramPart(h: HistogramSelector, part: 'count' | 'sum', window: string, scope: QueryScope): string {
-  return windowCount(histogramSelector(h, part, scope), window, [], part === 'sum' ? histogramSelector(h, 'count', scope) : undefined);
+  return windowCount(renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]), window);
 }
 
 /** The thresholds of an objective (target, warning, critical) in the histogram's recorded unit. */
@@ -105,7 +95,7 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
   let display: string;
   switch (s.kind) {
     case 'ratio': {
-      const num = eventCountExpr(s.events, w, scope, s.total);
+      const num = eventCountExpr(s.events, w, scope);
       const total = eventCountExpr(s.total, w, scope);
       components.push({ name: s.numerator, expr: num, isTotal: false }, { name: 'total', expr: total, isTotal: true });
       display = `(${num} or vector(0)) / ${total}`;
@@ -118,7 +108,7 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
       }
       components.push({ name: 'count', expr: histogramPart(s.histogram, 'count', w, scope), isTotal: true });
       const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-      display = `histogram_quantile(${s.quantile}, ${windowCount(buckets, w, ['le'], histogramSelector(s.histogram, 'count', scope))})${scale === 1 ? '' : ` / ${scale}`}`;
+      display = `histogram_quantile(${s.quantile}, ${windowCount(buckets, w, ['le'])})${scale === 1 ? '' : ` / ${scale}`}`;
       break;
     }
     case 'average': {
@@ -130,15 +120,14 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
       break;
     }
     case 'perEvent': {
-      const value = eventCountExpr(s.value, w, scope, s.events);
+      const value = eventCountExpr(s.value, w, scope);
       const events = eventCountExpr(s.events, w, scope);
       components.push({ name: 'value', expr: value, isTotal: false }, { name: 'events', expr: events, isTotal: true });
       display = `${value} / ${events}`;
       break;
     }
     case 'zeroTolerance': {
-      // Without a population a failure counter is created by its first failure: always counted from zero.
-      const events = eventCountExpr(s.events, w, scope, s.population ?? false);
+      const events = eventCountExpr(s.events, w, scope);
       components.push({ name: 'bad', expr: events, isTotal: false });
       if (s.population !== undefined) components.push({ name: 'population', expr: eventCountExpr(s.population, w, scope), isTotal: true });
       display = `${events} or vector(0)`;
@@ -159,7 +148,7 @@ export function budgetQueries(objective: Objective, windowSeconds: number, scope
     const good = bucketAt(b.sli.histogram, bound, w, scope);
     return { good, total, bad: `(${total} - (${good} or vector(0)))` };
   }
-  const num = eventCountExpr(b.sli.events, w, scope, b.sli.total);
+  const num = eventCountExpr(b.sli.events, w, scope);
   const total = eventCountExpr(b.sli.total, w, scope);
   if (b.sli.numerator === 'bad') return { bad: num, total };
   return { good: num, total, bad: `(${total} - (${num} or vector(0)))` };

@@ -4,9 +4,10 @@
  * users run: counter-increase.test.ts (Debian's 2.42, plus the independent model prometheusCount) and
  * integration/counter-increase-prometheus3.test.ts (3.x built by collector-config/build-prometheus3.sh).
  *
- * Samples every minute; every evaluation is half a minute off the grid, so no sample lies on a window or reach-back
+ * Samples every minute; every evaluation is half a minute off the grid, so no sample lies on a window or lookback
  * boundary (Prometheus 2.x closed and 3.x left-open ranges select the same samples), and every expected value is
- * exact in binary floating point (promtool compares the printed values). Gap cases: test/promql/gaps*.
+ * exact in binary floating point (promtool compares the printed values). Windows are 5m, so a series counts as
+ * present at the window start when it has a sample within the 10 minutes before it (presenceLookbackSeconds).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,6 +33,7 @@ export const SERIES: Record<string, (i: number) => number | undefined> = {
   // Present until minute 6, silent for 8 minutes (shorter than the presence lookback), back at minute 15 (150).
   pause: (i) => (i <= 6 || i >= 15 ? 10 * i : undefined),
 };
+export const LOOKBACK = '10m';
 
 export function samples(name: string): Sample[] {
   const out: Sample[] = [];
@@ -48,26 +50,24 @@ function promtoolValues(name: string): string {
   return out.join(' ');
 }
 
-/**
- * Expected per-series counts over 5m at these instants (seconds), worked out by hand from docs/counting.md: with P
- * the last sample in the day before the window start, last − P; a new series from zero; a reset: increase().
- */
+/** Expected per-series counts over 5m at these instants (seconds), worked out by hand from Prometheus' extrapolation. */
 export const CASES: { at: number; expected: Record<string, number>; increase: Record<string, number> }[] = [
   {
     at: 14 * 60 + 30,
-    // present: minutes 10..14 (100 → 140), P = 90 at minute 9: 50. born: no sample before → counted from zero: its
-    // last value 520 (increase() alone: 20 × 180/120 = 30). reset: P = 90, then 100, 5, 15, 25, 35: below P → a reset
-    // → increase(): 35 after the reset correction, × 300/240 = 43.75. returns and pause: no sample in the window.
+    // present: minutes 10..14, 100 → 140 is 40 over 240 s of samples, extrapolated 30 s each side: 50. born: no
+    // sample in the 10 minutes before 9m30s → counted from zero: its last value 520 (increase() alone: 20 × 180/120
+    // = 30). reset: 100, 5, 15, 25, 35 → 35 after the reset correction, × 300/240 = 43.75. returns and pause: no
+    // sample in the window → no series.
     expected: { present: 50, born: 520, reset: 43.75 },
     increase: { present: 50, born: 30, reset: 43.75 },
   },
   {
     at: 18 * 60 + 30,
-    // born: P = 510 at minute 13 → 560 − 510 = 50. reset: P = 25 → 75 − 25 = 50. returns: P = 30 at minute 3, before
-    // its 12-minute silence → 80 − 30 = 50, the silence's events counted once, where they were first seen
-    // (increase() alone: 20 × 180/120 = 30). pause: P = 60 at minute 6 → 180 − 60 = 120, the pause's 90 events
-    // included (increase() alone: 40).
-    expected: { present: 50, born: 50, reset: 50, returns: 50, pause: 120 },
+    // born has samples at 12 and 13 in the lookback before 13m30s → present → increase(): 40 × 300/240 = 50.
+    // returns: no sample in [3m30s, 13m30s] → counted from zero: 80, its 30 events before the silence included (the
+    // documented limit); increase() alone: 20 × 180/120 = 30. pause: samples at 4..6 in the lookback → present →
+    // increase() over 150..180: 30 over 180 s, 90 s to the window start (> 1.1 intervals: +30 s), +30 s at the end: 40.
+    expected: { present: 50, born: 50, reset: 50, returns: 80, pause: 40 },
     increase: { present: 50, born: 50, reset: 50, returns: 30, pause: 40 },
   },
 ];
@@ -100,9 +100,9 @@ export function defineCounterIncreasePromtoolTests(label: string, promtool: () =
         const perSeries = (values: Record<string, number>) => Object.entries(values).map(([s, value]) => ({ labels: `{s="${s}"}`, value }));
         const sum = Object.values(c.expected).reduce((a, b) => a + b, 0);
         return [
-          { expr: counterIncrease('c', '5m', { by: ['s'] }), eval_time: at(c.at), exp_samples: perSeries(c.expected) },
-          { expr: counterIncrease('c', '5m'), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: sum }] },
-          { expr: counterIncrease('c{s="born"}', '5m', { probe: 'c' }), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: c.expected.born }] },
+          { expr: counterIncrease('c', '5m', LOOKBACK, ['s']), eval_time: at(c.at), exp_samples: perSeries(c.expected) },
+          { expr: counterIncrease('c', '5m', LOOKBACK), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: sum }] },
+          { expr: counterIncrease('c{s="born"}', '5m', LOOKBACK), eval_time: at(c.at), exp_samples: [{ labels: '{}', value: c.expected.born }] },
           { expr: 'sum by (s) (increase(c[5m]))', eval_time: at(c.at), exp_samples: perSeries(c.increase) },
         ];
       });
@@ -112,7 +112,7 @@ export function defineCounterIncreasePromtoolTests(label: string, promtool: () =
     });
 
     it('a series with no sample in the window gives nothing, so a missing count stays missing (no data), not 0', async () => {
-      const r = await promtoolExprTest('empty', ['returns'], [{ expr: counterIncrease('c', '5m'), eval_time: at(CASES[0]!.at), exp_samples: [] }]);
+      const r = await promtoolExprTest('empty', ['returns'], [{ expr: counterIncrease('c', '5m', LOOKBACK), eval_time: at(CASES[0]!.at), exp_samples: [] }]);
       expect(r.code, r.out).toBe(0);
     });
   });

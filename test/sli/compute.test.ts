@@ -68,19 +68,13 @@ describe('computeSli (DESIGN.md rulings)', () => {
 });
 
 /**
- * The count of a counter selection, spelled out (not built with src/promql/counter-increase.ts; docs/counting.md):
- * last − the previous sample within a day before the window (no reset), increase() after a reset, new series from
- * zero; NaN when a new series has a value while the probe (the denominator) had no sample in the day before, or a
- * reset falls in a gap at the window start.
+ * The count of a counter selection, spelled out (not built with src/promql/counter-increase.ts): increase() for
+ * series present at the window start (a sample within the hour before it: 5% of 1d or 7d, capped at 1h), the last
+ * value for series born in the window.
  */
-function count(sel: string, w: string, probe = sel): string {
-  const last = `last_over_time(${sel}[${w}])`;
-  const min = `min_over_time(${sel}[${w}])`;
-  const prev = `last_over_time(${sel}[1d] offset ${w})`;
-  const unseen = probe === sel ? `(${min} > 0)` : `((${min} > 0) unless ${prev})`;
-  const unknown = `(${unseen} unless on() group(last_over_time(${probe}[1d] offset ${w}))) or ((${min} - ${prev}) < 0 unless last_over_time(${sel}[5m] offset ${w}))`;
-  const known = `((${last} - ${min}) + ((${min} - (${prev} or ${last} * 0)) >= 0) unless resets(${sel}[${w}]) > 0) or increase(${sel}[${w}])`;
-  return `(sum(${unknown}) * NaN or sum(${known}))`;
+function count(sel: string, w: string): string {
+  const present = `last_over_time(${sel}[1h] offset ${w})`;
+  return `sum((increase(${sel}[${w}]) and ${present}) or (last_over_time(${sel}[${w}]) unless ${present}))`;
 }
 
 describe('sliQueries', () => {
@@ -88,18 +82,18 @@ describe('sliQueries', () => {
     const fallback = get(runtime, 'model_fallback_rate');
     const q = sliQueries(fallback, 86_400, scopeFor(runtime, fallback, [{ label: 'env', op: '=', value: 'prod' }], 'gpt-5'));
     expect(q.components).toEqual([
-      { name: 'bad', expr: count('agent_model_fallbacks_total{env="prod",gen_ai_request_model="gpt-5"}', '1d', 'gen_ai_client_operation_duration_count{env="prod",gen_ai_request_model="gpt-5"}'), isTotal: false },
+      { name: 'bad', expr: count('agent_model_fallbacks_total{env="prod",gen_ai_request_model="gpt-5"}', '1d'), isTotal: false },
       { name: 'total', expr: count('gen_ai_client_operation_duration_count{env="prod",gen_ai_request_model="gpt-5"}', '1d'), isTotal: true },
     ]);
     const tool = get(runtime, 'tool_success_rate');
-    expect(sliQueries(tool, 604_800, scopeFor(runtime, tool, [], 'gpt-5')).components[0]?.expr).toBe(count('gen_ai_execute_tool_duration_count{error_type=""}', '7d', 'gen_ai_execute_tool_duration_count'));
+    expect(sliQueries(tool, 604_800, scopeFor(runtime, tool, [], 'gpt-5')).components[0]?.expr).toBe(count('gen_ai_execute_tool_duration_count{error_type=""}', '7d'));
   });
 
   it('quantile components read buckets at each threshold with every le spelling, in the recorded unit', () => {
     const lat = get(runtime, 'response_latency_p95');
     const q = sliQueries(lat, 86_400, scopeFor(runtime, lat));
     expect(q.components.map((c) => c.name)).toEqual(['le:8000', 'le:10000', 'le:15000', 'count']);
-    expect(q.components[0]?.expr).toBe(count('gen_ai_invoke_agent_duration_bucket{le=~"8|8\\\\.0"}', '1d', 'gen_ai_invoke_agent_duration_count'));
+    expect(q.components[0]?.expr).toBe(count('gen_ai_invoke_agent_duration_bucket{le=~"8|8\\\\.0"}', '1d'));
     expect(q.display).toContain('histogram_quantile(0.95');
     expect(q.display).toMatch(/\/ 0\.001$/);
   });

@@ -284,13 +284,13 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
   const live = 30;
   // Checks stay off range-boundary instants: Prometheus 2.42 ranges include both ends ([t-w, t]), Prometheus 3.x
   // ranges exclude the start ((t-w, t]), so an instant exactly one window after a sample is decided differently.
-  // The inputs' last sample is at live. The 5m rate (one sample in the window is enough, docs/counting.md) is last
-  // recorded at the last evaluation t <= live+5m under 2.42 and t < live+5m under 3.x; absent_over_time[1h] then holds from
+  // The inputs' last samples are at live-1m and live. The 5m rate (two samples in the window) is last recorded at
+  // the last evaluation t <= live+4m under 2.42 and t < live+4m under 3.x; absent_over_time[1h] then holds from
   // the first evaluation after (2.42) or at (3.x) last recorded + 1h. "Not yet" is checked one step before the
   // earlier (3.x) boundary, "fires" one step after the later (2.42) one, so both versions agree on each check.
   const s = stepOf(o);
-  const lastRate2 = Math.floor((live + 5) / s) * s;
-  const lastRate3 = Math.ceil((live + 5) / s) * s - s;
+  const lastRate2 = Math.floor((live + 4) / s) * s;
+  const lastRate3 = Math.ceil((live + 4) / s) * s - s;
   const notYet = Math.ceil((lastRate3 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s - s;
   const firesAt = Math.floor((lastRate2 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s + s;
   const phases: Phase[] =
