@@ -9,6 +9,7 @@
 # replace/exclude directives, which `go install pkg@version` refuses. `go mod download` + `go build`
 # inside a writable copy of the module directory works.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/go-toolchain.sh"
 
 VERSION="${PROMETHEUS3_VERSION:-v0.316.0}"   # Prometheus 3.16.0; its go.mod says `go 1.26.7`
 CACHE="${AGENT_SLO_CACHE:-$HOME/.cache/agent-slo}"
@@ -26,18 +27,7 @@ if [[ ${#MISSING[@]} -eq 0 ]]; then
   exit 0
 fi
 
-GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
-if [[ ! -x "$GO" ]] && ! command -v "$GO" >/dev/null 2>&1; then
-  echo "prometheus3: no Go toolchain found (looked for 'go' on PATH and /usr/local/go/bin/go). Install Go >= 1.26.7 or set GO=/path/to/go." >&2
-  exit 2
-fi
-GOVER="$("$GO" env GOVERSION)"           # e.g. go1.26.8
-NEED="1.26.7"
-ver_ge() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]; }
-if ! ver_ge "${GOVER#go}" "$NEED"; then
-  echo "prometheus3: $GOVER is too old: Prometheus $VERSION needs Go >= $NEED (its go.mod 'go' line). Install a newer Go or set PROMETHEUS3_VERSION to an older release." >&2
-  exit 2
-fi
+require_go prometheus3 "1.26.7" "Prometheus $VERSION (its go.mod 'go' line; or set PROMETHEUS3_VERSION to an older release)"
 
 start=$(date +%s)
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:--buildvcs=false}"

@@ -9,6 +9,7 @@
 # `go install pkg@version` refuses; `go mod download` + `go build` inside a writable copy of the module works.
 # v0.42.0 (go.mod: go 1.26.0) is the newest release this machine's Go 1.26.8 builds (v0.42.5 needs Go >= 1.26.10).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/go-toolchain.sh"
 
 VERSION="${THANOS_VERSION:-v0.42.0}"
 NEED="1.26.0"
@@ -22,17 +23,7 @@ if [[ -x "$OUT" ]]; then
   exit 0
 fi
 
-GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
-if [[ ! -x "$GO" ]] && ! command -v "$GO" >/dev/null 2>&1; then
-  echo "thanos: no Go toolchain found (looked for 'go' on PATH and /usr/local/go/bin/go). Install Go >= $NEED or set GO=/path/to/go." >&2
-  exit 2
-fi
-GOVER="$("$GO" env GOVERSION)"
-ver_ge() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]; }
-if ! ver_ge "${GOVER#go}" "$NEED"; then
-  echo "thanos: $GOVER is too old: Thanos $VERSION needs Go >= $NEED (its go.mod 'go' line). Install a newer Go or set THANOS_VERSION to an older release." >&2
-  exit 2
-fi
+require_go thanos "$NEED" "Thanos $VERSION (its go.mod 'go' line; or set THANOS_VERSION to an older release)"
 
 start=$(date +%s)
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:--buildvcs=false}"

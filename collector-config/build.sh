@@ -6,6 +6,7 @@
 #
 # Env: AGENT_SLO_CACHE (default ~/.cache/agent-slo), GO (default: go on PATH, else /usr/local/go/bin/go).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/go-toolchain.sh"
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MANIFEST="$HERE/builder-config.yaml"
@@ -22,17 +23,7 @@ if [[ -x "$OUT" ]]; then
   exit 0
 fi
 
-GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
-if ! command -v "$GO" >/dev/null 2>&1; then
-  echo "otelcol: no Go toolchain found (looked for 'go' on PATH and /usr/local/go/bin/go). Install Go >= $GO_MIN or set GO=/path/to/go." >&2
-  exit 2
-fi
-GOVER="$("$GO" env GOVERSION)"
-ver_ge() { [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" == "$2" ]]; }
-if ! ver_ge "${GOVER#go}" "$GO_MIN"; then
-  echo "otelcol: $GOVER is too old: the OpenTelemetry Collector Builder $BUILDER_VERSION needs Go >= $GO_MIN. Install a newer Go (https://go.dev/dl/) or set GO=/path/to/go." >&2
-  exit 2
-fi
+require_go otelcol "$GO_MIN" "the OpenTelemetry Collector Builder $BUILDER_VERSION"
 
 start=$(date +%s)
 export GOTOOLCHAIN=local GOWORK=off GOFLAGS="${GOFLAGS:--buildvcs=false}"
