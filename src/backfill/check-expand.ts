@@ -18,7 +18,7 @@ import {
   RECORD_COMPONENT_RATE,
   RECORD_PREFIX,
 } from '../conventions.js';
-import { type ComponentDef, objectiveComponents, type ObjectiveComponents } from '../generate/components.js';
+import { objectiveComponents, type ObjectiveComponents, paddedCount } from '../generate/components.js';
 import { isAlertingRule, type AlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../generate/windows.js';
 import { escapeRegex } from '../escape.js';
@@ -31,12 +31,8 @@ export class ExpandError extends Error {
 
 /** A component's count over `w` from raw series, padded like the rules pad it (pure). */
 function rawCount(c: ObjectiveComponents, name: string, w: number): string {
-  const d = c.list.find((x) => x.name === name);
-  if (d === undefined) throw new ExpandError(`objective ${c.objective.name} has no component ${name}`);
-  const own = d.countExpr(w);
-  if (d.padWith.length === 0) return own;
-  const pads = d.padWith.map((p) => `${(c.list.find((x) => x.name === p) as ComponentDef).countExpr(w)} * 0`);
-  return `(${own} or ${pads.join(' or ')})`;
+  if (!c.components.some((x) => x.name === name)) throw new ExpandError(`objective ${c.objective.name} has no component ${name}`);
+  return paddedCount(c, name, w);
 }
 
 function withLabels(expr: string, labels: Readonly<Record<string, string>>): string {

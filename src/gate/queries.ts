@@ -3,22 +3,25 @@
  * N+1 consecutive alert windows (the k-th ends at `at − k × alert window`), the error budget components over the
  * budget window, and the history-coverage probes that say whether the data reaches back far enough.
  *
- * Two sources per window: the raw component expressions (sli/queries.ts) and the recorded component rates of the
+ * Built in one downward pass from each objective's plan (sli/queries.ts planObjective). Two sources per window: the
+ * raw component expressions (the plan rendered over the window) and the recorded component rates of the
  * generated rules, read exactly as the rules read them (sli/recorded.ts: Σ rate × rule interval). The recorded form
  * is only usable when the query scope is the profile's own (no --selector, no --model matcher), because the rules
  * aggregate over the profile's selector, and only for spans the recorded series cover (decided by evaluate.ts).
  */
 import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, type Matcher } from '../conventions.js';
 import { type Objective, type Profile, unitScale } from '../profile/model.js';
+import { isRecordedWindow, recordedCountExpr, recordedCountsExpr, recordedSamplesByObjectiveExpr, ruleIntervalSeconds } from '../sli/recorded.js';
 import {
-  isRecordedWindow,
-  recordedBudgetComponents,
-  recordedCountExpr,
-  recordedCountsExpr,
-  recordedSamplesByObjectiveExpr,
-  ruleIntervalSeconds,
-} from '../sli/recorded.js';
-import { budgetQueries, type ComponentName, presenceLookbackSeconds, type QueryScope, scopeFor, sliQueries } from '../sli/queries.js';
+  budgetWindowQueries,
+  type ComponentName,
+  type QueryPlan,
+  planObjective,
+  presenceLookbackSeconds,
+  type QueryScope,
+  scopeFor,
+  windowQueries,
+} from '../sli/queries.js';
 
 export type CheckKind = 'gate' | 'consecutive' | 'budget';
 export type Source = 'raw' | 'recorded';
@@ -127,10 +130,11 @@ function recordedQuantileDisplay(profile: Profile, objective: Objective, windowS
   return scale === 1 ? q : `${q} / ${String(scale)}`;
 }
 
-function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, check: CheckKind, index: number, windowSeconds: number, end: number, eligible: boolean): WindowPlan {
+function windowPlan(profile: Profile, plan: QueryPlan, check: CheckKind, index: number, windowSeconds: number, end: number, eligible: boolean): WindowPlan {
+  const objective = plan.objective;
   // Windows up to the recorded short window read raw series, in the rules as here.
   const recorded = eligible && isRecordedWindow(windowSeconds);
-  const set = sliQueries(objective, windowSeconds, scope);
+  const set = windowQueries(plan, windowSeconds);
   const raw: Partial<Record<ComponentName, PlannedQuery>> = {};
   const rec: Partial<Record<ComponentName, PlannedQuery>> = {};
   let totalComponent: ComponentName | undefined;
@@ -156,10 +160,11 @@ function windowPlan(profile: Profile, objective: Objective, scope: QueryScope, c
   };
 }
 
-function coveragePlan(profile: Profile, objective: Objective, scope: QueryScope, seconds: number, at: number, recorded: boolean): CoveragePlan {
+function coveragePlan(profile: Profile, plan: QueryPlan, seconds: number, at: number, recorded: boolean): CoveragePlan {
+  const objective = plan.objective;
   const slack = coverageSlack(seconds);
   const probeTime = at - seconds + slack;
-  const set = sliQueries(objective, slack, scope);
+  const set = windowQueries(plan, slack);
   const total = set.components.find((c) => c.isTotal) ?? set.components[0];
   return {
     seconds,
@@ -169,12 +174,14 @@ function coveragePlan(profile: Profile, objective: Objective, scope: QueryScope,
   };
 }
 
-function budgetPlan(profile: Profile, objective: Objective, scope: QueryScope, at: number, recorded: boolean): BudgetPlan | undefined {
+function budgetPlan(profile: Profile, plan: QueryPlan, at: number, recorded: boolean): BudgetPlan | undefined {
+  const objective = plan.objective;
   const eb = objective.errorBudget;
   if (eb === undefined) return undefined;
-  const q = budgetQueries(objective, eb.windowSeconds, scope);
+  const q = budgetWindowQueries(plan, eb.windowSeconds);
   if (q === undefined) return undefined;
-  const names = recorded ? recordedBudgetComponents(objective, scopeFor(profile, objective)) : undefined;
+  // The recorded components are the rules' (profile scope); read only when the scope is the profile's own.
+  const names = recorded ? plan.budget : undefined;
   let rec: BudgetPlan['recorded'];
   if (names !== undefined) {
     const count = (c: string) => recordedCountExpr(profile.name, objective, c, eb.windowSeconds);
@@ -199,24 +206,25 @@ export function planGate(profile: Profile, opts: PlanOptions): GatePlan {
     .filter((o) => wanted === undefined || wanted.has(o.name))
     .map((objective): ObjectivePlan => {
       const scope = scopeFor(profile, objective, selector, opts.model);
+      const sli = planObjective(objective, scope);
       const recordedEligible = scope.matchers.length === profile.selector.length;
       const n = profile.gate.approvalAfterConsecutiveWarnings;
       const alert = objective.windows.alert;
       const consecutive: WindowPlan[] = [];
       for (let k = 0; k <= n; k++) {
-        consecutive.push(windowPlan(profile, objective, scope, 'consecutive', k, alert, opts.at - k * alert, recordedEligible));
+        consecutive.push(windowPlan(profile, sli, 'consecutive', k, alert, opts.at - k * alert, recordedEligible));
       }
       const spans = new Set<number>([objective.windows.gate, (n + 1) * alert]);
-      const budget = budgetPlan(profile, objective, scope, opts.at, recordedEligible);
+      const budget = budgetPlan(profile, sli, opts.at, recordedEligible);
       if (budget !== undefined) spans.add(budget.windowSeconds);
       return {
         objective,
         scope,
         recordedEligible,
-        gate: windowPlan(profile, objective, scope, 'gate', 0, objective.windows.gate, opts.at, recordedEligible),
+        gate: windowPlan(profile, sli, 'gate', 0, objective.windows.gate, opts.at, recordedEligible),
         consecutive,
         ...(budget !== undefined ? { budget } : {}),
-        coverage: [...spans].sort((a, b) => a - b).map((s) => coveragePlan(profile, objective, scope, s, opts.at, recordedEligible)),
+        coverage: [...spans].sort((a, b) => a - b).map((s) => coveragePlan(profile, sli, s, opts.at, recordedEligible)),
       };
     });
   return { profile, at: opts.at, selector, ...(opts.model !== undefined ? { model: opts.model } : {}), objectives };

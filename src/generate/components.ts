@@ -1,96 +1,30 @@
 /**
- * The counted inputs ("components") of an objective's rules: the SLI components of src/sli/queries.ts (the same
- * definitions the gate evaluates), the error-budget components, and for quantiles all bucket rates. Each has an
- * expression over any window; short-window rates are recorded once and every longer window is built from them.
+ * The counted inputs ("components") of an objective's rules: the objective's plan (src/sli/queries.ts planObjective,
+ * the same plan the gate evaluates) in the profile's own scope. Each component counts over any window; short-window
+ * rates are recorded once and every longer window is built from them.
  */
-import {
-  COMPONENT_BUCKETS,
-  COMPONENT_BUDGET_PREFIX,
-  LABEL_LE,
-  LABEL_OBJECTIVE,
-  LABEL_PROFILE,
-  promHistogram,
-} from '../conventions.js';
-import { renderSelector } from '../promql/selector.js';
+import { LABEL_OBJECTIVE, LABEL_PROFILE } from '../conventions.js';
 import { promDuration } from '../format.js';
 import type { Objective, Profile } from '../profile/model.js';
-import { budgetQueries, type QueryScope, scopeFor, sliQueries, windowCount } from '../sli/queries.js';
+import { type BudgetComponents, componentOf, countExpr, type QueryPlan, planObjective, scopeFor } from '../sli/queries.js';
 import { recordedCountExpr } from '../sli/recorded.js';
 import { RAW_WINDOW_MAX_SECONDS, SHORT_WINDOW_SECONDS } from './windows.js';
 
-export interface ComponentDef {
-  /** Value of the slo_component label. */
-  readonly name: string;
-  /** Count over a window (label-free instant vector; `le` kept for the bucket component). */
-  countExpr(windowSeconds: number): string;
-  /** Components whose `× 0` stands in for this one when its series is missing (a missing good/bad count is 0). */
-  readonly padWith: readonly string[];
-}
+export type BudgetRef = BudgetComponents;
 
-export interface BudgetRef {
-  /** Component counting bad events, or undefined when bad = total − good. */
-  readonly bad?: string;
-  readonly good?: string;
-  readonly total: string;
-}
-
-export interface ObjectiveComponents {
+/** An objective's plan in the profile's own scope, with the profile's name (the rules' slo_profile label). */
+export interface ObjectiveComponents extends QueryPlan {
   readonly profile: string;
-  readonly objective: Objective;
-  readonly scope: QueryScope;
-  readonly list: readonly ComponentDef[];
-  /** The denominator: its absence or zero is "no data". */
-  readonly total: string;
-  readonly budget?: BudgetRef;
-}
-
-function fromQuery(name: string, objective: Objective, scope: QueryScope, pick: (w: number) => string, padWith: string[] = []): ComponentDef {
-  void objective;
-  void scope;
-  return { name, countExpr: pick, padWith };
 }
 
 /** Builds the component list of one objective (pure). */
 export function objectiveComponents(profile: Profile, objective: Objective): ObjectiveComponents {
-  const scope = scopeFor(profile, objective);
-  const at = (w: number) => sliQueries(objective, w, scope).components;
-  const sliNames = at(SHORT_WINDOW_SECONDS).map((c) => c.name);
-  const total = at(SHORT_WINDOW_SECONDS).find((c) => c.isTotal)?.name ?? sliNames[0] ?? 'bad';
-  const list: ComponentDef[] = [];
-  const s = objective.sli;
-  for (const name of sliNames) {
-    let pad: string[] = [];
-    if ((s.kind === 'ratio' && name !== 'total') || (s.kind === 'zeroTolerance' && name === 'bad' && s.population !== undefined)) pad = [total];
-    if (s.kind === 'perEvent') pad = [name === 'value' ? 'events' : 'value'];
-    list.push(fromQuery(name, objective, scope, (w) => at(w).find((c) => c.name === name)?.expr ?? 'vector(0)', pad));
-  }
-  if (s.kind === 'quantile') {
-    const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-    list.push({ name: COMPONENT_BUCKETS, countExpr: (w) => windowCount(buckets, promDuration(w), [LABEL_LE]), padWith: [] });
-  }
-  let budget: BudgetRef | undefined;
-  const b = budgetQueries(objective, SHORT_WINDOW_SECONDS, scope);
-  if (b !== undefined) {
-    const existing = (expr: string) => at(SHORT_WINDOW_SECONDS).find((c) => c.expr === expr)?.name;
-    const add = (role: 'good' | 'bad' | 'total', expr: string, pad: string[]): string => {
-      const found = existing(expr);
-      if (found !== undefined) return found;
-      const name = `${COMPONENT_BUDGET_PREFIX}${role}`;
-      list.push(fromQuery(name, objective, scope, (w) => budgetQueries(objective, w, scope)?.[role] ?? 'vector(0)', pad));
-      return name;
-    };
-    const totalName = add('total', b.total, []);
-    const isHistogram = objective.errorBudget?.sli.kind === 'histogramAbove';
-    if (b.good !== undefined) budget = { good: add('good', b.good, isHistogram ? [] : [totalName]), total: totalName };
-    else budget = { bad: add('bad', b.bad, [totalName]), total: totalName };
-  }
-  return { profile: profile.name, objective, scope, list, total, ...(budget === undefined ? {} : { budget }) };
+  return { profile: profile.name, ...planObjective(objective, scopeFor(profile, objective)) };
 }
 
-function get(c: ObjectiveComponents, name: string): ComponentDef {
-  const d = c.list.find((x) => x.name === name);
-  if (d === undefined) throw new Error(`objective ${c.objective.name} has no component ${name}`);
-  return d;
+/** A component's count over `w` seconds from raw series, without padding (label-free; `le` kept for buckets). */
+export function componentCount(c: QueryPlan, name: string, w: number): string {
+  return countExpr(componentOf(c, name).source, promDuration(w));
 }
 
 /** Label matchers selecting one objective's recorded series. */
@@ -103,11 +37,12 @@ export function shortRateExpr(c: ObjectiveComponents, name: string): string {
   return `${paddedCount(c, name, SHORT_WINDOW_SECONDS)} / ${SHORT_WINDOW_SECONDS}`;
 }
 
-function paddedCount(c: ObjectiveComponents, name: string, w: number): string {
-  const d = get(c, name);
-  const own = d.countExpr(w);
-  if (d.padWith.length === 0) return own;
-  return `(${own} or ${d.padWith.map((p) => `${get(c, p).countExpr(w)} * 0`).join(' or ')})`;
+/** A component's count over `w` from raw series, padded where a count may be missing (what the rules record). */
+export function paddedCount(c: QueryPlan, name: string, w: number): string {
+  const own = componentCount(c, name, w);
+  const pads = componentOf(c, name).padWith;
+  if (pads.length === 0) return own;
+  return `(${own} or ${pads.map((p) => `${componentCount(c, p, w)} * 0`).join(' or ')})`;
 }
 
 /**

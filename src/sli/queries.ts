@@ -1,9 +1,10 @@
 /**
- * Model → PromQL for an objective's SLI over one window: the raw event counts ("components") the value is computed
- * from, each a label-free instant vector. The gate evaluates these and computes the verdict in TypeScript
- * (compute.ts); the rule generators record the same components over short windows. One definition, two readers.
+ * Model → query plan of an objective (pure, one downward pass): the counted inputs ("components") its SLI and error
+ * budget are computed from, as data (what is counted, independent of the window), and their PromQL over any window.
+ * The gate evaluates the components and computes the verdict in TypeScript (compute.ts); the rule generators record
+ * the same components over short windows. One plan, two readers: both take `planObjective` and render it.
  */
-import { type Matcher, promHistogram } from '../conventions.js';
+import { COMPONENT_BUCKETS, COMPONENT_BUDGET_PREFIX, LABEL_LE, type Matcher, promHistogram } from '../conventions.js';
 import { promDuration, parseDuration } from '../format.js';
 import { WINDOW_PLACEHOLDER } from '../profile/promql-check.js';
 import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../profile/model.js';
@@ -57,22 +58,41 @@ export function windowCount(selector: string, window: string, by: readonly strin
   return counterIncrease(selector, window, promDuration(presenceLookbackSeconds(seconds)), by);
 }
 
+/** What a component counts, independent of the window: a counter selection, or user PromQL with `{{window}}`. */
+export type CountSource =
+  | { readonly kind: 'counter'; readonly selector: string; readonly by: readonly string[] }
+  | { readonly kind: 'promql'; readonly template: string };
+
+/** The count of `source` over `window` (a Prometheus duration). */
+export function countExpr(source: CountSource, window: string): string {
+  if (source.kind === 'promql') return `(${source.template.replaceAll(WINDOW_PLACEHOLDER, window)})`;
+  return windowCount(source.selector, window, source.by);
+}
+
+function eventSource(selector: EventSelector, scope: QueryScope): CountSource {
+  if (selector.kind === 'promql') return { kind: 'promql', template: selector.expr };
+  return { kind: 'counter', selector: renderSelector(selector.metric, [...selector.matchers, ...scope.matchers]), by: [] };
+}
+
 /**
  * The count over `window` for series selectors (promql/counter-increase.ts: increase(), and series born in the window
  * counted from zero); user PromQL with `{{window}}` filled in otherwise.
  */
 export function eventCountExpr(selector: EventSelector, window: string, scope: QueryScope): string {
-  if (selector.kind === 'promql') return `(${selector.expr.replaceAll(WINDOW_PLACEHOLDER, window)})`;
-  return windowCount(renderSelector(selector.metric, [...selector.matchers, ...scope.matchers]), window);
+  return countExpr(eventSource(selector, scope), window);
 }
 
-function bucketAt(h: HistogramSelector, bound: number, window: string, scope: QueryScope): string {
-  const sel = renderSelector(promHistogram(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]);
-  return windowCount(sel, window);
+function bucketSource(h: HistogramSelector, bound: number, scope: QueryScope): CountSource {
+  return { kind: 'counter', selector: renderSelector(promHistogram(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]), by: [] };
 }
 
-function histogramPart(h: HistogramSelector, part: 'count' | 'sum', window: string, scope: QueryScope): string {
-  return windowCount(renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]), window);
+function histogramSource(h: HistogramSelector, part: 'count' | 'sum', scope: QueryScope): CountSource {
+  return { kind: 'counter', selector: renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]), by: [] };
+}
+
+function sameSource(a: CountSource, b: CountSource): boolean {
+  if (a.kind === 'promql') return b.kind === 'promql' && a.template === b.template;
+  return b.kind === 'counter' && a.selector === b.selector && a.by.join(',') === b.by.join(',');
 }
 
 /** The thresholds of an objective (target, warning, critical) in the histogram's recorded unit. */
@@ -87,69 +107,151 @@ export function roundBound(v: number): number {
   return Number.parseFloat(v.toPrecision(12));
 }
 
-/** Component and display queries for `objective` over `windowSeconds`. */
-export function sliQueries(objective: Objective, windowSeconds: number, scope: QueryScope): SliQuerySet {
-  const w = promDuration(windowSeconds);
+/** One counted input of an objective. */
+export interface PlannedComponent {
+  /** Value of the slo_component label: an SLI ComponentName, `buckets`, or `budget_<role>`. */
+  readonly name: string;
+  readonly source: CountSource;
+  /** True for the SLI denominator whose absence or zero means "no data". */
+  readonly isTotal: boolean;
+  /** Components whose `× 0` stands in for this one when its series is missing (a missing good/bad count is 0). */
+  readonly padWith: readonly string[];
+}
+
+/** The components an error budget is read from (names in QueryPlan.components); bad = total − good without `bad`. */
+export interface BudgetComponents {
+  readonly bad?: string;
+  readonly good?: string;
+  readonly total: string;
+}
+
+/**
+ * The plan of one objective in a scope: its SLI components (what compute.ts takes), every counted input the rules
+ * record (the SLI components, for quantiles all bucket counts, the budget's own components when they count other
+ * events than the SLI's), and the budget's components by role.
+ */
+export interface QueryPlan {
+  readonly objective: Objective;
+  readonly scope: QueryScope;
+  readonly sli: readonly PlannedComponent[];
+  readonly components: readonly PlannedComponent[];
+  /** The denominator: its absence or zero is "no data" (the first component for zero tolerance without population). */
+  readonly total: string;
+  readonly budget?: BudgetComponents;
+}
+
+function sliComponents(objective: Objective, scope: QueryScope): PlannedComponent[] {
   const s = objective.sli;
-  const components: ComponentQuery[] = [];
+  const c = (name: ComponentName, source: CountSource, isTotal = false, padWith: string[] = []): PlannedComponent => ({ name, source, isTotal, padWith });
+  switch (s.kind) {
+    case 'ratio':
+      return [c(s.numerator, eventSource(s.events, scope), false, ['total']), c('total', eventSource(s.total, scope), true)];
+    case 'quantile':
+      return [
+        ...histogramBounds(objective, s.histogram).map(({ value, bound }) => c(`le:${value}`, bucketSource(s.histogram, bound, scope))),
+        c('count', histogramSource(s.histogram, 'count', scope), true),
+      ];
+    case 'average':
+      return [c('sum', histogramSource(s.histogram, 'sum', scope)), c('count', histogramSource(s.histogram, 'count', scope), true)];
+    case 'perEvent':
+      return [c('value', eventSource(s.value, scope), false, ['events']), c('events', eventSource(s.events, scope), true, ['value'])];
+    case 'zeroTolerance':
+      if (s.population === undefined) return [c('bad', eventSource(s.events, scope))];
+      return [c('bad', eventSource(s.events, scope), false, ['population']), c('population', eventSource(s.population, scope), true)];
+  }
+}
+
+/** Builds the plan of `objective` in `scope` (pure). */
+export function planObjective(objective: Objective, scope: QueryScope): QueryPlan {
+  const sli = sliComponents(objective, scope);
+  const total = sli.find((c) => c.isTotal)?.name ?? sli[0]?.name ?? 'bad';
+  const components: PlannedComponent[] = [...sli];
+  const s = objective.sli;
+  if (s.kind === 'quantile') {
+    const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
+    components.push({ name: COMPONENT_BUCKETS, source: { kind: 'counter', selector: buckets, by: [LABEL_LE] }, isTotal: false, padWith: [] });
+  }
+  const b = objective.errorBudget;
+  let budget: BudgetComponents | undefined;
+  if (b !== undefined) {
+    // A budget counting the same events as an SLI component reads that component; else its own `budget_<role>`.
+    const add = (role: 'good' | 'bad' | 'total', source: CountSource, padWith: string[]): string => {
+      const found = sli.find((c) => sameSource(c.source, source));
+      if (found !== undefined) return found.name;
+      const name = `${COMPONENT_BUDGET_PREFIX}${role}`;
+      components.push({ name, source, isTotal: false, padWith });
+      return name;
+    };
+    if (b.sli.kind === 'histogramAbove') {
+      const bound = roundBound(b.sli.bound * unitScale(objective.unit, b.sli.histogram.unit));
+      const totalName = add('total', histogramSource(b.sli.histogram, 'count', scope), []);
+      budget = { good: add('good', bucketSource(b.sli.histogram, bound, scope), []), total: totalName };
+    } else {
+      const totalName = add('total', eventSource(b.sli.total, scope), []);
+      const num = eventSource(b.sli.events, scope);
+      budget = b.sli.numerator === 'bad' ? { bad: add('bad', num, [totalName]), total: totalName } : { good: add('good', num, [totalName]), total: totalName };
+    }
+  }
+  return { objective, scope, sli, components, total, ...(budget === undefined ? {} : { budget }) };
+}
+
+/** The component `name` of a plan (throws when the objective has none: a programming error). */
+export function componentOf(plan: QueryPlan, name: string): PlannedComponent {
+  const c = plan.components.find((x) => x.name === name);
+  if (c === undefined) throw new Error(`objective ${plan.objective.name} has no component ${name}`);
+  return c;
+}
+
+/** Component and display queries of a plan over `windowSeconds`. */
+export function windowQueries(plan: QueryPlan, windowSeconds: number): SliQuerySet {
+  const w = promDuration(windowSeconds);
+  const objective = plan.objective;
+  const components: ComponentQuery[] = plan.sli.map((c) => ({ name: c.name as ComponentName, expr: countExpr(c.source, w), isTotal: c.isTotal }));
+  const e = (i: number): string => components[i]?.expr ?? '';
+  const s = objective.sli;
   let display: string;
   switch (s.kind) {
-    case 'ratio': {
-      const num = eventCountExpr(s.events, w, scope);
-      const total = eventCountExpr(s.total, w, scope);
-      components.push({ name: s.numerator, expr: num, isTotal: false }, { name: 'total', expr: total, isTotal: true });
-      display = `(${num} or vector(0)) / ${total}`;
+    case 'ratio':
+      display = `(${e(0)} or vector(0)) / ${e(1)}`;
       break;
-    }
     case 'quantile': {
       const scale = unitScale(objective.unit, s.histogram.unit);
-      for (const { value, bound } of histogramBounds(objective, s.histogram)) {
-        components.push({ name: `le:${value}`, expr: bucketAt(s.histogram, bound, w, scope), isTotal: false });
-      }
-      components.push({ name: 'count', expr: histogramPart(s.histogram, 'count', w, scope), isTotal: true });
-      const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
-      display = `histogram_quantile(${s.quantile}, ${windowCount(buckets, w, ['le'])})${scale === 1 ? '' : ` / ${scale}`}`;
+      display = `histogram_quantile(${s.quantile}, ${countExpr(componentOf(plan, COMPONENT_BUCKETS).source, w)})${scale === 1 ? '' : ` / ${scale}`}`;
       break;
     }
     case 'average': {
       const scale = unitScale(objective.unit, s.histogram.unit);
-      const sum = histogramPart(s.histogram, 'sum', w, scope);
-      const count = histogramPart(s.histogram, 'count', w, scope);
-      components.push({ name: 'sum', expr: sum, isTotal: false }, { name: 'count', expr: count, isTotal: true });
-      display = `${sum} / ${count}${scale === 1 ? '' : ` / ${scale}`}`;
+      display = `${e(0)} / ${e(1)}${scale === 1 ? '' : ` / ${scale}`}`;
       break;
     }
-    case 'perEvent': {
-      const value = eventCountExpr(s.value, w, scope);
-      const events = eventCountExpr(s.events, w, scope);
-      components.push({ name: 'value', expr: value, isTotal: false }, { name: 'events', expr: events, isTotal: true });
-      display = `${value} / ${events}`;
+    case 'perEvent':
+      display = `${e(0)} / ${e(1)}`;
       break;
-    }
-    case 'zeroTolerance': {
-      const events = eventCountExpr(s.events, w, scope);
-      components.push({ name: 'bad', expr: events, isTotal: false });
-      if (s.population !== undefined) components.push({ name: 'population', expr: eventCountExpr(s.population, w, scope), isTotal: true });
-      display = `${events} or vector(0)`;
+    case 'zeroTolerance':
+      display = `${e(0)} or vector(0)`;
       break;
-    }
   }
   return { objective: objective.name, windowSeconds, components, display };
 }
 
-/** Bad and total event counts for the error budget over `windowSeconds`. */
-export function budgetQueries(objective: Objective, windowSeconds: number, scope: QueryScope): { bad: string; total: string; good?: string } | undefined {
-  const b = objective.errorBudget;
+/** Component and display queries for `objective` over `windowSeconds`. */
+export function sliQueries(objective: Objective, windowSeconds: number, scope: QueryScope): SliQuerySet {
+  return windowQueries(planObjective(objective, scope), windowSeconds);
+}
+
+/** Bad and total event counts of a plan's error budget over `windowSeconds` (bad = total − good when counting good). */
+export function budgetWindowQueries(plan: QueryPlan, windowSeconds: number): { bad: string; total: string; good?: string } | undefined {
+  const b = plan.budget;
   if (b === undefined) return undefined;
   const w = promDuration(windowSeconds);
-  if (b.sli.kind === 'histogramAbove') {
-    const bound = roundBound(b.sli.bound * unitScale(objective.unit, b.sli.histogram.unit));
-    const total = histogramPart(b.sli.histogram, 'count', w, scope);
-    const good = bucketAt(b.sli.histogram, bound, w, scope);
-    return { good, total, bad: `(${total} - (${good} or vector(0)))` };
-  }
-  const num = eventCountExpr(b.sli.events, w, scope);
-  const total = eventCountExpr(b.sli.total, w, scope);
-  if (b.sli.numerator === 'bad') return { bad: num, total };
-  return { good: num, total, bad: `(${total} - (${num} or vector(0)))` };
+  const count = (name: string): string => countExpr(componentOf(plan, name).source, w);
+  const total = count(b.total);
+  if (b.bad !== undefined) return { bad: count(b.bad), total };
+  const good = count(b.good ?? b.total);
+  return { good, total, bad: `(${total} - (${good} or vector(0)))` };
+}
+
+/** Bad and total event counts for the error budget over `windowSeconds`. */
+export function budgetQueries(objective: Objective, windowSeconds: number, scope: QueryScope): { bad: string; total: string; good?: string } | undefined {
+  return budgetWindowQueries(planObjective(objective, scope), windowSeconds);
 }

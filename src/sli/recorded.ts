@@ -9,10 +9,9 @@
  * `recordedCoverageSeconds` is the matching notion of coverage: the recorded sum over W holds
  * samples × interval seconds of events, so that is how much of W the recorded series cover.
  */
-import { COMPONENT_BUCKETS, COMPONENT_BUDGET_PREFIX, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
+import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
 import type { Objective } from '../profile/model.js';
-import { budgetQueries, type QueryScope, sliQueries } from './queries.js';
 
 /** Length of the recorded short window (RECORD_SHORT_WINDOW) in seconds. */
 export const RECORDED_RATE_WINDOW_SECONDS = 300;
@@ -77,19 +76,6 @@ export function recordedSamplesExpr(profile: string, objective: Objective, windo
 /** Seconds of a window covered by `samples` recorded evaluations (at most the window). */
 export function recordedCoverageSeconds(objective: Objective, samples: number, windowSeconds: number): number {
   return Math.min(windowSeconds, Math.max(0, Math.floor(samples)) * ruleIntervalSeconds(objective));
-}
-
-/**
- * The recorded components an error budget is read from (scope: the profile's own): an SLI component when the budget
- * counts the same events (same expression), else `budget_<role>`. bad = total − good when the budget counts good events.
- */
-export function recordedBudgetComponents(objective: Objective, scope: QueryScope): { readonly good?: string; readonly bad?: string; readonly total: string } | undefined {
-  const b = budgetQueries(objective, RECORDED_RATE_WINDOW_SECONDS, scope);
-  if (b === undefined) return undefined;
-  const sli = sliQueries(objective, RECORDED_RATE_WINDOW_SECONDS, scope).components;
-  const name = (role: 'good' | 'bad' | 'total', expr: string): string => sli.find((c) => c.expr === expr)?.name ?? `${COMPONENT_BUDGET_PREFIX}${role}`;
-  const total = name('total', b.total);
-  return b.good !== undefined ? { good: name('good', b.good), total } : { bad: name('bad', b.bad), total };
 }
 
 /**

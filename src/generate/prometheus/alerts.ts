@@ -18,7 +18,7 @@ import {
 import { promDuration, unitThreshold } from '../../format.js';
 import { type Objective, type Threshold, thresholdsOf } from '../../profile/model.js';
 import { eventCountExpr } from '../../sli/queries.js';
-import { countAt, isRawWindow, type ObjectiveComponents, objectiveMatchers } from '../components.js';
+import { componentCount, countAt, isRawWindow, type ObjectiveComponents, objectiveMatchers } from '../components.js';
 import { valueTemplate } from '../humanize.js';
 import { goTemplateLiteral } from '../../escape.js';
 import { alertAnnotations, alertLabels } from '../labels.js';
@@ -65,7 +65,7 @@ function zeroToleranceExpr(c: ObjectiveComponents, t: Threshold): string {
   if (s.kind !== 'zeroTolerance') throw new Error('not a zero-tolerance objective');
   const w = o.windows.alert;
   // The raw count without padding: a missing failure series is simply no alert.
-  const count = isRawWindow(w) ? c.list.find((x) => x.name === 'bad')!.countExpr(w) : countAt(c, 'bad', w);
+  const count = isRawWindow(w) ? componentCount(c, 'bad', w) : countAt(c, 'bad', w);
   return `${count} > ${String(t.value)}`;
 }
 

@@ -103,7 +103,7 @@ function stateExpr(c: ObjectiveComponents): string {
 export function recordingRules(c: ObjectiveComponents): RecordingRule[] {
   const rules: RecordingRule[] = [];
   const o = c.objective;
-  for (const comp of c.list) {
+  for (const comp of c.components) {
     rules.push({
       record: RECORD_COMPONENT_RATE,
       expr: shortRateExpr(c, comp.name),
