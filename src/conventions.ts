@@ -43,48 +43,107 @@ export function promCounter(otelName: string): string {
   return `${promName(otelName)}_total`;
 }
 
-/** Histogram series names. */
+/** Histogram series names of an OTel histogram. */
 export function promHistogram(otelName: string): { bucket: string; count: string; sum: string } {
-  const base = promName(otelName);
+  return histogramSeries(promName(otelName));
+}
+
+/** Series names of a histogram whose Prometheus base name is `base` (as written: no escaping). */
+export function histogramSeries(base: string): { bucket: string; count: string; sum: string } {
   return { bucket: `${base}_bucket`, count: `${base}_count`, sum: `${base}_sum` };
 }
 
 // --- metric naming modes: how the user's pipeline spells OTel metric names in Prometheus ---------
 
 /**
- * The spec's `metricNames` (docs/metric-names.md): `otel-js` — the OTel JS Prometheus exporter and the shipped
- * collector config (no unit suffix; the default); `unit-suffixes` — the Collector's Prometheus exporters and
- * Prometheus 3's OTLP receiver at their defaults (`UnderscoreEscapingWithSuffixes`): the unit, translated as
- * Prometheus' otlptranslator does, is appended (`gen_ai_execute_tool_duration_seconds_count`,
- * `agent_task_cost_USD_total`). Labels are the same in both.
+ * The spec's `metricNames` (docs/metric-names.md), named after what the pipeline writes:
+ * - `otel-js` — the OTel JS Prometheus exporter and the shipped collector config (no unit suffix; the default);
+ * - `unit-suffixes` — the Collector's Prometheus exporters and Prometheus 3's OTLP receiver at their defaults
+ *   (`UnderscoreEscapingWithSuffixes`): the unit, translated as otlptranslator does, is appended
+ *   (`gen_ai_execute_tool_duration_seconds_count`, `agent_task_cost_USD_total`);
+ * - `utf8` — Prometheus 3's OTLP receiver with `translation_strategy: NoTranslation`: OTel names and attribute
+ *   names as they are, no suffixes (`gen_ai.execute_tool.duration_count`, `agent.tasks`, label `error.type`);
+ * - `utf8-unit-suffixes` — `NoUTF8EscapingWithSuffixes`: OTel names with unit and `_total` suffixes
+ *   (`gen_ai.execute_tool.duration_seconds_count`, `agent.tasks_total`).
+ * The two utf8 modes need Prometheus 3 (quoted names in PromQL): PROMETHEUS_VERSION_FOR_NAMING.
  */
-export const METRIC_NAMINGS = ['otel-js', 'unit-suffixes'] as const;
+export const METRIC_NAMINGS = ['otel-js', 'unit-suffixes', 'utf8', 'utf8-unit-suffixes'] as const;
 export type MetricNaming = (typeof METRIC_NAMINGS)[number];
 export const DEFAULT_METRIC_NAMING: MetricNaming = 'otel-js';
 
-/** Units of the instruments the signal catalogue reads, by Prometheus base name ({annotation} units add nothing). */
-const INSTRUMENT_UNITS: ReadonlyMap<string, string> = new Map([
-  [promName(METRIC_GEN_AI_EXECUTE_TOOL_DURATION), UNIT_SECONDS],
-  [promName(METRIC_GEN_AI_CLIENT_OPERATION_DURATION), UNIT_SECONDS],
-  [promName(METRIC_GEN_AI_INVOKE_AGENT_DURATION), UNIT_SECONDS],
-  [promName(METRIC_AGENT_EXECUTION_DURATION), UNIT_SECONDS],
-  [promName(METRIC_AGENT_EXECUTION_MEMORY), UNIT_BYTES],
-  [promName(METRIC_AGENT_TASK_COST), UNIT_USD],
-]);
+/** Prometheus major versions a spec can target (`prometheusVersion`); 2 is the default (rules run on 2.x and 3.x). */
+export const PROMETHEUS_VERSIONS = [2, 3] as const;
+export type PrometheusVersion = (typeof PROMETHEUS_VERSIONS)[number];
+export const DEFAULT_PROMETHEUS_VERSION: PrometheusVersion = 2;
+
+/** True when the naming keeps OTel's UTF-8 names (dots), which only Prometheus 3 stores and queries. */
+export function isUtf8Naming(naming: MetricNaming): boolean {
+  return naming === 'utf8' || naming === 'utf8-unit-suffixes';
+}
+
+/** The lowest Prometheus major version that can read the names of `naming`. */
+export function minPrometheusVersion(naming: MetricNaming): PrometheusVersion {
+  return isUtf8Naming(naming) ? 3 : 2;
+}
+
+/** The instruments the signal catalogue reads, by Prometheus base name: their OTel name and unit. */
+const INSTRUMENTS: ReadonlyMap<string, { readonly otel: string; readonly unit?: string }> = new Map(
+  (
+    [
+      [METRIC_GEN_AI_EXECUTE_TOOL_DURATION, UNIT_SECONDS],
+      [METRIC_GEN_AI_CLIENT_OPERATION_DURATION, UNIT_SECONDS],
+      [METRIC_GEN_AI_INVOKE_AGENT_DURATION, UNIT_SECONDS],
+      [METRIC_AGENT_EXECUTION_DURATION, UNIT_SECONDS],
+      [METRIC_AGENT_EXECUTION_MEMORY, UNIT_BYTES],
+      [METRIC_AGENT_TASK_COST, UNIT_USD],
+      [METRIC_AGENT_TASKS],
+      [METRIC_AGENT_ESCALATIONS],
+      [METRIC_AGENT_EXECUTIONS],
+      [METRIC_AGENT_MODEL_FALLBACKS],
+      [METRIC_AGENT_SHADOW_COMPARISONS],
+      [METRIC_AGENT_CONVERSATIONS],
+      [METRIC_AGENT_INTEGRITY_FAILURES],
+    ] as const
+  ).map(([otel, unit]: readonly [string, string?]) => [promName(otel), unit === undefined ? { otel } : { otel, unit }]),
+);
+/** The attributes the signal catalogue matches on (and the model label), by Prometheus label name. */
+const ATTRIBUTES: ReadonlyMap<string, string> = new Map(
+  [ATTR_ERROR_TYPE, ATTR_AGENT_TASK_OUTCOME, ATTR_AGENT_EXECUTION_OUTCOME, ATTR_AGENT_SHADOW_RESULT, ATTR_GEN_AI_REQUEST_MODEL].map((a) => [promName(a), a]),
+);
 /** otlptranslator's unit words for the units above; any other unit is appended as written. */
 const UNIT_WORDS: Readonly<Record<string, string>> = { s: 'seconds', ms: 'milliseconds', By: 'bytes' };
 
+/** `name` with its unit word appended as otlptranslator does (not twice; `{annotation}` or no unit adds nothing). */
+function withUnit(name: string, unit: string | undefined): string {
+  if (unit === undefined || unit.includes('{')) return name;
+  const word = UNIT_WORDS[unit] ?? unit;
+  return name.endsWith(`_${word}`) ? name : `${name}_${word}`;
+}
+
 /**
  * The one place a signal's Prometheus metric name is produced: `metric` is the catalogue's spelling (otel-js:
- * a base name, or one with `_total`/`_count`/`_bucket`/`_sum`), returned as the naming spells it.
+ * a base name, or one with `_total`/`_count`/`_bucket`/`_sum`), returned as the naming spells it. A name that is
+ * not a catalogue instrument (a user's own metric) is returned as written.
  */
 export function signalMetricName(metric: string, naming: MetricNaming): string {
   if (naming === 'otel-js') return metric;
   const [, base = metric, suffix = ''] = /^(.+?)(_total|_count|_bucket|_sum)?$/.exec(metric) ?? [];
-  const unit = INSTRUMENT_UNITS.get(base);
-  if (unit === undefined) return metric;
-  const word = UNIT_WORDS[unit] ?? unit;
-  return `${base.endsWith(`_${word}`) ? base : `${base}_${word}`}${suffix}`;
+  const instrument = INSTRUMENTS.get(base);
+  if (instrument === undefined) return metric;
+  switch (naming) {
+    case 'unit-suffixes':
+      return `${withUnit(base, instrument.unit)}${suffix}`;
+    case 'utf8':
+      // NoTranslation adds no suffix at all; histogram series keep _bucket/_count/_sum (they are series, not suffixes).
+      return `${instrument.otel}${suffix === '_total' ? '' : suffix}`;
+    case 'utf8-unit-suffixes':
+      return `${withUnit(instrument.otel, instrument.unit)}${suffix}`;
+  }
+}
+
+/** A catalogue label (Prometheus spelling of an OTel attribute) as the naming spells it: utf8 modes keep the dots. */
+export function signalLabelName(label: string, naming: MetricNaming): string {
+  return isUtf8Naming(naming) ? (ATTRIBUTES.get(label) ?? label) : label;
 }
 
 /** Label matchers as PromQL writes them. */

@@ -2,7 +2,19 @@
  * Wire format (v1) → model: resolves defaults, parses durations, turns signals into selectors. Problems that stop
  * a field from mapping are returned as path issues; the caller attaches file positions.
  */
-import { COUNTER_SIGNALS, DEFAULT_METRIC_NAMING, HISTOGRAM_SIGNALS, LABEL_LE, LABEL_MODEL_DEFAULT, signalMetricName, type Matcher, type MetricNaming } from '../conventions.js';
+import {
+  COUNTER_SIGNALS,
+  DEFAULT_METRIC_NAMING,
+  DEFAULT_PROMETHEUS_VERSION,
+  HISTOGRAM_SIGNALS,
+  isUtf8Naming,
+  LABEL_LE,
+  LABEL_MODEL_DEFAULT,
+  signalLabelName,
+  signalMetricName,
+  type Matcher,
+  type MetricNaming,
+} from '../conventions.js';
 import { parseDuration, promDuration } from '../format.js';
 import { DELAY_RANGE, type DurationRange, FOR_RANGE, GROUP_WAIT_RANGE, REPEAT_INTERVAL_RANGE, WINDOW_RANGE } from './limits.js';
 import type {
@@ -72,6 +84,17 @@ class Mapper {
   /** The profile's selector, added to every series selector (set before objectives are mapped). */
   selector: readonly Matcher[] = [];
 
+  /** A catalogue signal's own matchers, their labels spelled as the naming writes them. */
+  signalMatchers(own: readonly Matcher[]): Matcher[] {
+    return own.map((m) => ({ ...m, label: signalLabelName(m.label, this.naming) }));
+  }
+
+  /** A label name with dots (an OTel attribute name) exists in Prometheus only with the UTF-8 namings. */
+  labelSpelling(label: string, at: Path): void {
+    if (!label.includes('.') || isUtf8Naming(this.naming)) return;
+    this.issue(at, `${label} has dots, but metricNames ${this.naming} writes labels with underscores`, `write ${label.replaceAll('.', '_')}, or set metricNames: utf8 (Prometheus 3)`);
+  }
+
   matchers(map: Readonly<Record<string, string>> | undefined): Matcher[] {
     return Object.entries(map ?? {}).map(([label, value]) => ({ label, op: '=' as const, value }));
   }
@@ -84,6 +107,7 @@ class Mapper {
     const own = this.matchers(map);
     for (const m of own) {
       const at: Path = [...path, m.label];
+      this.labelSpelling(m.label, at);
       if (m.label === LABEL_LE) {
         this.issue(at, 'a matcher on le can never match: counters have no le label, and agent-slo picks the histogram buckets itself', 'remove it; thresholds choose the bucket');
         continue;
@@ -115,11 +139,12 @@ class Mapper {
       return { kind: 'promql', expr: source.promql };
     }
     const signal = COUNTER_SIGNALS[source.signal as keyof typeof COUNTER_SIGNALS];
+    const own = this.signalMatchers(signal.matchers);
     return {
       kind: 'series',
       signal: source.signal,
       metric: signalMetricName(signal.metric, this.naming),
-      matchers: [...signal.matchers, ...this.userMatchers(source.matchers, signal.matchers, [...path, 'matchers'])],
+      matchers: [...own, ...this.userMatchers(source.matchers, own, [...path, 'matchers'])],
     };
   }
 
@@ -131,7 +156,8 @@ class Mapper {
     if (source.signal !== undefined) {
       if (source.unit !== undefined) this.issue([...path, 'unit'], 'a signal has its own unit', 'remove unit');
       const signal = HISTOGRAM_SIGNALS[source.signal as keyof typeof HISTOGRAM_SIGNALS];
-      return { signal: source.signal, metric: signalMetricName(signal.metric, this.naming), unit: signal.unit, matchers: [...signal.matchers, ...this.userMatchers(source.matchers, signal.matchers, [...path, 'matchers'])] };
+      const own = this.signalMatchers(signal.matchers);
+      return { signal: source.signal, metric: signalMetricName(signal.metric, this.naming), unit: signal.unit, matchers: [...own, ...this.userMatchers(source.matchers, own, [...path, 'matchers'])] };
     }
     if (source.unit === undefined) this.issue([...path, 'unit'], 'a histogram metric needs the unit it is recorded in', 'write `unit: s`, `unit: ms` or `unit: By`');
     return { metric: source.metric ?? 'invalid', unit: source.unit ?? 's', matchers: this.userMatchers(source.matchers, [], [...path, 'matchers']) };
@@ -301,11 +327,13 @@ class Mapper {
   profile(wire: ProfileWireV1, files: readonly string[]): Profile {
     this.selector = this.matchers(wire.selector);
     for (const m of this.selector) {
+      this.labelSpelling(m.label, ['selector', m.label]);
       if (m.label === LABEL_LE || m.label.startsWith('__')) this.issue(['selector', m.label], `a selector on ${m.label} can never match every series`, 'select on the labels your services put on their series');
     }
     const m = wire.metadata;
     const n = wire.notifications ?? {};
     const g = wire.gate ?? {};
+    if (g.modelLabel !== undefined) this.labelSpelling(g.modelLabel, ['gate', 'modelLabel']);
     const notifications = {
       pageSeverities: n.pageSeverities ?? [],
       groupWaitSeconds: this.duration(n.groupWait, ['notifications', 'groupWait'], DEFAULTS.groupWait, GROUP_WAIT_RANGE),
@@ -323,11 +351,13 @@ class Mapper {
       ...(m.source === undefined ? {} : { source: m.source }),
       labels: m.labels ?? {},
       selector: this.selector,
+      metricNames: this.naming,
+      prometheusVersion: wire.prometheusVersion ?? DEFAULT_PROMETHEUS_VERSION,
       gate: {
         blockOnCritical: g.blockOnCritical ?? true,
         approvalAfterConsecutiveWarnings: g.approvalAfterConsecutiveWarnings ?? DEFAULTS.approvalAfter,
         freezeOnBudgetExhausted: g.freezeOnBudgetExhausted ?? true,
-        modelLabel: g.modelLabel ?? LABEL_MODEL_DEFAULT,
+        modelLabel: g.modelLabel ?? signalLabelName(LABEL_MODEL_DEFAULT, this.naming),
       },
       notifications,
       dashboards: { extraPaths: wire.dashboards?.extraPaths ?? [] },

@@ -2,7 +2,7 @@
  * The internal model every generator, the gate and the services read. Built from the wire format by map.ts and
  * checked by validate.ts; all durations are seconds, all defaults resolved, all signals turned into selectors.
  */
-import type { Matcher } from '../conventions.js';
+import type { Matcher, MetricNaming, PrometheusVersion } from '../conventions.js';
 
 export type Direction = 'higher_is_better' | 'lower_is_better';
 export type Unit = 'ratio' | 's' | 'ms' | 'By' | 'MB' | 'GB' | 'USD' | 'events';
@@ -144,6 +144,10 @@ export interface Profile {
   readonly labels: Readonly<Record<string, string>>;
   /** Matchers added to every series selector (not to user PromQL). */
   readonly selector: readonly Matcher[];
+  /** How the pipeline in front of Prometheus names the instrumentation's metrics (signals are already resolved). */
+  readonly metricNames: MetricNaming;
+  /** The Prometheus major version the rules and queries target. */
+  readonly prometheusVersion: PrometheusVersion;
   readonly gate: GatePolicy;
   readonly notifications: Notifications;
   /** Where the generated dashboard is written besides dashboards/<profile>/<profile>.json. */

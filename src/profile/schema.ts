@@ -4,7 +4,7 @@
  * A v2 goes beside this file as schema-v2.ts with its own mapping to the same model.
  */
 import { z } from 'zod';
-import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, METRIC_NAMINGS } from '../conventions.js';
+import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, METRIC_NAMINGS, PROMETHEUS_VERSIONS } from '../conventions.js';
 
 export const API_VERSION_V1 = 'agent-slo/v1';
 export const KIND_PROFILE = 'SLOProfile';
@@ -17,11 +17,14 @@ const profileName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-kebab-c
 const duration = z.string();
 const labelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name');
 const labelMap = z.record(labelName, z.string());
+/** A label a selector matches on: also an OTel attribute name with dots (`gen_ai.tool.name`) for UTF-8 metricNames. */
+const matchedLabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.]*$/, 'must be a Prometheus label name (dots only with metricNames utf8 or utf8-unit-suffixes)');
+const matcherMap = z.record(matchedLabelName, z.string());
 
 /** Where events are counted: a signal of the instrumentation package, or PromQL with `{{window}}`. */
 export const eventSourceSchema = z.strictObject({
   signal: z.enum(counterSignalNames).optional(),
-  matchers: labelMap.optional(),
+  matchers: matcherMap.optional(),
   promql: z.string().optional(),
 });
 
@@ -29,7 +32,7 @@ export const histogramSourceSchema = z.strictObject({
   signal: z.enum(histogramSignalNames).optional(),
   metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name (without _bucket)').optional(),
   unit: z.enum(['s', 'ms', 'By']).optional(),
-  matchers: labelMap.optional(),
+  matchers: matcherMap.optional(),
 });
 
 export const sliSchema = z.strictObject({
@@ -125,7 +128,7 @@ export const gateSchema = z.strictObject({
   blockOnCritical: z.boolean().optional(),
   approvalAfterConsecutiveWarnings: z.number().int().gte(0).optional(),
   freezeOnBudgetExhausted: z.boolean().optional(),
-  modelLabel: labelName.optional(),
+  modelLabel: matchedLabelName.optional(),
 });
 
 /** A path relative to the generate output root, inside it (no `.`/`..` segments), ending in .json. */
@@ -150,9 +153,11 @@ export const profileSchemaV1 = z.strictObject({
     runbookBaseUrl: z.string().min(1).optional(),
     labels: labelMap.optional(),
   }),
-  selector: labelMap.optional(),
+  selector: matcherMap.optional(),
   /** How the pipeline in front of Prometheus names OTel metrics (conventions.ts METRIC_NAMINGS). @default otel-js */
   metricNames: z.enum(METRIC_NAMINGS).optional(),
+  /** The Prometheus major version the generated rules and queries target (utf8 metricNames need 3). @default 2 */
+  prometheusVersion: z.literal(PROMETHEUS_VERSIONS).optional(),
   defaults: z
     .strictObject({
       windows: windowsSchema.optional(),

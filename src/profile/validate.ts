@@ -2,6 +2,7 @@
  * Semantic checks on a mapped profile: threshold order per direction, windows, units, PromQL, routing. Returns
  * every problem, each with the field path it concerns and what to write instead.
  */
+import { minPrometheusVersion } from '../conventions.js';
 import { promDuration } from '../format.js';
 import { MAX_CONSECUTIVE_WARNINGS, WINDOW_RANGE } from './limits.js';
 import type { EventSelector, Objective, Profile } from './model.js';
@@ -165,6 +166,17 @@ function checkGate(profile: Profile, issues: PathIssue[]): void {
   }
 }
 
+/** UTF-8 metric names (metricNames utf8, utf8-unit-suffixes) need quoted names in PromQL: Prometheus 3. */
+function checkNaming(profile: Profile, issues: PathIssue[]): void {
+  const needed = minPrometheusVersion(profile.metricNames);
+  if (profile.prometheusVersion >= needed) return;
+  issues.push({
+    path: ['metricNames'],
+    message: `${profile.metricNames} names (OTel names with dots, e.g. gen_ai.execute_tool.duration) need Prometheus ${String(needed)}, but the spec targets Prometheus ${String(profile.prometheusVersion)} (prometheusVersion, default 2)`,
+    hint: `add prometheusVersion: ${String(needed)} when your Prometheus is ${String(needed)}.x; on Prometheus 2 use metricNames: unit-suffixes (or otel-js) with a pipeline that escapes names`,
+  });
+}
+
 /** Characters YAML 1.2 reads as text but Prometheus' and Alertmanager's YAML (1.1 rules) reads as line breaks. */
 const YAML11_BREAKS = /[\u0085\u2028\u2029]/;
 
@@ -184,6 +196,7 @@ export function validateText(value: unknown, path: Path = []): PathIssue[] {
 /** Every semantic problem of a mapped profile. */
 export function validateProfile(profile: Profile): PathIssue[] {
   const issues: PathIssue[] = [];
+  checkNaming(profile, issues);
   checkGate(profile, issues);
   const seen = new Map<string, number>();
   profile.objectives.forEach((o, i) => {

@@ -1,10 +1,22 @@
 import type { Matcher } from '../conventions.js';
-import { escapePromqlString } from '../escape.js';
+import { escapePromqlString, quotePromqlString } from '../escape.js';
 
-/** `metric{a="b",c!="d"}`; matchers rendered in the given order, `{}` omitted when there are none. */
+const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A label name as PromQL writes it: bare when Prometheus 2 could read it, quoted otherwise (`"error.type"`, Prometheus 3). */
+export function renderLabelName(label: string): string {
+  return LEGACY_LABEL_NAME.test(label) ? label : quotePromqlString(label);
+}
+
+/**
+ * `metric{a="b",c!="d"}`; matchers rendered in the given order, `{}` omitted when there are none. A UTF-8 metric
+ * name (Prometheus 3) goes inside the braces, quoted: `{"gen_ai.execute_tool.duration_count","error.type"=""}`.
+ */
 export function renderSelector(metric: string, matchers: readonly Matcher[]): string {
-  if (matchers.length === 0) return metric;
-  return `${metric}{${matchers.map((m) => `${m.label}${m.op}"${escapePromqlString(m.value)}"`).join(',')}}`;
+  const rendered = matchers.map((m) => `${renderLabelName(m.label)}${m.op}"${escapePromqlString(m.value)}"`);
+  if (!LEGACY_METRIC_NAME.test(metric)) return `{${[quotePromqlString(metric), ...rendered].join(',')}}`;
+  return rendered.length === 0 ? metric : `${metric}{${rendered.join(',')}}`;
 }
 
 /** Parses `k=v` (also `k!=v`, `k=~re`, `k!~re`) as given on the command line. */

@@ -4,7 +4,7 @@
  * The gate evaluates the components and computes the verdict in TypeScript (compute.ts); the rule generators record
  * the same components over short windows. One plan, two readers: both take `planObjective` and render it.
  */
-import { COMPONENT_BUCKETS, COMPONENT_BUDGET_PREFIX, LABEL_LE, type Matcher, promHistogram } from '../conventions.js';
+import { COMPONENT_BUCKETS, COMPONENT_BUDGET_PREFIX, histogramSeries, LABEL_LE, type Matcher } from '../conventions.js';
 import { promDuration, parseDuration } from '../format.js';
 import { WINDOW_PLACEHOLDER } from '../profile/promql-check.js';
 import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../profile/model.js';
@@ -83,11 +83,11 @@ export function eventCountExpr(selector: EventSelector, window: string, scope: Q
 }
 
 function bucketSource(h: HistogramSelector, bound: number, scope: QueryScope): CountSource {
-  return { kind: 'counter', selector: renderSelector(promHistogram(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]), by: [] };
+  return { kind: 'counter', selector: renderSelector(histogramSeries(h.metric).bucket, [...h.matchers, ...scope.matchers, { label: 'le', op: '=~', value: leRegex(bound) }]), by: [] };
 }
 
 function histogramSource(h: HistogramSelector, part: 'count' | 'sum', scope: QueryScope): CountSource {
-  return { kind: 'counter', selector: renderSelector(promHistogram(h.metric)[part], [...h.matchers, ...scope.matchers]), by: [] };
+  return { kind: 'counter', selector: renderSelector(histogramSeries(h.metric)[part], [...h.matchers, ...scope.matchers]), by: [] };
 }
 
 function sameSource(a: CountSource, b: CountSource): boolean {
@@ -168,7 +168,7 @@ export function planObjective(objective: Objective, scope: QueryScope): QueryPla
   const components: PlannedComponent[] = [...sli];
   const s = objective.sli;
   if (s.kind === 'quantile') {
-    const buckets = renderSelector(promHistogram(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
+    const buckets = renderSelector(histogramSeries(s.histogram.metric).bucket, [...s.histogram.matchers, ...scope.matchers]);
     components.push({ name: COMPONENT_BUCKETS, source: { kind: 'counter', selector: buckets, by: [LABEL_LE] }, isTotal: false, padWith: [] });
   }
   const b = objective.errorBudget;

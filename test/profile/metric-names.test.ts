@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_SIGNALS, COUNTER_SIGNALS, signalMetricName } from '../../src/conventions.js';
+import { HISTOGRAM_SIGNALS, COUNTER_SIGNALS, signalLabelName, signalMetricName } from '../../src/conventions.js';
 import { generateProfileFiles } from '../../src/generate/all.js';
+import { SpecError } from '../../src/profile/errors.js';
 import { loadProfileFromTexts } from '../../src/profile/load.js';
+import { renderSelector } from '../../src/promql/selector.js';
 
 /** The names a pipeline with unit suffixes writes (Prometheus 3 OTLP default, collector exporters' default). */
 const SUFFIXED: Record<string, string> = {
@@ -42,5 +44,94 @@ describe('metric naming modes (spec metricNames)', () => {
       if (suffixed[i]!.content !== f.content) renamed++;
     });
     expect(renamed, 'files whose metric names changed').toBeGreaterThan(0);
+  });
+});
+
+/** Prometheus 3's OTLP receiver with a UTF-8 translation strategy: OTel names as they are (otlptranslator v1.0.0). */
+describe('UTF-8 naming modes (Prometheus 3: NoTranslation, NoUTF8EscapingWithSuffixes)', () => {
+  it('utf8 keeps OTel names without any suffix; utf8-unit-suffixes adds the unit and _total as otlptranslator does', () => {
+    expect(signalMetricName('gen_ai_execute_tool_duration_count', 'utf8')).toBe('gen_ai.execute_tool.duration_count');
+    expect(signalMetricName('gen_ai_invoke_agent_duration_bucket', 'utf8')).toBe('gen_ai.invoke_agent.duration_bucket');
+    // NoTranslation writes no _total on counters.
+    expect(signalMetricName('agent_tasks_total', 'utf8')).toBe('agent.tasks');
+    expect(signalMetricName('agent_task_cost_total', 'utf8')).toBe('agent.task.cost');
+    expect(signalMetricName('gen_ai_execute_tool_duration_count', 'utf8-unit-suffixes')).toBe('gen_ai.execute_tool.duration_seconds_count');
+    expect(signalMetricName('agent_execution_memory_sum', 'utf8-unit-suffixes')).toBe('agent.execution.memory_bytes_sum');
+    expect(signalMetricName('agent_task_cost_total', 'utf8-unit-suffixes')).toBe('agent.task.cost_USD_total');
+    expect(signalMetricName('agent_tasks_total', 'utf8-unit-suffixes')).toBe('agent.tasks_total');
+    expect(signalMetricName('my_latency_bucket', 'utf8')).toBe('my_latency_bucket');
+    expect(signalLabelName('error_type', 'utf8')).toBe('error.type');
+    expect(signalLabelName('error_type', 'unit-suffixes')).toBe('error_type');
+    expect(signalLabelName('my_label', 'utf8-unit-suffixes')).toBe('my_label');
+  });
+
+  it('selectors quote UTF-8 metric and label names inside the braces, and leave legacy names bare', () => {
+    expect(renderSelector('gen_ai.execute_tool.duration_count', [{ label: 'error.type', op: '!=', value: '' }, { label: 'job', op: '=', value: 'a"b' }])).toBe(
+      '{"gen_ai.execute_tool.duration_count","error.type"!="",job="a\\"b"}',
+    );
+    expect(renderSelector('agent.tasks', [])).toBe('{"agent.tasks"}');
+    expect(renderSelector('agent_tasks_total', [{ label: 'agent_task_outcome', op: '=', value: 'success' }])).toBe('agent_tasks_total{agent_task_outcome="success"}');
+  });
+
+  const load = (text: string) => loadProfileFromTexts([{ file: 'utf8.yaml', text }]);
+
+  it('the model resolves signals, their labels and the model label in the UTF-8 spelling', async () => {
+    const text = await readFile('profiles/runtime-v1.yaml', 'utf8');
+    const utf8 = `${text.replace('modelLabel: gen_ai_request_model', 'modelLabel: gen_ai.request.model')}\nmetricNames: utf8\nprometheusVersion: 3\n`;
+    const p = load(utf8);
+    expect(p.metricNames).toBe('utf8');
+    expect(p.prometheusVersion).toBe(3);
+    expect(p.gate.modelLabel).toBe('gen_ai.request.model');
+    // Unset, the model label follows the naming too.
+    expect(load(utf8.replace(/^\s*modelLabel: .*$/m, '')).gate.modelLabel).toBe('gen_ai.request.model');
+    const selectors = JSON.stringify(p.objectives.map((o) => o.sli));
+    expect(selectors).toContain('"metric":"gen_ai.execute_tool.duration_count"');
+    expect(selectors).toContain('"label":"error.type"');
+    expect(selectors).not.toMatch(/"metric":"(gen_ai|agent)_[a-z_]+"/);
+    // Without the field, the target stays Prometheus 2 (today's behaviour).
+    expect(load(text).prometheusVersion).toBe(2);
+  });
+
+  it('a dotted label name in a matcher or modelLabel needs a UTF-8 naming; the problem names the field and both fixes', async () => {
+    const text = await readFile('profiles/runtime-v1.yaml', 'utf8');
+    const dotted = text.replace('modelLabel: gen_ai_request_model', 'modelLabel: gen_ai.request.model');
+    let error: unknown;
+    try {
+      load(dotted);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).issues).toEqual([
+      expect.objectContaining({ path: 'gate.modelLabel', message: 'gen_ai.request.model has dots, but metricNames otel-js writes labels with underscores', hint: 'write gen_ai_request_model, or set metricNames: utf8 (Prometheus 3)' }),
+    ]);
+  });
+
+  it.each(['utf8', 'utf8-unit-suffixes'])('validate refuses %s names on Prometheus 2 (the default target), naming the field and the fix', async (mode) => {
+    const text = await readFile('profiles/runtime-v1.yaml', 'utf8');
+    let error: unknown;
+    try {
+      load(`${text}\nmetricNames: ${mode}\n`);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    const issues = (error as SpecError).issues;
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'metricNames', message: expect.stringContaining('need Prometheus 3') as unknown, hint: expect.stringContaining('prometheusVersion: 3') as unknown });
+    expect(() => load(`${text}\nmetricNames: ${mode}\nprometheusVersion: 2\n`)).toThrow(SpecError);
+    expect(load(`${text}\nmetricNames: ${mode}\nprometheusVersion: 3\n`).metricNames).toBe(mode);
+  });
+
+  it.each([
+    ['runtime-v1', 'utf8'],
+    ['kokino', 'utf8-unit-suffixes'],
+  ] as const)('%s with %s: every generated selector of an instrument is quoted, no escaped name is left', async (name, mode) => {
+    const file = `profiles/${name}.yaml`;
+    const text = await readFile(file, 'utf8');
+    const files = generateProfileFiles({ profile: load(`${text}\nmetricNames: ${mode}\nprometheusVersion: 3\n`), specPath: file });
+    const all = files.map((f) => f.content).join('\n');
+    expect(all).not.toMatch(/\b(gen_ai|agent)_(execute|client|invoke|tasks|task_cost|executions?_|execution_|model_|shadow|conversations|integrity|escalations)\w*[{[]/);
+    expect(all).toMatch(/\{\\?"(gen_ai|agent)\.[a-z_.]+\\?"/);
   });
 });

@@ -3,9 +3,9 @@
  * SLI value wanted) to raw counter/histogram series that match the objective's selectors, in promtool's
  * expanding notation. Pure.
  */
-import { type Matcher, promHistogram } from '../../conventions.js';
+import { histogramSeries, type Matcher } from '../../conventions.js';
 import { goFormatG } from '../../promql/le.js';
-import { escapePromqlString } from '../../escape.js';
+import { renderSelector } from '../../promql/selector.js';
 import { type EventSelector, type Objective, type Profile, unitScale } from '../../profile/model.js';
 import { histogramBounds, roundBound } from '../../sli/queries.js';
 
@@ -74,8 +74,7 @@ function counterValues(phases: readonly Phase[], perMinute: (p: Phase) => number
 }
 
 function labelsText(metric: string, labels: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(labels).filter(([, v]) => v !== '');
-  return entries.length === 0 ? metric : `${metric}{${entries.map(([k, v]) => `${k}="${escapePromqlString(v)}"`).join(',')}}`;
+  return renderSelector(metric, Object.entries(labels).filter(([, v]) => v !== '').map(([label, value]) => ({ label, op: '=', value })));
 }
 
 /** Labels that satisfy the matchers (`!=`/`!~` get a value of their own). */
@@ -158,7 +157,7 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
     case 'quantile':
     case 'average': {
       const h = s.histogram;
-      const names = promHistogram(h.metric);
+      const names = histogramSeries(h.metric);
       const labels = { ...scope, ...labelsFor(h.matchers) };
       const scale = unitScale(o.unit, h.unit);
       const style = opts.leStyle ?? 'js';
