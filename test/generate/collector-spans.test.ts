@@ -14,8 +14,15 @@ interface MetricDef {
   sum?: { monotonic: boolean };
 }
 
+interface Pipeline {
+  receivers: string[];
+  processors?: string[];
+  exporters?: string[];
+}
 const config = parse(readFileSync(join(repoRoot(), COLLECTOR_SPANS_FILE), 'utf8')) as {
+  processors: Record<string, unknown>;
   connectors: Record<string, { spans: MetricDef[] }>;
+  service: { pipelines: Record<string, Pipeline> };
 };
 const defs = config.connectors[SPANS_COMPONENTS.connector]!.spans;
 
@@ -39,6 +46,16 @@ describe('collector-config/otelcol-spans.yaml (span path)', () => {
       'agent.instrumentation.rejected': '{recording}',
     });
     for (const d of defs) if (d.sum !== undefined) expect(d.sum.monotonic, d.name).toBe(true);
+  });
+
+  it('needs from the base config only the otlp receiver, memory_limiter and the metrics pipeline, which its series join', () => {
+    const own = new Set([...Object.keys(config.processors), ...Object.keys(config.connectors)]);
+    const { [SPANS_COMPONENTS.basePipeline]: base, ...mine } = config.service.pipelines;
+    const foreign = Object.values(mine).flatMap((p) => [...p.receivers, ...(p.processors ?? []), ...(p.exporters ?? [])]).filter((c) => !own.has(c));
+    expect(new Set(foreign)).toEqual(new Set(['otlp', 'memory_limiter']));
+    // The derived series go to the base `metrics` pipeline (its naming mode, its exporters), never to an exporter of their own.
+    expect(mine[SPANS_COMPONENTS.metricsPipeline]!.exporters).toEqual([SPANS_COMPONENTS.handOff]);
+    expect(base).toEqual({ receivers: ['otlp', SPANS_COMPONENTS.handOff] });
   });
 
   it('prices: the wildcard first, then request models, then response models (later statements win), float literals', () => {

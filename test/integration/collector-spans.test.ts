@@ -11,10 +11,17 @@
  *
  * Exact comparisons: span timestamps are explicit and every duration / token count lies ≥ 5 % from a bucket
  * boundary (span-workload.ts), so counts and bucket counts are equal to the unit; sums (float) to 1e-9.
+ * Recorded rules: the generated rules once per runtime (spec overlay: `metadata.name` spans-<job>, `selector`
+ * job=<job>), so each runtime's recorded SLIs and states can be compared with the in-process runtime's. Every SLI
+ * is a ratio of one runtime's own series, which arrive together (one export / one span batch per round), so the
+ * ratios are equal to 1e-9 however increase() extrapolates each path's sample times.
  * Gate: the short-window TEST OVERLAY of collector-chain.test.ts, once per runtime with --selector job=….
+ * Naming modes: the same test with the shipped collector config (metricNames default) and with a contrib-defaults
+ * config whose exporter adds unit suffixes (metricNames: unit-suffixes; the span overlay hands its series to
+ * that config's `metrics` pipeline, so they get its naming).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,7 +44,8 @@ import { trackStack } from '../harness/stack.js';
 import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { eventually, instant, labelKey, type Sample } from './prom-query.js';
+import { RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
+import { byLabels, eventually, instant, labelKey, type Sample } from './prom-query.js';
 import { assertSafeValues, emitNodeSpans, goWorkload, workload, WORKLOAD_PRICES, type Convention } from './span-workload.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
@@ -56,18 +64,77 @@ defaults:
   windows: { alert: 1m, gate: 3m, target: 3m }
 `;
 
+/**
+ * A collector config as the contrib Collector is usually run: OTLP in, the remote-write exporter at its DEFAULT naming
+ * (unit suffixes, `_total`), no processors of ours. The span overlay needs only `otlp`, `memory_limiter` and this
+ * `metrics` pipeline.
+ */
+const CONTRIB_DEFAULTS_CONFIG = `receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: \${env:AGENT_SLO_OTLP_HTTP_ENDPOINT}
+      grpc:
+        endpoint: \${env:AGENT_SLO_OTLP_GRPC_ENDPOINT}
+processors:
+  memory_limiter:
+    check_interval: 1s
+    limit_mib: 512
+extensions:
+  health_check:
+    endpoint: \${env:AGENT_SLO_HEALTH_ENDPOINT}
+exporters:
+  prometheusremotewrite:
+    endpoint: \${env:AGENT_SLO_REMOTE_WRITE_URL}
+    # one writer keeps samples in order (ordering, not naming: names stay at the exporter's defaults)
+    remote_write_queue:
+      num_consumers: 1
+service:
+  extensions: [health_check]
+  telemetry:
+    metrics:
+      readers:
+        - pull:
+            exporter:
+              prometheus:
+                host: 127.0.0.1
+                port: \${env:AGENT_SLO_TELEMETRY_PORT}
+  pipelines:
+    metrics:
+      receivers: [otlp]
+      processors: [memory_limiter]
+      exporters: [prometheusremotewrite]
+`;
+
+const JOBS = ['rt-inproc', 'rt-go', 'rt-node', 'rt-sampled'] as const;
+type Job = (typeof JOBS)[number];
+/** The profile name of a runtime's own copy of the generated rules. */
+const jobProfile = (job: Job): string => `spans-${job}`;
+
+interface NamingMode {
+  name: string;
+  /** The spec arguments of generate/gate for this naming. */
+  spec: () => string[];
+  /** The collector's base config (the span overlay and the prices are merged over it). */
+  base: () => string;
+  /** A name the Prometheus series carry in this mode (and not in the other). */
+  toolCount: string;
+}
+
 const track = trackStack();
 
 let work: string;
-let rulesFile: string;
 let overlayFile: string;
 let pricesFile: string;
+let suffixSpec: string;
+let contribDefaults: string;
 beforeAll(async () => {
   assertSafeValues();
   work = await mkdtemp(join(tmpdir(), 'agent-slo-spans-'));
-  const generated = await readFile(join(repoRoot(), 'rules', PROFILE, 'rules.yaml'), 'utf8');
-  rulesFile = join(work, 'rules.yaml');
-  await writeFile(rulesFile, `# TEST OVERLAY: generated rules, every group's interval ${TEST_RULE_INTERVAL}\n${generated.replace(/^(\s*)interval: .*$/gm, `$1interval: ${TEST_RULE_INTERVAL}`)}`);
+  suffixSpec = join(work, `${PROFILE}.unit-suffixes.yaml`);
+  await writeFile(suffixSpec, `${(await readFile(join(repoRoot(), 'profiles', `${PROFILE}.yaml`), 'utf8')).trimEnd()}\nmetricNames: unit-suffixes\n`);
+  contribDefaults = join(work, 'otelcol-contrib-defaults.yaml');
+  await writeFile(contribDefaults, CONTRIB_DEFAULTS_CONFIG);
   overlayFile = join(work, 'short-windows.overlay.yaml');
   await writeFile(overlayFile, SHORT_WINDOWS_OVERLAY);
   pricesFile = join(work, 'prices.yaml');
@@ -80,7 +147,35 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-const spansConfig = (): string[] => [shippedCollectorConfig(), join(repoRoot(), COLLECTOR_SPANS_FILE), pricesFile];
+const MODES: NamingMode[] = [
+  { name: 'metricNames default (shipped collector config)', spec: () => ['--profile', PROFILE], base: () => shippedCollectorConfig(), toolCount: 'gen_ai_execute_tool_duration_count' },
+  { name: 'metricNames: unit-suffixes (contrib exporter defaults)', spec: () => ['--spec', suffixSpec], base: () => contribDefaults, toolCount: 'gen_ai_execute_tool_duration_seconds_count' },
+];
+
+const spansConfig = (base = shippedCollectorConfig()): string[] => [base, join(repoRoot(), COLLECTOR_SPANS_FILE), pricesFile];
+
+/** The generated rules once per runtime: named spans-<job>, selecting job=<job> (spec `selector`), groups every 2 s. */
+async function perJobRules(mode: NamingMode): Promise<string[]> {
+  const out: string[] = [];
+  for (const job of JOBS) {
+    const dir = join(work, `rules-${job}-${mode.spec().join('')}`.replace(/[^\w.-]/g, '_'));
+    const overlay = join(dir, 'job.overlay.yaml');
+    await mkdir(dir, { recursive: true });
+    await writeFile(overlay, `# TEST OVERLAY: this runtime's series only\nmetadata: { name: ${jobProfile(job)} }\nselector: { job: ${job} }\n`);
+    const gen = await runCliInProcess(['generate', ...mode.spec(), '--overlay', overlay, '--out', dir]);
+    expect(gen.code, gen.err).toBe(0);
+    const generated = await readFile(join(dir, 'rules', jobProfile(job), 'rules.yaml'), 'utf8');
+    const file = join(dir, 'rules.test.yaml');
+    await writeFile(file, `# TEST OVERLAY: generated rules, every group's interval ${TEST_RULE_INTERVAL}\n${generated.replace(/^(\s*)interval: .*$/gm, `$1interval: ${TEST_RULE_INTERVAL}`)}`);
+    out.push(file);
+  }
+  return out;
+}
+
+/** A runtime's recorded series of one kind (agent_slo:sli, agent_slo:state), keyed without the profile label. */
+async function recorded(prom: RunningPrometheus, record: string, job: Job): Promise<Map<string, number>> {
+  return byLabels(await instant(prom.url, `${record}{slo_profile="${jobProfile(job)}"}`), ['__name__', 'slo_profile']);
+}
 
 function tracerProvider(collector: RunningCollector, service: string, extra: ConstructorParameters<typeof BasicTracerProvider>[0] = {}): BasicTracerProvider {
   const exporter = new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collector.otlpHttpUrl}/v1/traces` }), { maxQueueSize: 100_000, maxExportBatchSize: 512, scheduledDelayMillis: 100 });
@@ -152,35 +247,38 @@ async function valueOf(prom: RunningPrometheus, q: string): Promise<number | und
   return (await instant(prom.url, q))[0]?.value;
 }
 
-describe.skipIf(skipReason !== undefined)('span path: spans → otelcol-agent-slo (signal_to_metrics) → Prometheus, vs in-process metrics', () => {
-  it('derives exactly the in-process metrics from GenAI, OpenInference and OpenLLMetry spans; the generated rules and the gate agree', async () => {
-    const prom = track(await startPrometheus({ ruleFiles: [rulesFile], evaluationInterval: TEST_RULE_INTERVAL }));
-    const collector = track(await startCollector({ binary: otelcol.path!, configFile: spansConfig(), remoteWriteUrl: `${prom.url}/api/v1/write` }));
+describe.skipIf(skipReason !== undefined).each(MODES)('span path, $name: spans → otelcol-agent-slo (signal_to_metrics) → Prometheus, vs in-process metrics', (mode) => {
+  it('derives exactly the in-process metrics from GenAI, OpenInference and OpenLLMetry spans; the generated rules record the same SLIs and states; the gate agrees', async () => {
+    const prom = track(await startPrometheus({ ruleFiles: await perJobRules(mode), evaluationInterval: TEST_RULE_INTERVAL }));
+    const collector = track(await startCollector({ binary: otelcol.path!, configFile: spansConfig(mode.base()), remoteWriteUrl: `${prom.url}/api/v1/write` }));
     const rt = await runtimes(collector);
-    const jobs = ['rt-inproc', 'rt-go', 'rt-node', 'rt-sampled'] as const;
     const tasksPerRound = 10;
 
     // Warm-up (1 round), then the measured traffic (2 rounds): increase() then counts all of it on every job.
     await rt.send(1, 0);
-    for (const job of jobs) {
+    for (const job of JOBS) {
       const want = (job === 'rt-sampled' ? 2 : 1) * tasksPerRound;
       await eventually(() => valueOf(prom, tasksOf(job)), (v) => v === want, 30_000, `warm-up of ${job}`);
     }
+    const warm = ofJob(await instant(prom.url, PROJECT_SERIES), 'rt-inproc');
     await sleep(8_000); // spacing, not a wait: warm-up and measured samples apart, as in collector-chain.test.ts
     await rt.send(2, 1);
-    for (const job of jobs) {
+    for (const job of JOBS) {
       const want = (job === 'rt-sampled' ? 2 : 1) * 3 * tasksPerRound;
       await eventually(() => valueOf(prom, tasksOf(job)), (v) => v === want, 30_000, `traffic of ${job}`);
     }
     // Rule evaluations over the final state: two rounds of every group (2 s) after the last traffic arrived.
     const finalAt = Date.now() / 1000;
-    const sliAt = `timestamp(agent_slo:sli{slo_profile="${PROFILE}",slo_objective="tool_success_rate",slo_window="1d"})`;
-    await eventually(() => valueOf(prom, sliAt), (t) => t !== undefined && t > finalAt + 4, 30_000, 'rule evaluations after the traffic');
+    for (const job of JOBS) {
+      const sliAt = `timestamp(${RECORD_SLI}{slo_profile="${jobProfile(job)}",slo_objective="tool_success_rate",slo_window="1d"})`;
+      await eventually(() => valueOf(prom, sliAt), (t) => t !== undefined && t > finalAt + 4, 30_000, `rule evaluations of ${job} after the traffic`);
+    }
 
     // 1. Raw series: the span-derived ones equal the in-process ones (names, labels, counts, buckets, sums).
     const raw = await instant(prom.url, PROJECT_SERIES);
     const inproc = ofJob(raw, 'rt-inproc');
     expect(inproc.size).toBeGreaterThan(40);
+    expect([...inproc.keys()].some((k) => k.startsWith(`__name__="${mode.toolCount}"`)), `${mode.toolCount} is written`).toBe(true);
     // Counted once: every series of the in-process runtime comes from its own instrumentation, none from the connector.
     expect(raw.filter((s) => s.metric.job === 'rt-inproc' && s.metric.otel_scope_name === CONNECTOR_SCOPE)).toEqual([]);
     expect(new Set(raw.filter((s) => s.metric.job === 'rt-go').map((s) => s.metric.otel_scope_name))).toEqual(new Set([CONNECTOR_SCOPE]));
@@ -195,31 +293,42 @@ describe.skipIf(skipReason !== undefined)('span path: spans → otelcol-agent-sl
       .filter((k) => !/_bucket/.test(k))
       .sort()
       .map((k) => `| ${k} | ${inproc.get(k)} | ${ofJob(raw, 'rt-go').get(k)} | ${ofJob(raw, 'rt-node').get(k)} | ${ofJob(raw, 'rt-sampled').get(k)} |`);
-    console.info(`[spans] comparison (in-process | Go spans | Node OpenLLMetry spans | sampled 50 %):\n${table.join('\n')}`);
+    console.info(`[spans] ${mode.name}: comparison (in-process | Go spans | Node OpenLLMetry spans | sampled 50 %):\n${table.join('\n')}`);
 
-    // 2. The generated rules see the span-derived series (they aggregate job and scope away).
-    // Their 1d tool SLI is the workload's own ratio, up to each job's increase() extrapolation (a few %).
-    const toolCounts = [...inproc].filter(([k]) => k.startsWith('__name__="gen_ai_execute_tool_duration_count"'));
-    const ok = toolCounts.filter(([k]) => !k.includes('error_type=')).reduce((a, [, v]) => a + v, 0);
-    const all = toolCounts.reduce((a, [, v]) => a + v, 0);
-    const sli = await instant(prom.url, `agent_slo:sli{slo_profile="${PROFILE}",slo_objective="tool_success_rate",slo_window="1d"}`);
-    expect(sli).toHaveLength(1);
-    expect(relDiff(sli[0]!.value, ok / all), `recorded tool SLI ${sli[0]!.value} vs workload ${ok / all}`).toBeLessThan(0.05);
+    // 2. The generated rules (one copy per runtime): every recorded SLI and state of each span runtime equals the
+    // in-process runtime's, and the in-process tool SLI is the measured traffic's own ratio.
+    const sli = await recorded(prom, RECORD_SLI, 'rt-inproc');
+    const state = await recorded(prom, RECORD_STATE, 'rt-inproc');
+    expect(sli.size, 'recorded SLIs of the in-process runtime').toBeGreaterThanOrEqual(8);
+    const measured = [...inproc].filter(([k]) => k.startsWith(`__name__="${mode.toolCount}"`)).map(([k, v]) => [k, v - (warm.get(k) ?? 0)] as const);
+    const ok = measured.filter(([k]) => !k.includes('error_type=')).reduce((a, [, v]) => a + v, 0);
+    const all = measured.reduce((a, [, v]) => a + v, 0);
+    const toolSli = sli.get('slo_objective="tool_success_rate",slo_window="1d"');
+    expect(relDiff(toolSli!, ok / all), `recorded tool SLI ${String(toolSli)} vs the measured traffic's ${ok}/${all}`).toBeLessThan(1e-9);
+    const recordedTable: string[] = [];
+    for (const job of JOBS.filter((j) => j !== 'rt-inproc')) {
+      const mine = await recorded(prom, RECORD_SLI, job);
+      expect([...mine.keys()].sort(), `${job}: recorded SLIs`).toEqual([...sli.keys()].sort());
+      for (const [k, v] of sli) expect(relDiff(mine.get(k)!, v), `${job} ${k}: ${mine.get(k)!} vs in-process ${v}`).toBeLessThan(1e-9);
+      expect(await recorded(prom, RECORD_STATE, job), `${job}: recorded states`).toEqual(state);
+      recordedTable.push(`${job}: ${[...mine].map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    }
+    console.info(`[spans] ${mode.name}: recorded SLIs, in-process: ${[...sli].map(([k, v]) => `${k}=${v}`).join(' ')}\n${recordedTable.join('\n')}`);
 
     // 3. The gate: the same verdict and SLI values from each runtime's series.
     const at = Math.floor(Date.now() / 1000);
     const reports: Record<string, GateReport> = {};
-    for (const job of jobs) {
-      const run = await runCliInProcess(['gate', '--profile', PROFILE, '--prometheus-url', prom.url, '--at', String(at), '--format', 'json',
+    for (const job of JOBS) {
+      const run = await runCliInProcess(['gate', ...mode.spec(), '--prometheus-url', prom.url, '--at', String(at), '--format', 'json',
         '--audit-log', join(work, `audit-${job}.jsonl`), '--overlay', overlayFile, '--selector', `job=${job}`]);
       reports[job] = JSON.parse(run.out) as GateReport;
     }
     const view = (r: GateReport): unknown => ({ verdict: r.verdict, objectives: r.objectives.map((o) => ({ name: o.name, status: o.status })) });
-    console.info(`[spans] gate per runtime: ${jobs.map((j) => `${j}=${reports[j]!.verdict} (${reports[j]!.objectives.map((o) => `${o.name}=${String(o.value)}/${o.status}`).join(' ')})`).join('; ')}`);
+    console.info(`[spans] ${mode.name}: gate per runtime: ${JOBS.map((j) => `${j}=${reports[j]!.verdict} (${reports[j]!.objectives.map((o) => `${o.name}=${String(o.value)}/${o.status}`).join(' ')})`).join('; ')}`);
     // model_fallback_rate and escalation_rate see fewer events than runtime-v1's minEvents in this short run.
     const evaluated = reports['rt-inproc']!.objectives.filter((o) => o.status !== 'cannot_evaluate').map((o) => o.name);
     expect(evaluated).toEqual(expect.arrayContaining(['tool_success_rate', 'response_latency_p95', 'cost_per_successful_task']));
-    for (const job of jobs) {
+    for (const job of JOBS) {
       expect(view(reports[job]!), job).toEqual(view(reports['rt-inproc']!));
       for (const o of reports[job]!.objectives) {
         const mine = reports['rt-inproc']!.objectives.find((x) => x.name === o.name)!;

@@ -1,9 +1,11 @@
 /**
  * The collector's traces → metrics pipeline (collector-config/otelcol-spans.yaml), generated from the span-convention
  * mapping table of the instrumentation package (the same table its span processor reads) and from the same bucket
- * boundaries the instrumentation records with. Merged over the shipped otelcol.yaml (`--config` twice). Stock
- * components only: filter (spans already recorded in process), transform (conventions → gen_ai view), batch
- * (serialises deltas), signal_to_metrics, deltatocumulative. docs/instrument-any-runtime.md explains it.
+ * boundaries the instrumentation records with. Merged over the shipped otelcol.yaml (`--config` twice) or any config
+ * with an `otlp` receiver, a `memory_limiter` processor and a `metrics` pipeline. Stock components only: filter (spans
+ * already recorded in process), transform (conventions → gen_ai view), batch (serialises deltas), signal_to_metrics,
+ * deltatocumulative, forward (hands the cumulative series to the `metrics` pipeline, so they get that pipeline's
+ * naming and exporters, whatever naming mode it uses). docs/instrument-any-runtime.md explains it.
  */
 import { stringify } from 'yaml';
 import {
@@ -60,8 +62,13 @@ export const SPANS_COMPONENTS = {
   prices: 'transform/agent_slo_prices',
   connector: 'signal_to_metrics/agent_slo',
   incarnation: 'transform/agent_slo_collector_instance',
+  batch: 'batch/agent_slo_spans',
+  cumulative: 'deltatocumulative/agent_slo_spans',
+  handOff: 'forward/agent_slo',
   tracesPipeline: 'traces/agent_slo',
   metricsPipeline: 'metrics/agent_slo_from_spans',
+  /** The base config's metrics pipeline: the span-derived series join it (its naming, its exporters). */
+  basePipeline: 'metrics',
 } as const;
 
 /**
@@ -275,6 +282,9 @@ export function collectorSpansConfig(buckets: Readonly<Record<string, readonly n
         ],
       },
       [c.prices]: { error_mode: 'ignore', trace_statements: [{ context: 'span', statements: priceList.length > 0 ? priceList : ['set(span.attributes["agent_slo.tmp.no_prices"], true) where false'] }] },
+      // The span path's own batch and delta → cumulative state: nothing here depends on the base config's settings.
+      [c.batch]: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: '200ms' },
+      [c.cumulative]: { max_stale: '10m' },
     },
     connectors: {
       [c.connector]: {
@@ -284,20 +294,24 @@ export function collectorSpansConfig(buckets: Readonly<Record<string, readonly n
           include_resource_attributes: [{ key: 'service.name' }, { key: 'service.namespace' }, { key: 'service.instance.id' }],
         })),
       },
+      [c.handOff]: {},
     },
     service: {
       pipelines: {
         [c.tracesPipeline]: {
           receivers: ['otlp'],
           // batch last: one goroutine hands batches to the connector, so its delta timestamps only increase.
-          processors: ['memory_limiter', c.filter, c.conventions, c.prices, 'batch'],
+          processors: ['memory_limiter', c.filter, c.conventions, c.prices, c.batch],
           exporters: [c.connector],
         },
         [c.metricsPipeline]: {
           receivers: [c.connector],
-          processors: [c.incarnation, 'deltatocumulative', 'transform/prometheus_names', 'batch'],
-          exporters: ['prometheusremotewrite'],
+          processors: [c.incarnation, c.cumulative],
+          exporters: [c.handOff],
         },
+        // The collector's config merge replaces lists: this is the shipped pipeline's receiver list plus the hand-off
+        // (docs/instrument-any-runtime.md: a base config with more receivers lists them again after this file).
+        [c.basePipeline]: { receivers: ['otlp', c.handOff] },
       },
     },
   };
@@ -311,7 +325,8 @@ export function generateCollectorSpansFile(buckets: Readonly<Record<string, read
     '#',
     '# Traces → metrics: derives the agent-slo metrics from GenAI, OpenInference and OpenLLMetry spans. Deploy it over',
     '# the shipped config:  otelcol-agent-slo --config=otelcol.yaml --config=otelcol-spans.yaml [--config=prices.yaml]',
-    '# See docs/instrument-any-runtime.md.',
+    '# The derived series join the base config\'s `metrics` pipeline (forward/agent_slo), so they get its naming mode and',
+    '# exporters. See docs/instrument-any-runtime.md.',
     '',
   ];
   return { path: COLLECTOR_SPANS_FILE, content: header.join('\n') + stringify(collectorSpansConfig(buckets), { lineWidth: 0 }) };
