@@ -5,8 +5,9 @@ const instrumentationSrc = fileURLToPath(new URL('./instrumentation/src/', impor
 
 /**
  * Tests that need the Go-built collector or Prometheus 3. CI builds those in the background (.ci/prebuild.sh) while
- * everything else runs, so they form a second group that starts after the first; each waits for its binary
- * (test/harness/go-built.ts).
+ * everything else runs, so they form a second project that runs after the first: `vitest run` orders the groups;
+ * `npm test` runs the main project, then waits for the builds (.ci/wait-prebuild.sh --if-started), then this one.
+ * No test waits for a build.
  */
 const GO_BUILT = [
   'test/integration/collector.test.ts',
@@ -15,14 +16,17 @@ const GO_BUILT = [
   'test/integration/collector-chain.test.ts',
   'test/integration/collector-spans.test.ts',
   'test/integration/metric-names.test.ts',
-  'test/integration/gate-scenarios-prometheus3.test.ts',
-  'test/integration/counter-increase-prometheus3.test.ts',
-  'test/integration/rule-backfill-phase-prometheus3.test.ts',
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',
   'test/stack/launcher-local.test.ts',
   'test/integration/thanos.test.ts',
 ];
+
+/**
+ * Suites that run against every Prometheus major (describe.each over test/harness/prometheus-servers.ts): included
+ * by both projects, each project provides its majors, so the 2.x cases never wait for the Prometheus 3 build.
+ */
+const EVERY_PROMETHEUS = ['test/integration/gate-scenarios.test.ts', 'test/promql/counter-increase.test.ts', 'test/integration/rule-backfill-phase.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -47,12 +51,13 @@ export default defineConfig({
           include: ['test/**/*.test.ts', 'instrumentation/test/**/*.test.ts'],
           // test/otel3 is the Node 24 + OpenTelemetry JS 3.x leg (`npm run test:otel3`, its own config).
           exclude: [...GO_BUILT, 'test/otel3/**'],
+          provide: { prometheusMajors: [2] },
           sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
-        test: { name: 'go-built', include: GO_BUILT, sequence: { groupOrder: 1 } },
+        test: { name: 'go-built', include: [...GO_BUILT, ...EVERY_PROMETHEUS], provide: { prometheusMajors: [3] }, sequence: { groupOrder: 1 } },
       },
     ],
   },
