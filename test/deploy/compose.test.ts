@@ -174,6 +174,18 @@ describe.skipIf(skipReason !== undefined)('docker-compose.yml', () => {
     expect(config.services.grafana!.image).toBe(STACK_IMAGES.grafana);
   });
 
+  it('builds the demo runtime on a supported Node LTS (>= 22, OpenTelemetry JS 3), the release the Node 24 test leg runs', async () => {
+    const config = await configFor(profiles[0]!);
+    const dockerfile = readFileSync(dockerfileOf(config.services['demo-runtime']!), 'utf8');
+    const from = /^FROM\s+node:(\d+)\.(\d+)\.(\d+)-slim$/m.exec(dockerfile);
+    expect(from, 'the demo runtime image is node:<x.y.z>-slim').not.toBeNull();
+    const version = from!.slice(1, 4).join('.');
+    expect(Number(from![1])).toBeGreaterThanOrEqual(22);
+    // test/otel3 installs this exact Node release and runs runtime.mjs with it (test/deploy/demo-runtime.test.ts).
+    const leg = JSON.parse(readFileSync(join(root, 'test', 'otel3', 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+    expect(leg.packages['node_modules/node']?.version).toBe(version);
+  });
+
   it('runs the collector image of the release train in collector-config/builder-config.yaml', () => {
     const manifest = readFileSync(join(root, 'collector-config', 'builder-config.yaml'), 'utf8');
     const versions = new Set([...manifest.matchAll(/opentelemetry-collector-contrib\/\S+ v(\d+\.\d+\.\d+)/g)].map((m) => m[1]));

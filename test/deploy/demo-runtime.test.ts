@@ -1,6 +1,6 @@
 /**
- * The compose stack's demo runtime (deploy/demo-runtime/runtime.mjs), run with Node exactly as its container runs it,
- * pushing OTLP into the real collector built by collector-config/build.sh, which remote-writes into Debian's
+ * The compose stack's demo runtime (deploy/demo-runtime/runtime.mjs), run with the test's Node as its container runs
+ * it (the container's Node 24.21 in the otel3 leg, which runs this file too; Node 20 in the main run), pushing OTLP into the real collector built by collector-config/build.sh, which remote-writes into Debian's
  * Prometheus: the script starts, records through @agent-slo/instrumentation, and its series arrive under the
  * names the rules use, with job = its service.name. Skipped (reason printed) only when the collector is not built.
  */

@@ -10,14 +10,15 @@
  * - Alertmanager: 0.25.0, the version of Debian bookworm's package that `amtool check-config` and the delivery
  *   tests verify the generated configuration with.
  * - Grafana: 12.1.0 (provisioned datasource and file-provisioned dashboards; JSON dashboard schema of 12.x).
- * - Node: 20.20.2-slim for the demo runtime container, the Node line the project supports (engines >=20.19).
+ * - Node: 24.21.0-slim for the demo runtime container: an LTS line OpenTelemetry JS 3 supports (Node 20 is past end of
+ *   life), the same release as the Node 24 test leg (test/otel3), which runs the demo runtime script.
  */
 export const STACK_IMAGES = {
   collector: 'otel/opentelemetry-collector-contrib:0.161.0',
   prometheus: 'prom/prometheus:v3.16.0',
   alertmanager: 'prom/alertmanager:v0.25.0',
   grafana: 'grafana/grafana:12.1.0',
-  node: 'node:20.20.2-slim',
+  node: 'node:24.21.0-slim',
 } as const;
 
 export type StackImage = keyof typeof STACK_IMAGES;

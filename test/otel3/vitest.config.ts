@@ -26,8 +26,11 @@ const otel3: Plugin = {
 
 const { projects: _projects, ...sharedTest } = base.test ?? {};
 const root = new URL('../../', import.meta.url).pathname;
-/** The files this leg runs: all instrumentation tests, and CLI tests (the demo drives the SDK through the CLI). */
-const files = ['test/otel3/leg.test.ts', 'test/profile/broken-specs.test.ts', 'test/integration/rules-cli.test.ts', 'test/integration/demo.test.ts'];
+/**
+ * The files this leg runs: all instrumentation tests, CLI tests (the demo drives the SDK through the CLI), and the
+ * compose stack's demo runtime script, whose container runs this leg's Node release (deploy/demo-runtime/Dockerfile).
+ */
+const files = ['test/otel3/leg.test.ts', 'test/profile/broken-specs.test.ts', 'test/integration/rules-cli.test.ts', 'test/integration/demo.test.ts', 'test/deploy/demo-runtime.test.ts'];
 // A moved or renamed file must not silently drop out of the leg.
 const gone = files.filter((f) => !existsSync(`${root}${f}`));
 if (gone.length > 0) throw new Error(`otel3 leg: ${gone.join(', ')} no longer exist(s); update test/otel3/vitest.config.ts`);
