@@ -349,7 +349,7 @@ export function loadProfileFromTexts(inputs: readonly { file: string; text: stri
     const part = wellFormedPart(merged, profileSchemaV1);
     if (part !== undefined) {
       const repaired = part.repaired.map((p) => formatPath(p));
-      const semantic = semanticIssues(part.wire, files).map((i) => renumberObjectives(i, part.objectiveIndex));
+      const semantic = commonIssues(part.variants.map((wire) => semanticIssues(wire, files))).map((i) => renumberObjectives(i, part.objectiveIndex));
       const related = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
       const fresh = fromPathIssues(semantic, sources).filter((i) => !repaired.some((r) => related(i.path, r) || related(r, i.path)));
       issues.push(...fresh);
@@ -366,6 +366,14 @@ export function loadProfileFromTexts(inputs: readonly { file: string; text: stri
 function semanticIssues(wire: ProfileWireV1, files: readonly string[]): PathIssue[] {
   const { profile, issues } = mapProfileV1(wire, files);
   return [...validateText(wire), ...issues, ...validateProfile(profile)];
+}
+
+/** The issues found in every one of `lists` (the problems that hold whatever value a placeholder stands for). */
+function commonIssues(lists: readonly (readonly PathIssue[])[]): PathIssue[] {
+  const key = (i: PathIssue): string => JSON.stringify([i.path, i.message, i.hint ?? '']);
+  const [first = [], ...rest] = lists;
+  const others = rest.map((l) => new Set(l.map(key)));
+  return first.filter((i) => others.every((o) => o.has(key(i))));
 }
 
 /** Rewrites `objectives[j]` (index in a partial document) to the objective's index in the file. */

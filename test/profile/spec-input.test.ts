@@ -80,11 +80,33 @@ describe('validate: inputs, one pass, counts', () => {
       'defaults.windows.alert',
       'objectives[0].target',
       'objectives[0].owner',
+      // objectives[1] has a broken required field (target); its other problems hold whatever the target will be.
+      'objectives[1].owner',
+      'objectives[1].runbook',
       'objectives[2].critical.threshold',
       'objectives[2].unit',
       'objectives[2].owner',
     ]);
-    expect(r.stderr).toContain(`FAIL ${file}: 10 problems`);
+    expect(r.stderr).toContain(`FAIL ${file}: 12 problems`);
+  });
+
+  it('a broken required field of an objective does not hide its other problems, and adds none that depend on it', () => {
+    const file = 'test/fixtures/specs/one-pass/broken-required-field.yaml';
+    const r = runAgentSlo(['validate', file]);
+    expect(r.code).toBe(65);
+    const problems = r.stderr.split('\n').filter((l) => l.startsWith(`  ${file}:`)).map((l) => l.slice(file.length + 3).replace(/^\d+:\d+: /, ''));
+    expect(problems).toEqual([
+      'objectives[0].direction: the string "sideways" is not allowed',
+      'objectives[1].target: is required but missing',
+      // Semantic problems of the same objectives that hold for every direction and every target.
+      'objectives[0].escalation.after: "1x" is not a duration',
+      'objectives[0].critical.threshold: 1.5 is not a ratio',
+      'objectives[0].windows.alert: alert window 7d is longer than the gate window 1d',
+      'objectives[1].unit: unit s cannot be compared with a histogram recorded in By',
+    ]);
+    // Threshold order depends on the direction: not reported until the direction is known.
+    expect(r.stderr).not.toMatch(/better than the target|does not lie between/);
+    expect(r.stderr).toContain(`FAIL ${file}: 6 problems`);
   });
 
   it('one bad default inherited by every objective is one problem, counted in the singular', () => {
