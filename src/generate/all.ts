@@ -2,6 +2,7 @@
 import type { Profile } from '../profile/model.js';
 import { generateAlertmanager } from './alertmanager/config.js';
 import { bucketBoundaries, generateBucketsFile } from './buckets.js';
+import { generateSpanSettingsFile, type SpanSettings } from './collector/settings.js';
 import { generateCollectorSpansFile } from './collector/spans.js';
 import { generateDashboards } from './grafana/dashboards.js';
 import { generatePrometheusRule } from './prometheus/operator.js';
@@ -21,6 +22,8 @@ export interface GenerateOptions {
   readonly collectorSpans: boolean;
   /** Also write each profile's rules as a prometheus-operator PrometheusRule resource. */
   readonly prometheusOperator?: boolean;
+  /** Also write the collector span path's prices and label bounds (collector-config/otelcol-span-settings.yaml). */
+  readonly spanSettings?: { readonly settings: SpanSettings; readonly source: string };
 }
 
 export function generateProfileFiles(source: ProfileSource): GeneratedFile[] {
@@ -40,6 +43,7 @@ export function generateAll(sources: readonly ProfileSource[], opts: GenerateOpt
   const profiles = sources.map((s) => s.profile);
   files.push(generateBucketsFile(profiles));
   if (opts.collectorSpans) files.push(generateCollectorSpansFile(bucketBoundaries(profiles)));
+  if (opts.spanSettings !== undefined) files.push(generateSpanSettingsFile(opts.spanSettings.settings, opts.spanSettings.source));
   const seen = new Set<string>();
   for (const f of files) {
     if (seen.has(f.path)) throw new Error(`two generated files share the path ${f.path} (two profiles with the same name?)`);

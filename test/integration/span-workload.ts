@@ -14,7 +14,7 @@ export type Convention = 'gen_ai' | 'openinference' | 'openllmetry';
 
 type Logical =
   | { kind: 'agent'; agent: string; outcome?: 'escalated'; reason?: string }
-  | { kind: 'tool'; tool: string }
+  | { kind: 'tool'; tool: string | number }
   | { kind: 'model'; model: string; provider: string; input?: number; output?: number; fallbackTo?: string; fallbackReason?: string }
   | { kind: 'unmapped'; model: string }
   | { kind: 'http' };
@@ -78,6 +78,17 @@ export function workload(rounds: number, round0 = 0): LogicalSpan[] {
     out.push({ id: `r${r}http`, what: { kind: 'http' }, startOffsetNs: BigInt(r) * 1_000_000_000n, durationS: 0.07 });
   }
   return out;
+}
+
+/** One task per tool name: a root agent span with one tool call (failing on every third, error.type `E<i>`), for label-bound tests. */
+export function toolWorkload(tools: readonly (string | number)[]): LogicalSpan[] {
+  return tools.flatMap((tool, i): LogicalSpan[] => {
+    const base = BigInt(i) * 1_000_000_000n;
+    return [
+      { id: `b${i}`, what: { kind: 'agent', agent: 'planner' }, startOffsetNs: base, durationS: SAFE_DURATIONS[9] },
+      { id: `b${i}c`, parent: `b${i}`, what: { kind: 'tool', tool }, startOffsetNs: base + 1_000_000n, durationS: SAFE_DURATIONS[i % 4]!, ...(i % 3 === 0 ? { error: true, errorType: `E${i}` } : {}) },
+    ];
+  });
 }
 
 /** USD per million tokens for the workload's models (in process and in the collector's price statements). */

@@ -2,9 +2,13 @@ import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ProfileSource } from '../../generate/all.js';
 import { loadProfile } from '../../profile/load.js';
-import { STDIN_NAME } from '../../profile/read.js';
+import { readSpecInput, STDIN_NAME } from '../../profile/read.js';
+import { parseYamlDocuments } from '../../profile/load.js';
+import { SpecError, SpecInputError } from '../../profile/errors.js';
+import { parseSpanSettings, SpanSettingsError, type SpanSettings } from '../../generate/collector/settings.js';
+import { EXIT } from '../exit-codes.js';
 import { OutputError } from '../../output.js';
-import { CheckFailedError, UsageError } from '../errors.js';
+import { CheckFailedError, CliError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { packageRoot } from '../../package.js';
 import { addSpecOptions, selectedSpecFiles, type SpecSelection } from '../spec-options.js';
@@ -21,6 +25,26 @@ interface GenerateOptions extends SpecSelection {
   out?: string;
   check?: boolean;
   prometheusOperator?: boolean;
+  spanSettings?: string;
+}
+
+/** Reads and checks a --span-settings file (bounded read, hardened YAML): 66 when unreadable, 65 when invalid. */
+async function readSpanSettings(file: string): Promise<SpanSettings> {
+  const shown = file === '-' ? STDIN_NAME : file;
+  const read = await readSpecInput(file);
+  if (!read.ok) {
+    const issue = { file: shown, line: 0, column: 0, path: '', message: read.message, hint: read.hint };
+    throw read.kind === 'missing' ? new SpecInputError([issue]) : new SpecError([issue]);
+  }
+  const parsed = parseYamlDocuments(shown, read.bytes.toString('utf8'));
+  if (parsed.issues.length > 0) throw new SpecError(parsed.issues);
+  if (parsed.values.length > 1) throw new CliError(`--span-settings ${shown}: contains ${String(parsed.values.length)} YAML documents; put the settings in one`, EXIT.invalidSpec);
+  try {
+    return parseSpanSettings(parsed.values[0], shown);
+  } catch (err) {
+    if (err instanceof SpanSettingsError) throw new CliError(`--span-settings ${err.message}`, EXIT.invalidSpec);
+    throw err;
+  }
 }
 
 /**
@@ -34,7 +58,13 @@ export function generateCommand(io: Io): Command {
     .description('generate Prometheus rules and promtool tests, Alertmanager config and Grafana dashboards from SLO specs')
     .addOption(new Option('-o, --out <dir>', 'output root (default: the current directory); rules/, alertmanager/ and dashboards/ go below it'))
     .addOption(new Option('--prometheus-operator', 'also write rules/<profile>/prometheusrule.yaml (a monitoring.coreos.com/v1 PrometheusRule with the same groups)'))
-    .addOption(new Option('--check', 'do not write: exit 1 with a diff when the files under --out are missing or stale'));
+    .addOption(new Option('--check', 'do not write: exit 1 with a diff when the files under --out are missing or stale'))
+    .addOption(
+      new Option(
+        '--span-settings <file>',
+        'also write collector-config/otelcol-span-settings.yaml from a YAML file with the Node package\'s priceTable (USD per million tokens) and cardinality (allow, maxValueLength) options: the collector span path\'s prices and label bounds',
+      ),
+    );
   addSpecOptions(command).action(async (opts: GenerateOptions) => {
     // Loaded on use (the Grafana SDK and the generators are most of the CLI's start-up otherwise).
     const [{ generateAll }, { checkGenerated, writeGenerated }] = await Promise.all([import('../../generate/all.js'), import('../../generate/write.js')]);
@@ -48,7 +78,8 @@ export function generateCommand(io: Io): Command {
     }
     // The repository's collector span pipeline carries the shipped profiles' buckets together.
     const collectorSpans = opts.spec === undefined && opts.profile === undefined && root === packageRoot();
-    const generated = generateAll(sources, { collectorSpans, prometheusOperator: opts.prometheusOperator === true });
+    const spanSettings = opts.spanSettings === undefined ? undefined : { settings: await readSpanSettings(opts.spanSettings), source: headerSpecPath(opts.spanSettings, root) };
+    const generated = generateAll(sources, { collectorSpans, prometheusOperator: opts.prometheusOperator === true, ...(spanSettings !== undefined ? { spanSettings } : {}) });
     if (opts.check === true) {
       const stale = await checkGenerated(root, generated, (path, ok) => io.out(`${ok ? 'ok     ' : 'STALE  '} ${path}`));
       if (stale.length > 0) {

@@ -49,6 +49,8 @@ import {
   LLM_EVIDENCE_ATTRIBUTES,
   MODEL_OPERATIONS,
   SPAN_CONVENTION_RULES,
+  DEFAULT_MAX_VALUE_LENGTH,
+  type CardinalityOptions,
   type PriceTable,
 } from '@agent-slo/instrumentation';
 import type { GeneratedFile } from '../types.js';
@@ -61,6 +63,7 @@ export const SPANS_COMPONENTS = {
   conventions: 'transform/agent_slo_span_conventions',
   prices: 'transform/agent_slo_prices',
   connector: 'signal_to_metrics/agent_slo',
+  labelBounds: 'transform/agent_slo_label_bounds',
   incarnation: 'transform/agent_slo_collector_instance',
   batch: 'batch/agent_slo_spans',
   cumulative: 'deltatocumulative/agent_slo_spans',
@@ -152,6 +155,47 @@ export function priceStatements(table: PriceTable): string[] {
   const models = Object.keys(table).filter((m) => m !== '*').sort();
   for (const m of models) out.push(`set(${attr(TMP_COST)}, ${cost(m)}) where ${priced} and ${attr(ATTR_GEN_AI_REQUEST_MODEL)} == ${q(m)}`);
   for (const m of models) out.push(`set(${attr(TMP_COST)}, ${cost(m)}) where ${priced} and ${attr(ATTR_GEN_AI_RESPONSE_MODEL)} == ${q(m)}`);
+  return out;
+}
+
+/** The prices processor's statement without a price table (a transform needs at least one statement). */
+export const NO_PRICES = 'set(span.attributes["agent_slo.tmp.no_prices"], true) where false';
+
+/** Span attributes that become labels of the derived metrics with open-ended values: bounded as in process. */
+export const BOUNDED_LABELS = [
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_AGENT_FALLBACK_FROM_MODEL,
+  ATTR_AGENT_FALLBACK_TO_MODEL,
+  ATTR_AGENT_FALLBACK_REASON,
+  ATTR_AGENT_ESCALATION_REASON,
+] as const;
+
+const ABSENT_UNLESS_STRING: ReadonlySet<string> = new Set([ATTR_GEN_AI_AGENT_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_RESPONSE_MODEL, ATTR_AGENT_FALLBACK_TO_MODEL]);
+
+/**
+ * Label bounds as transform statements, the in-process BoundedValues rule per label attribute: a value that is not a
+ * non-empty string of at most maxValueLength characters, or (with an allow-list) not listed, becomes `_OTHER`.
+ * The first-N rule without an allow-list needs state across spans, which OTTL statements do not have.
+ * Runs after the price statements (prices look up the model name as sent, as costFromUsage does).
+ */
+export function labelBoundStatements(cardinality: Pick<CardinalityOptions, 'allow' | 'maxValueLength'> = {}): string[] {
+  const max = cardinality.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH;
+  const other = q(VALUE_OTHER);
+  const out: string[] = [];
+  for (const key of BOUNDED_LABELS) {
+    const a = attr(key);
+    // A value that is not a string: an optional label is left out (the span processor reads it as absent), others are _OTHER.
+    if (ABSENT_UNLESS_STRING.has(key)) out.push(`delete_key(span.attributes, ${q(key)}) where ${a} != nil and not IsString(${a})`);
+    else out.push(`set(${a}, ${other}) where ${a} != nil and not IsString(${a})`);
+    out.push(`set(${a}, ${other}) where IsString(${a}) and (Len(${a}) == 0 or Len(${a}) > ${String(max)})`);
+    const allow = cardinality.allow?.[key];
+    if (allow !== undefined && allow.length > 0) out.push(`set(${a}, ${other}) where IsString(${a}) and ${allow.map((v) => `${a} != ${q(v)}`).join(' and ')}`);
+  }
   return out;
 }
 
@@ -281,7 +325,9 @@ export function collectorSpansConfig(buckets: Readonly<Record<string, readonly n
           { context: 'datapoint', statements: [`set(datapoint.attributes[${q(ATTR_COLLECTOR_INSTANCE)}], resource.attributes["signal_to_metrics.service.instance.id"])`] },
         ],
       },
-      [c.prices]: { error_mode: 'ignore', trace_statements: [{ context: 'span', statements: priceList.length > 0 ? priceList : ['set(span.attributes["agent_slo.tmp.no_prices"], true) where false'] }] },
+      [c.prices]: { error_mode: 'ignore', trace_statements: [{ context: 'span', statements: priceList.length > 0 ? priceList : [NO_PRICES] }] },
+      // Label values as the in-process recorder bounds them (default length bound; allow-lists from the span settings).
+      [c.labelBounds]: { error_mode: 'ignore', trace_statements: [{ context: 'span', statements: labelBoundStatements() }] },
       // The span path's own batch and delta → cumulative state: nothing here depends on the base config's settings.
       [c.batch]: { send_batch_size: 8192, send_batch_max_size: 16384, timeout: '200ms' },
       [c.cumulative]: { max_stale: '10m' },
@@ -301,7 +347,7 @@ export function collectorSpansConfig(buckets: Readonly<Record<string, readonly n
         [c.tracesPipeline]: {
           receivers: ['otlp'],
           // batch last: one goroutine hands batches to the connector, so its delta timestamps only increase.
-          processors: ['memory_limiter', c.filter, c.conventions, c.prices, c.batch],
+          processors: ['memory_limiter', c.filter, c.conventions, c.prices, c.labelBounds, c.batch],
           exporters: [c.connector],
         },
         [c.metricsPipeline]: {
@@ -317,14 +363,15 @@ export function collectorSpansConfig(buckets: Readonly<Record<string, readonly n
   };
 }
 
-/** collector-config/otelcol-spans.yaml (no prices: those are deployment data). */
+/** collector-config/otelcol-spans.yaml (no prices or allow-lists: those are deployment data, see settings.ts). */
 export function generateCollectorSpansFile(buckets: Readonly<Record<string, readonly number[]>>): GeneratedFile {
   const header = [
     '# Generated by `agent-slo generate` from the span-convention mapping table (instrumentation/src/span-conventions.ts)',
     '# and the generated bucket boundaries. Do not edit: change the table or the profiles and regenerate.',
     '#',
     '# Traces → metrics: derives the agent-slo metrics from GenAI, OpenInference and OpenLLMetry spans. Deploy it over',
-    '# the shipped config:  otelcol-agent-slo --config=otelcol.yaml --config=otelcol-spans.yaml [--config=prices.yaml]',
+    '# the shipped config:  otelcol-agent-slo --config=otelcol.yaml --config=otelcol-spans.yaml [--config=otelcol-span-settings.yaml]',
+    '# (prices and label allow-lists: `agent-slo generate --span-settings FILE` writes otelcol-span-settings.yaml).',
     '# The derived series join the base config\'s `metrics` pipeline (forward/agent_slo), so they get its naming mode and',
     '# exporters. See docs/instrument-any-runtime.md.',
     '',
