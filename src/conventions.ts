@@ -22,6 +22,7 @@ import {
   METRIC_GEN_AI_EXECUTE_TOOL_DURATION,
   METRIC_GEN_AI_INVOKE_AGENT_DURATION,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_TOOL_NAME,
   UNIT_BYTES,
   UNIT_SECONDS,
   UNIT_USD,
@@ -106,9 +107,9 @@ const INSTRUMENTS: ReadonlyMap<string, { readonly otel: string; readonly unit?: 
     ] as const
   ).map(([otel, unit]: readonly [string, string?]) => [promName(otel), unit === undefined ? { otel } : { otel, unit }]),
 );
-/** The attributes the signal catalogue matches on (and the model label), by Prometheus label name. */
+/** The attributes the signal catalogue matches on (and the model and tool labels), by Prometheus label name. */
 const ATTRIBUTES: ReadonlyMap<string, string> = new Map(
-  [ATTR_ERROR_TYPE, ATTR_AGENT_TASK_OUTCOME, ATTR_AGENT_EXECUTION_OUTCOME, ATTR_AGENT_SHADOW_RESULT, ATTR_GEN_AI_REQUEST_MODEL].map((a) => [promName(a), a]),
+  [ATTR_ERROR_TYPE, ATTR_AGENT_TASK_OUTCOME, ATTR_AGENT_EXECUTION_OUTCOME, ATTR_AGENT_SHADOW_RESULT, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_TOOL_NAME].map((a) => [promName(a), a]),
 );
 /** otlptranslator's unit words for the units above; any other unit is appended as written. */
 const UNIT_WORDS: Readonly<Record<string, string>> = { s: 'seconds', ms: 'milliseconds', By: 'bytes' };

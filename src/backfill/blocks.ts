@@ -7,7 +7,7 @@
  * - Start Prometheus with a long retention (the launcher defaults to 400d), or old blocks are deleted at start.
  * - `--max-block-duration=24h` (the default here) makes long imports much faster than 2h blocks.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -173,6 +173,18 @@ async function listBlocks(dir: string): Promise<Map<string, CreatedBlock>> {
 export function spawnError(command: string, err: NodeJS.ErrnoException): Error {
   if (err.name === 'AbortError') return err;
   return new BackfillError(err.code === 'ENOENT' ? `${command} not found on PATH (install the prometheus package)` : err.message);
+}
+
+/** The major version `promtool --version` reports (e.g. 2 for Debian's 2.42, 3 for 3.16); BackfillError when it cannot run. */
+export async function promtoolMajorVersion(command: string): Promise<number | undefined> {
+  const out = await new Promise<string>((resolve, reject) => {
+    execFile(command, ['--version'], { timeout: 30_000, maxBuffer: 64 * 1024 }, (err, stdout, stderr) => {
+      if (err !== null && (err as NodeJS.ErrnoException).code === 'ENOENT') reject(spawnError(command, err as NodeJS.ErrnoException));
+      else resolve(`${stdout}${stderr}`);
+    });
+  });
+  const m = /version (\d+)\./.exec(out);
+  return m === null ? undefined : Number(m[1]);
 }
 
 /** Runs promtool over the input and returns the blocks it created in `dataDir`. */

@@ -11,7 +11,8 @@
  * - `runtime-v1-healthy` (8 days): the same runtime without the streak. Gate: pass. Alerts: none.
  *
  * Event volumes follow a daily cycle (±30 %); ratios are constant within a phase, so every SLI is known exactly.
- * Samples are 2 minutes apart; histograms carry only the buckets the profiles' thresholds read.
+ * Samples are 2 minutes apart; histograms carry only the buckets the profiles' thresholds read. Scenarios are built
+ * in the catalogue's spelling and spelled as a spec's `metricNames` says by `spellFamilies` (scenarioData).
  */
 import {
   COUNTER_SIGNALS,
@@ -19,7 +20,10 @@ import {
   HISTOGRAM_SIGNALS,
   type HistogramSignalName,
   type Matcher,
+  type MetricNaming,
   promName,
+  signalLabelName,
+  signalMetricName,
 } from '../conventions.js';
 import type { HistogramPoint, Labels, MetricFamily, Sample } from './openmetrics.js';
 
@@ -304,6 +308,21 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     },
   },
 ];
+
+/**
+ * Families in the catalogue's spelling, renamed as `naming` spells metric and label names. A counter that the naming
+ * writes without `_total` (utf8, Prometheus' NoTranslation) goes in as a gauge: OpenMetrics counter samples must end
+ * in `_total`, and TSDB blocks keep no metric type.
+ */
+export function spellFamilies(families: readonly MetricFamily[], naming: MetricNaming): MetricFamily[] {
+  const labels = (l: Labels): Labels => Object.fromEntries(Object.entries(l).map(([k, v]) => [signalLabelName(k, naming), v]));
+  return families.map((f): MetricFamily => {
+    if (f.type === 'histogram') return { ...f, name: signalMetricName(f.name, naming), series: f.series.map((s) => ({ ...s, labels: labels(s.labels) })) };
+    const series = f.series.map((s) => ({ ...s, labels: labels(s.labels) }));
+    const name = signalMetricName(f.type === 'counter' && !f.name.endsWith('_total') ? `${f.name}_total` : f.name, naming);
+    return f.type === 'counter' && !name.endsWith('_total') ? { type: 'gauge', name, series } : { ...f, name, series };
+  });
+}
 
 export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name);

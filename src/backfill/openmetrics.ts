@@ -4,6 +4,8 @@
  * Facts about promtool 2.42 this writer respects: timestamps are SECONDS (milliseconds are accepted and land in
  * the future); each series must be sorted by time (out-of-order samples are dropped silently); the text must
  * end with `# EOF`; `# UNIT` must be a suffix of the family name, so this writer never emits UNIT.
+ * UTF-8 metric and label names (Prometheus 3 naming, e.g. `gen_ai.execute_tool.duration`) are written quoted
+ * (`{"gen_ai.execute_tool.duration_count","error.type"="x"} 3 1700000000`), which only promtool 3 reads.
  */
 import { escapeExpositionLabelValue, escapeOpenMetricsHelp } from '../escape.js';
 import { promValue } from '../format.js';
@@ -72,6 +74,27 @@ export class OpenMetricsError extends Error {
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** A UTF-8 name (Prometheus 3): anything printable; quotes, backslashes and line breaks are escaped when written. */
+const UTF8_NAME = /^[^\p{Cc}]+$/u;
+
+/** The names a writer accepts: legacy, or UTF-8 (Prometheus 3). */
+interface Names {
+  readonly metric: RegExp;
+  readonly label: RegExp;
+  readonly utf8: boolean;
+}
+
+/** A metric or label name as written: bare when legacy-valid, quoted otherwise. */
+function writtenName(name: string, legacy: RegExp): string {
+  return legacy.test(name) ? name : `"${escapeExpositionLabelValue(name)}"`;
+}
+
+/** `name{labels}`, or `{"name",labels}` for a UTF-8 name. */
+function sampleSeries(name: string, labels: string): string {
+  if (METRIC_NAME.test(name)) return `${name}${labels}`;
+  const quoted = writtenName(name, METRIC_NAME);
+  return labels === '' ? `{${quoted}}` : `{${quoted},${labels.slice(1)}`;
+}
 
 function formatTimestamp(ts: number): string {
   // Milliseconds precision is what the TSDB stores; avoid printing float noise like 1700000000.1230001.
@@ -82,14 +105,14 @@ function formatTimestamp(ts: number): string {
 function formatLabels(labels: Labels, extra?: readonly [string, string]): string {
   const parts = Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${escapeExpositionLabelValue(labels[k] ?? '')}"`);
+    .map((k) => `${writtenName(k, LABEL_NAME)}="${escapeExpositionLabelValue(labels[k] ?? '')}"`);
   if (extra) parts.push(`${extra[0]}="${escapeExpositionLabelValue(extra[1])}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
-function checkLabels(family: string, labels: Labels, reserved: readonly string[]): void {
+function checkLabels(family: string, labels: Labels, reserved: readonly string[], names: Names): void {
   for (const name of Object.keys(labels)) {
-    if (!LABEL_NAME.test(name)) throw new OpenMetricsError(`invalid label name "${name}"`, family, labels);
+    if (!names.label.test(name)) throw new OpenMetricsError(`invalid label name "${name}"${names.utf8 ? '' : ' (UTF-8 names only for Prometheus 3: utf8Names)'}`, family, labels);
     if (name.startsWith('__')) throw new OpenMetricsError(`label name "${name}" is reserved (starts with __)`, family, labels);
     if (reserved.includes(name)) throw new OpenMetricsError(`label "${name}" is reserved for this type`, family, labels);
   }
@@ -127,14 +150,14 @@ function familyName(family: MetricFamily): string {
   return family.type === 'counter' ? family.name.replace(/_total$/, '') : family.name;
 }
 
-function writeFamily(family: MetricFamily, out: string[]): void {
+function writeFamily(family: MetricFamily, out: string[], names: Names): void {
   const name = familyName(family);
-  if (!METRIC_NAME.test(name)) throw new OpenMetricsError(`invalid metric name "${family.name}"`, family.name);
+  if (!names.metric.test(name)) throw new OpenMetricsError(`invalid metric name "${family.name}"${names.utf8 ? '' : ' (UTF-8 names only for Prometheus 3: utf8Names)'}`, family.name);
   if (family.type === 'histogram' && /_(bucket|count|sum)$/.test(name)) {
     throw new OpenMetricsError('histogram family name must not end in _bucket, _count or _sum', family.name);
   }
-  out.push(`# TYPE ${name} ${family.type}`);
-  if (family.help !== undefined) out.push(`# HELP ${name} ${escapeOpenMetricsHelp(family.help)}`);
+  out.push(`# TYPE ${writtenName(name, METRIC_NAME)} ${family.type}`);
+  if (family.help !== undefined) out.push(`# HELP ${writtenName(name, METRIC_NAME)} ${escapeOpenMetricsHelp(family.help)}`);
 
   const seen = new Set<string>();
   const checkUnique = (labels: Labels): void => {
@@ -145,7 +168,7 @@ function writeFamily(family: MetricFamily, out: string[]): void {
 
   if (family.type === 'histogram') {
     for (const series of family.series) {
-      checkLabels(name, series.labels, ['le']);
+      checkLabels(name, series.labels, ['le'], names);
       checkUnique(series.labels);
       for (const p of sortedByTime(name, series.labels, series.points, (x) => x.timestampSeconds)) {
         const ts = formatTimestamp(p.timestampSeconds);
@@ -158,13 +181,13 @@ function writeFamily(family: MetricFamily, out: string[]): void {
             throw new OpenMetricsError(`bucket counts must be cumulative (le=${promValue(le)} at ${ts})`, name, series.labels);
           }
           previous = c;
-          out.push(`${name}_bucket${formatLabels(series.labels, ['le', promValue(le)])} ${promValue(c)} ${ts}`);
+          out.push(`${sampleSeries(`${name}_bucket`, formatLabels(series.labels, ['le', promValue(le)]))} ${promValue(c)} ${ts}`);
         }
         if (previous !== p.count) {
           throw new OpenMetricsError(`+Inf bucket (${previous}) must equal count (${p.count}) at ${ts}`, name, series.labels);
         }
-        out.push(`${name}_count${formatLabels(series.labels)} ${promValue(p.count)} ${ts}`);
-        out.push(`${name}_sum${formatLabels(series.labels)} ${promValue(p.sum)} ${ts}`);
+        out.push(`${sampleSeries(`${name}_count`, formatLabels(series.labels))} ${promValue(p.count)} ${ts}`);
+        out.push(`${sampleSeries(`${name}_sum`, formatLabels(series.labels))} ${promValue(p.sum)} ${ts}`);
       }
     }
     return;
@@ -172,9 +195,9 @@ function writeFamily(family: MetricFamily, out: string[]): void {
 
   const sampleName = family.type === 'counter' ? `${name}_total` : name;
   for (const series of family.series) {
-    checkLabels(name, series.labels, []);
+    checkLabels(name, series.labels, [], names);
     checkUnique(series.labels);
-    const prefix = `${sampleName}${formatLabels(series.labels)} `;
+    const prefix = `${sampleSeries(sampleName, formatLabels(series.labels))} `;
     for (const [ts, value] of sortedByTime(name, series.labels, series.samples, (s) => s[0])) {
       if (family.type === 'counter' && !(value >= 0)) {
         throw new OpenMetricsError(`counter value ${promValue(value)} at ${ts} must be >= 0`, name, series.labels);
@@ -184,15 +207,19 @@ function writeFamily(family: MetricFamily, out: string[]): void {
   }
 }
 
-/** Renders families as OpenMetrics text ending in `# EOF\n`. Throws OpenMetricsError on invalid input. */
-export function writeOpenMetrics(families: readonly MetricFamily[]): string {
+/**
+ * Renders families as OpenMetrics text ending in `# EOF\n`. Throws OpenMetricsError on invalid input. Names must be
+ * legacy Prometheus names unless `utf8Names` (Prometheus 3: written quoted, read only by promtool 3).
+ */
+export function writeOpenMetrics(families: readonly MetricFamily[], opts: { readonly utf8Names?: boolean } = {}): string {
+  const accepted: Names = opts.utf8Names === true ? { metric: UTF8_NAME, label: UTF8_NAME, utf8: true } : { metric: METRIC_NAME, label: LABEL_NAME, utf8: false };
   const out: string[] = [];
   const names = new Set<string>();
   for (const family of families) {
     const name = familyName(family);
     if (names.has(name)) throw new OpenMetricsError('family appears twice; merge its series into one family', name);
     names.add(name);
-    writeFamily(family, out);
+    writeFamily(family, out, accepted);
   }
   out.push('# EOF');
   return `${out.join('\n')}\n`;

@@ -129,6 +129,23 @@ describe('writeOpenMetrics', () => {
     expect(bad[0]).toThrow(/milliseconds/);
   });
 
+  it('writes UTF-8 metric and label names quoted only when asked (Prometheus 3), and still refuses control characters', () => {
+    const family = { name: 'gen_ai.execute_tool.duration', type: 'histogram' as const, series: [{ labels: { 'error.type': 'x"y', job: 'j' }, points: [{ timestampSeconds: 1, buckets: [[1, 2]] as const, count: 3, sum: 1.5 }] }] };
+    expect(() => writeOpenMetrics([family])).toThrow(/UTF-8 names only for Prometheus 3/);
+    expect(writeOpenMetrics([family, { name: 'agent.tasks', type: 'gauge', series: [{ labels: {}, samples: [[1, 4]] }] }], { utf8Names: true }).split('\n')).toEqual([
+      '# TYPE "gen_ai.execute_tool.duration" histogram',
+      '{"gen_ai.execute_tool.duration_bucket","error.type"="x\\"y",job="j",le="1"} 2 1',
+      '{"gen_ai.execute_tool.duration_bucket","error.type"="x\\"y",job="j",le="+Inf"} 3 1',
+      '{"gen_ai.execute_tool.duration_count","error.type"="x\\"y",job="j"} 3 1',
+      '{"gen_ai.execute_tool.duration_sum","error.type"="x\\"y",job="j"} 1.5 1',
+      '# TYPE "agent.tasks" gauge',
+      '{"agent.tasks"} 4 1',
+      '# EOF',
+      '',
+    ]);
+    expect(() => writeOpenMetrics([{ name: 'a\nb', type: 'gauge', series: [] }], { utf8Names: true })).toThrow(OpenMetricsError);
+  });
+
   it('ends with # EOF even with no families', () => {
     expect(writeOpenMetrics([])).toBe('# EOF\n');
   });

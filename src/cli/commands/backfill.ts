@@ -2,7 +2,7 @@ import { writeFileAtomic } from '../../output.js';
 import { Command, Option } from 'commander';
 import { runBackfillCheck } from '../../backfill/check.js';
 import { renderCheckJson, renderCheckText } from '../../backfill/check-report.js';
-import { importHistory, UnknownScenarioError } from '../../backfill/import.js';
+import { importHistory, type ImportSource, UnknownScenarioError } from '../../backfill/import.js';
 import { SCENARIOS } from '../../backfill/import-scenarios.js';
 import { BackfillError } from '../../backfill/blocks.js';
 import { createPrometheusClient } from '../../prometheus/client.js';
@@ -15,11 +15,12 @@ import { PrometheusClientError } from '../../prometheus/errors.js';
 import { addPrometheusOptions, BACKFILL_CHECK_PROMETHEUS, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { oneProfile, parseAtOption } from '../scope-options.js';
 
-interface ImportOptions {
+interface ImportOptions extends SpecSelection {
   file?: string;
   scenario?: string;
   dataDir: string;
   end?: string;
+  promtool: string;
 }
 
 interface CheckOptions extends SpecSelection, PrometheusFlags {
@@ -33,19 +34,34 @@ interface CheckOptions extends SpecSelection, PrometheusFlags {
 
 function importCommand(io: Io): Command {
   const scenarios = SCENARIOS.map((s) => `  ${s.name} (${s.profile}, ${s.days} days): ${s.description}`).join('\n');
-  return new Command('import')
+  const c = new Command('import')
     .description('import historical samples (OpenMetrics file or a generated scenario) into TSDB blocks with promtool')
     .option('--file <file>', 'OpenMetrics file (timestamps in seconds, sorted per series, ending with # EOF)')
-    .option('--scenario <name>', 'a generated scenario (see below)')
+    .option('--scenario <name>', "a generated scenario (see below), named as --spec/--profile's metricNames says (default: the shipped profile's)");
+  addSpecOptions(c);
+  return c
     .requiredOption('--data-dir <dir>', 'Prometheus --storage.tsdb.path to write the blocks into (start Prometheus on it with a long retention)')
     .option('--end <time>', 'scenario end time: ISO 8601 with zone, Unix seconds or "now" (default: now − 3h, outside the head block)')
+    .option('--promtool <path>', "promtool binary (Prometheus 3's for a spec with utf8 metricNames)", 'promtool')
     .addHelpText('after', `\nScenarios:\n${scenarios}`)
     .action(async (opts: ImportOptions) => {
       if ((opts.file === undefined) === (opts.scenario === undefined)) throw new UsageError('give exactly one of --file FILE or --scenario NAME');
+      const specGiven = opts.spec !== undefined || opts.profile !== undefined;
+      if (opts.file !== undefined && specGiven) throw new UsageError('--spec/--profile name the series of a --scenario; an OpenMetrics --file is imported as written');
       const end = opts.end === undefined ? Math.floor(Date.now() / 1000) - 3 * 3600 : parseAtOption(opts.end);
-      const source = opts.file !== undefined ? { file: opts.file } : { scenario: opts.scenario!, endSeconds: end };
+      let source: ImportSource;
+      if (opts.file !== undefined) source = { file: opts.file };
+      else if (!specGiven) source = { scenario: opts.scenario!, endSeconds: end };
+      else {
+        const profile = await oneProfile(opts);
+        const built = SCENARIOS.find((s) => s.name === opts.scenario);
+        if (built !== undefined && built.profile !== profile.name) {
+          throw new UsageError(`scenario ${built.name} is built for profile ${built.profile}; the spec is profile ${profile.name}`);
+        }
+        source = { scenario: opts.scenario!, endSeconds: end, metricNames: profile.metricNames };
+      }
       try {
-        const r = await importHistory({ source, dataDir: opts.dataDir, onProgress: (l) => io.out(l) });
+        const r = await importHistory({ source, dataDir: opts.dataDir, promtool: opts.promtool, onProgress: (l) => io.out(l) });
         const span = r.input.minTimestampSeconds !== undefined && r.input.maxTimestampSeconds !== undefined
           ? ` from ${new Date(r.input.minTimestampSeconds * 1000).toISOString()} to ${new Date(r.input.maxTimestampSeconds * 1000).toISOString()}`
           : '';
