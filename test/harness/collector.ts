@@ -22,6 +22,8 @@ export interface CollectorOptions {
   env?: Record<string, string>;
   /** Shortcut for `env.AGENT_SLO_REMOTE_WRITE_URL`, e.g. `${prometheus.url}/api/v1/write`. */
   remoteWriteUrl?: string;
+  /** More command-line arguments after the `--config` ones, e.g. `--feature-gates=…`. */
+  args?: readonly string[];
   /** How long to wait for the health_check extension (default 60 s). */
   readyTimeoutMs?: number;
   onLogLine?: (line: string) => void;
@@ -90,7 +92,7 @@ export async function startCollector(opts: CollectorOptions = {}): Promise<Runni
     const proc = await spawnManaged({
       name: 'otelcol',
       command: binary,
-      args: configArgs(configFile),
+      args: [...configArgs(configFile), ...(opts.args ?? [])],
       env,
       logLines: 200,
       ...(opts.onLogLine ? { onLine: opts.onLogLine } : {}),

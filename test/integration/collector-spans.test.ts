@@ -16,9 +16,10 @@
  * is a ratio of one runtime's own series, which arrive together (one export / one span batch per round), so the
  * ratios are equal to 1e-9 however increase() extrapolates each path's sample times.
  * Gate: the short-window TEST OVERLAY of collector-chain.test.ts, once per runtime with --selector job=â€¦.
- * Naming modes: the same test with the shipped collector config (metricNames default) and with a contrib-defaults
- * config whose exporter adds unit suffixes (metricNames: unit-suffixes; the span overlay hands its series to
- * that config's `metrics` pipeline, so they get its naming).
+ * Naming modes: the same test with the shipped collector config (metricNames default), with a contrib-defaults
+ * config whose exporter adds unit suffixes (metricNames: unit-suffixes), and with remote write 2.0 at
+ * NoTranslation into Prometheus 3 (metricNames: utf8). The span overlay hands its series to the base config's
+ * `metrics` pipeline, so they get its naming.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -36,7 +37,7 @@ import { stringify } from 'yaml';
 import { COLLECTOR_SPANS_FILE } from '../../src/generate/collector/spans.js';
 import { SPAN_SETTINGS_FILE } from '../../src/generate/collector/settings.js';
 import type { GateReport } from '../../src/gate/report/model.js';
-import { collectorBinary, repoRoot, shippedCollectorConfig } from '../harness/binaries.js';
+import { collectorBinary, prometheus3Binary, repoRoot, shippedCollectorConfig } from '../harness/binaries.js';
 import { startCollector, type RunningCollector } from '../harness/collector.js';
 import { goAgentBinary } from '../harness/go-agent.js';
 import { goBuilt } from '../harness/go-built.js';
@@ -51,14 +52,16 @@ import { assertSafeValues, emitNodeSpans, goWorkload, toolWorkload, workload, WO
 
 const otelcol = await goBuilt(() => collectorBinary());
 const goAgent = await goBuilt(() => goAgentBinary());
+const prom3 = await goBuilt(() => prometheus3Binary()); // the utf8 naming mode only
 const skipReason = otelcol.missingReason ?? goAgent.missingReason;
 if (skipReason !== undefined) console.warn(`[skipped] collector span-path tests: ${skipReason}`);
 
 const PROFILE = 'runtime-v1';
-const PROJECT_SERIES = '{__name__=~"(agent|gen_ai)_[^:]+"}';
+/** Every project series, in any naming mode (utf8 names keep the dots). */
+const PROJECT_SERIES = '{__name__=~"(agent|gen_ai)[._][^:]+"}';
 const CONNECTOR_SCOPE = 'github.com/open-telemetry/opentelemetry-collector-contrib/connector/signaltometricsconnector';
 /** job/instance name the runtime; the scope and the deriving collector's instance differ by design; rules aggregate them away. */
-const NOT_COMPARED = ['job', 'instance', 'otel_scope_name', 'otel_scope_version', 'agent_slo_collector_instance'] as const;
+const NOT_COMPARED = ['job', 'instance', 'otel_scope_name', 'otel_scope_version', 'agent_slo_collector_instance', 'agent_slo.collector.instance'] as const;
 const TEST_RULE_INTERVAL = '2s';
 const SHORT_WINDOWS_OVERLAY = `# TEST OVERLAY (collector-spans.test.ts only): runtime-v1 with 1m alert / 3m gate windows.
 defaults:
@@ -118,8 +121,14 @@ interface NamingMode {
   spec: () => string[];
   /** The collector's base config (the span overlay and the prices are merged over it). */
   base: () => string;
-  /** A name the Prometheus series carry in this mode (and not in the other). */
-  toolCount: string;
+  /** Series names in this mode: tool calls (histogram count), tasks, rejected recordings. */
+  names: { toolCount: string; tasks: string; rejected: string };
+  /** A label name in this mode (utf8 modes keep the attribute's dots). */
+  label: (attribute: string) => string;
+  /** Prometheus 3 instead of 2.42, with these flags. */
+  prometheus3Args?: readonly string[];
+  /** Collector command-line arguments (feature gates). */
+  collectorArgs?: readonly string[];
 }
 
 const track = trackStack();
@@ -129,6 +138,8 @@ let overlayFile: string;
 let pricesFile: string;
 let suffixSpec: string;
 let contribDefaults: string;
+let utf8Spec: string;
+let utf8Base: string;
 beforeAll(async () => {
   assertSafeValues();
   work = await mkdtemp(join(tmpdir(), 'agent-slo-spans-'));
@@ -136,6 +147,13 @@ beforeAll(async () => {
   await writeFile(suffixSpec, `${(await readFile(join(repoRoot(), 'profiles', `${PROFILE}.yaml`), 'utf8')).trimEnd()}\nmetricNames: unit-suffixes\n`);
   contribDefaults = join(work, 'otelcol-contrib-defaults.yaml');
   await writeFile(contribDefaults, CONTRIB_DEFAULTS_CONFIG);
+  utf8Spec = join(work, `${PROFILE}.utf8.yaml`);
+  await writeFile(utf8Spec, `${(await readFile(join(repoRoot(), 'profiles', `${PROFILE}.yaml`), 'utf8')).trimEnd()}\nmetricNames: utf8\nprometheusVersion: 3\n`);
+  utf8Base = join(work, 'otelcol-utf8.yaml');
+  await writeFile(
+    utf8Base,
+    CONTRIB_DEFAULTS_CONFIG.replace('    remote_write_queue:', '    protobuf_message: io.prometheus.write.v2.Request\n    translation_strategy: NoTranslation\n    remote_write_queue:'),
+  );
   overlayFile = join(work, 'short-windows.overlay.yaml');
   await writeFile(overlayFile, SHORT_WINDOWS_OVERLAY);
   // The prices as a user deploys them: a settings file that `agent-slo generate --span-settings` turns into collector config.
@@ -155,9 +173,32 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
+const underscores = (attribute: string): string => attribute.replaceAll('.', '_');
 const MODES: NamingMode[] = [
-  { name: 'metricNames default (shipped collector config)', spec: () => ['--profile', PROFILE], base: () => shippedCollectorConfig(), toolCount: 'gen_ai_execute_tool_duration_count' },
-  { name: 'metricNames: unit-suffixes (contrib exporter defaults)', spec: () => ['--spec', suffixSpec], base: () => contribDefaults, toolCount: 'gen_ai_execute_tool_duration_seconds_count' },
+  {
+    name: 'metricNames default (shipped collector config)',
+    spec: () => ['--profile', PROFILE],
+    base: () => shippedCollectorConfig(),
+    names: { toolCount: 'gen_ai_execute_tool_duration_count', tasks: 'agent_tasks_total', rejected: 'agent_instrumentation_rejected_total' },
+    label: underscores,
+  },
+  {
+    name: 'metricNames: unit-suffixes (contrib exporter defaults)',
+    spec: () => ['--spec', suffixSpec],
+    base: () => contribDefaults,
+    names: { toolCount: 'gen_ai_execute_tool_duration_seconds_count', tasks: 'agent_tasks_total', rejected: 'agent_instrumentation_rejected_total' },
+    label: underscores,
+  },
+  {
+    // The collector writes UTF-8 names only over remote write 2.0 (alpha in 0.161: a feature gate), into Prometheus 3.
+    name: 'metricNames: utf8 (remote write 2.0, NoTranslation, Prometheus 3)',
+    spec: () => ['--spec', utf8Spec],
+    base: () => utf8Base,
+    names: { toolCount: 'gen_ai.execute_tool.duration_count', tasks: 'agent.tasks', rejected: 'agent.instrumentation.rejected' },
+    label: (attribute) => attribute,
+    prometheus3Args: ['--web.remote-write-receiver.accepted-protobuf-messages=io.prometheus.write.v2.Request'],
+    collectorArgs: ['--feature-gates=exporter.prometheusremotewritexporter.enableSendingRW2'],
+  },
 ];
 
 const spansConfig = (base = shippedCollectorConfig()): string[] => [base, join(repoRoot(), COLLECTOR_SPANS_FILE), pricesFile];
@@ -238,7 +279,7 @@ function ofJob(samples: readonly Sample[], job: string): Map<string, number> {
   return out;
 }
 
-const isSum = (key: string): boolean => /_sum\b|agent_task_cost/.test(key);
+const isSum = (key: string): boolean => /_sum\b|agent[._]task[._]cost/.test(key);
 const relDiff = (a: number, b: number): number => (a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
 
 function expectSame(actual: Map<string, number>, expected: Map<string, number>, what: string, factor = 1): void {
@@ -250,15 +291,24 @@ function expectSame(actual: Map<string, number>, expected: Map<string, number>, 
   }
 }
 
-const tasksOf = (job: string): string => `sum(agent_tasks_total{job="${job}"})`;
+const tasksOf = (job: string, name = 'agent_tasks_total'): string => `sum({__name__="${name}",job="${job}"})`;
 async function valueOf(prom: RunningPrometheus, q: string): Promise<number | undefined> {
   return (await instant(prom.url, q))[0]?.value;
 }
 
 describe.skipIf(skipReason !== undefined).each(MODES)('span path, $name: spans â†’ otelcol-agent-slo (signal_to_metrics) â†’ Prometheus, vs in-process metrics', (mode) => {
-  it('derives exactly the in-process metrics from GenAI, OpenInference and OpenLLMetry spans; the generated rules record the same SLIs and states; the gate agrees', async () => {
-    const prom = track(await startPrometheus({ ruleFiles: await perJobRules(mode), evaluationInterval: TEST_RULE_INTERVAL }));
-    const collector = track(await startCollector({ binary: otelcol.path!, configFile: spansConfig(mode.base()), remoteWriteUrl: `${prom.url}/api/v1/write` }));
+  const missing = mode.prometheus3Args !== undefined ? prom3.missingReason : undefined;
+  it.skipIf(missing !== undefined)('derives exactly the in-process metrics from GenAI, OpenInference and OpenLLMetry spans; the generated rules record the same SLIs and states; the gate agrees', async () => {
+    const prom = track(
+      await startPrometheus({
+        ruleFiles: await perJobRules(mode),
+        evaluationInterval: TEST_RULE_INTERVAL,
+        ...(mode.prometheus3Args !== undefined ? { binary: prom3.path!, extraArgs: [...mode.prometheus3Args] } : {}),
+      }),
+    );
+    const collector = track(
+      await startCollector({ binary: otelcol.path!, configFile: spansConfig(mode.base()), remoteWriteUrl: `${prom.url}/api/v1/write`, args: mode.collectorArgs ?? [] }),
+    );
     const rt = await runtimes(collector);
     const tasksPerRound = 10;
 
@@ -266,14 +316,14 @@ describe.skipIf(skipReason !== undefined).each(MODES)('span path, $name: spans â
     await rt.send(1, 0);
     for (const job of JOBS) {
       const want = (job === 'rt-sampled' ? 2 : 1) * tasksPerRound;
-      await eventually(() => valueOf(prom, tasksOf(job)), (v) => v === want, 30_000, `warm-up of ${job}`);
+      await eventually(() => valueOf(prom, tasksOf(job, mode.names.tasks)), (v) => v === want, 30_000, `warm-up of ${job}`);
     }
     const warm = ofJob(await instant(prom.url, PROJECT_SERIES), 'rt-inproc');
     await sleep(8_000); // spacing, not a wait: warm-up and measured samples apart, as in collector-chain.test.ts
     await rt.send(2, 1);
     for (const job of JOBS) {
       const want = (job === 'rt-sampled' ? 2 : 1) * 3 * tasksPerRound;
-      await eventually(() => valueOf(prom, tasksOf(job)), (v) => v === want, 30_000, `traffic of ${job}`);
+      await eventually(() => valueOf(prom, tasksOf(job, mode.names.tasks)), (v) => v === want, 30_000, `traffic of ${job}`);
     }
     // Rule evaluations over the final state: two rounds of every group (2 s) after the last traffic arrived.
     const finalAt = Date.now() / 1000;
@@ -286,7 +336,7 @@ describe.skipIf(skipReason !== undefined).each(MODES)('span path, $name: spans â
     const raw = await instant(prom.url, PROJECT_SERIES);
     const inproc = ofJob(raw, 'rt-inproc');
     expect(inproc.size).toBeGreaterThan(40);
-    expect([...inproc.keys()].some((k) => k.startsWith(`__name__="${mode.toolCount}"`)), `${mode.toolCount} is written`).toBe(true);
+    expect([...inproc.keys()].some((k) => k.startsWith(`__name__="${mode.names.toolCount}"`)), `${mode.names.toolCount} is written`).toBe(true);
     expect(collector.logs(), 'a transform statement failed on a span').not.toContain('failed to execute statement');
     // Counted once: every series of the in-process runtime comes from its own instrumentation, none from the connector.
     expect(raw.filter((s) => s.metric.job === 'rt-inproc' && s.metric.otel_scope_name === CONNECTOR_SCOPE)).toEqual([]);
@@ -296,7 +346,8 @@ describe.skipIf(skipReason !== undefined).each(MODES)('span path, $name: spans â
     // Sampled at 50 %: every span stands for 2 (adjusted count), so every count and sum is doubled.
     expectSame(ofJob(raw, 'rt-sampled'), inproc, 'Node runtime, sampled GenAI spans', 2);
     // The unmapped LLM-looking span of each round is counted, the HTTP span is not.
-    expect(inproc.get('__name__="agent_instrumentation_rejected_total",agent_instrumentation_instrument="span",agent_instrumentation_reason="unmapped_span"')).toBe(3);
+    const unmapped = labelKey({ __name__: mode.names.rejected, [mode.label('agent.instrumentation.instrument')]: 'span', [mode.label('agent.instrumentation.reason')]: 'unmapped_span' });
+    expect(inproc.get(unmapped), unmapped).toBe(3);
 
     const table = [...inproc.keys()]
       .filter((k) => !/_bucket/.test(k))
@@ -309,8 +360,8 @@ describe.skipIf(skipReason !== undefined).each(MODES)('span path, $name: spans â
     const sli = await recorded(prom, RECORD_SLI, 'rt-inproc');
     const state = await recorded(prom, RECORD_STATE, 'rt-inproc');
     expect(sli.size, 'recorded SLIs of the in-process runtime').toBeGreaterThanOrEqual(8);
-    const measured = [...inproc].filter(([k]) => k.startsWith(`__name__="${mode.toolCount}"`)).map(([k, v]) => [k, v - (warm.get(k) ?? 0)] as const);
-    const ok = measured.filter(([k]) => !k.includes('error_type=')).reduce((a, [, v]) => a + v, 0);
+    const measured = [...inproc].filter(([k]) => k.startsWith(`__name__="${mode.names.toolCount}"`)).map(([k, v]) => [k, v - (warm.get(k) ?? 0)] as const);
+    const ok = measured.filter(([k]) => !k.includes(`${mode.label('error.type')}=`)).reduce((a, [, v]) => a + v, 0);
     const all = measured.reduce((a, [, v]) => a + v, 0);
     const toolSli = sli.get('slo_objective="tool_success_rate",slo_window="1d"');
     expect(relDiff(toolSli!, ok / all), `recorded tool SLI ${String(toolSli)} vs the measured traffic's ${ok}/${all}`).toBeLessThan(1e-9);
