@@ -18,3 +18,31 @@ export const DEFAULT_BUCKETS = {
   'agent.execution.duration': GEN_AI_DURATION_SECONDS,
   'agent.execution.memory': MEMORY_BYTES,
 } as const;
+
+/**
+ * An SLO threshold that is not a bucket boundary of its histogram: the count of events at or below it cannot be read
+ * from the buckets, so a quantile objective at it could not be evaluated. Raised at start-up (agentSloViews,
+ * startAgentSloMetrics) when the `thresholds` option names one the buckets lack; the fix is the buckets
+ * `agent-slo generate` writes (buckets.json), where every threshold is a boundary.
+ */
+export class MissingBucketBoundaryError extends Error {
+  override readonly name = 'MissingBucketBoundaryError';
+  constructor(
+    readonly metric: string,
+    readonly threshold: number,
+  ) {
+    super(`${metric} has no bucket boundary at the SLO threshold ${String(threshold)}; pass the buckets agent-slo generate writes (buckets.json), where every threshold is a boundary`);
+  }
+}
+
+/** The first threshold (per histogram, in its unit) that is not one of that histogram's boundaries. */
+export function missingBucketBoundary(
+  buckets: Readonly<Record<string, readonly number[]>>,
+  thresholds: Readonly<Partial<Record<string, readonly number[]>>> = {},
+): MissingBucketBoundaryError | undefined {
+  for (const [metric, values] of Object.entries(thresholds)) {
+    const boundaries = buckets[metric];
+    for (const t of values ?? []) if (boundaries === undefined || !boundaries.includes(t)) return new MissingBucketBoundaryError(metric, t);
+  }
+  return undefined;
+}

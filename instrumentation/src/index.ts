@@ -55,7 +55,7 @@ export {
   UNIT_TOKENS,
 } from './semconv.js';
 export type { TaskOutcome, ExecutionOutcome, ShadowResult, IntegrityFailureType, RejectedReason } from './semconv.js';
-export { DEFAULT_BUCKETS } from './buckets.js';
+export { DEFAULT_BUCKETS, MissingBucketBoundaryError, missingBucketBoundary } from './buckets.js';
 export { TOKEN_USAGE_BUCKETS } from './instruments.js';
 export { errorTypeOf } from './outcome.js';
 export { createAgentSloRecorder } from './recorder.js';

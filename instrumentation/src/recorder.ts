@@ -2,6 +2,7 @@ import { metrics, type Attributes, type MeterProvider } from '@opentelemetry/api
 import { CardinalityGuard } from './cardinality.js';
 import { labelBounds, type LabelBounds } from './label-bounds.js';
 import { OnceReporter } from './diag.js';
+import { missingBucketBoundary } from './buckets.js';
 import { createInstruments, resolveBuckets, type Instruments } from './instruments.js';
 import { errorTypeOf, timed } from './outcome.js';
 import { costFromUsage, invalidPrices } from './pricing.js';
@@ -111,6 +112,8 @@ export class Recorder implements AgentSloRecorder {
         this.reporter.report(`invalid_buckets:${name}`, `bucket boundaries for ${name} are not ascending finite numbers; using the defaults`);
       }
     }
+    const missing = missingBucketBoundary(this.buckets, options.thresholds);
+    if (missing !== undefined) this.reporter.report(`missing_bucket:${missing.metric}`, missing.message, missing);
     const bad = options.priceTable === undefined ? [] : invalidPrices(options.priceTable);
     if (bad.length > 0) {
       this.reporter.report('invalid_price_table', `price table has invalid prices for ${bad.join(', ')}; those models are not priced`);

@@ -14,6 +14,7 @@ import {
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
 import { createServer } from 'node:http';
+import { missingBucketBoundary } from './buckets.js';
 import { resolveBuckets } from './instruments.js';
 import { Recorder } from './recorder.js';
 import type { AgentSloRecorder, AgentSloRecorderOptions } from './types.js';
@@ -96,9 +97,11 @@ export class AgentSloSetupError extends Error {
  * Views that carry the generated bucket boundaries (applied to every meter's instrument of that name, so e.g.
  * instrumentation-openai's `gen_ai.client.operation.duration` gets the same `le` set) and the cardinality limit.
  */
-export function agentSloViews(options: Pick<AgentSloSdkOptions, 'buckets' | 'cardinalityLimit'> = {}): ViewOptions[] {
+export function agentSloViews(options: Pick<AgentSloSdkOptions, 'buckets' | 'thresholds' | 'cardinalityLimit'> = {}): ViewOptions[] {
   const limit = options.cardinalityLimit ?? 2000;
   const buckets = resolveBuckets(options.buckets);
+  const missing = missingBucketBoundary(buckets, options.thresholds);
+  if (missing !== undefined) throw missing;
   const views: ViewOptions[] = Object.entries(buckets).map(([name, boundaries]) => ({
     instrumentName: name,
     instrumentType: InstrumentType.HISTOGRAM,
@@ -119,9 +122,12 @@ export function agentSloViews(options: Pick<AgentSloSdkOptions, 'buckets' | 'car
 
 /**
  * Starts metrics export: a MeterProvider with the resource, the views and the readers asked for, and a recorder
- * bound to it. Rejects with {@link AgentSloSetupError} (after cleaning up) when an exporter cannot start.
+ * bound to it. Rejects with {@link AgentSloSetupError} (after cleaning up) when an exporter cannot start, and with
+ * MissingBucketBoundaryError (before starting anything) when a `thresholds` value is not a bucket boundary.
  */
 export async function startAgentSloMetrics(options: AgentSloSdkOptions = {}): Promise<AgentSloMetrics> {
+  const missing = missingBucketBoundary(resolveBuckets(options.buckets), options.thresholds);
+  if (missing !== undefined) throw missing;
   const readers: IMetricReader[] = [];
   let shutdownTimeoutMillis = DEFAULT_EXPORT_TIMEOUT_MILLIS;
   let prometheus: { url: string; port: number } | undefined;

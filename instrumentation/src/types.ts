@@ -70,6 +70,13 @@ export interface AgentSloRecorderOptions {
    * @default DEFAULT_BUCKETS (OpenTelemetry GenAI semantic-convention advice)
    */
   buckets?: Partial<Record<HistogramMetricName, readonly number[]>>;
+  /**
+   * SLO thresholds per histogram, in its unit (s, By), that must be bucket boundaries (a quantile objective at a
+   * threshold without a bucket cannot be evaluated). `agentSloViews` and `startAgentSloMetrics` throw
+   * MissingBucketBoundaryError when the buckets lack one; the recorder alone reports it (`missing_bucket:<metric>`).
+   * @default {} (no check)
+   */
+  thresholds?: Partial<Record<HistogramMetricName, readonly number[]>>;
   /** @default true */
   enabled?: boolean;
 }

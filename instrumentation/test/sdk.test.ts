@@ -3,8 +3,8 @@ import { connect, createServer, type Socket } from 'node:net';
 import { metrics, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { startAgentSloMetrics, AgentSloSetupError, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
-import { AgentSloInstrumentation, PACKAGE_NAME } from '@agent-slo/instrumentation';
+import { agentSloViews, startAgentSloMetrics, AgentSloSetupError, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
+import { AgentSloInstrumentation, createAgentSloRecorder, MissingBucketBoundaryError, PACKAGE_NAME } from '@agent-slo/instrumentation';
 import { GENERATED_BUCKETS } from './helpers.js';
 
 let running: AgentSloMetrics | undefined;
@@ -175,5 +175,38 @@ describe('AgentSloInstrumentation in NodeSDK (zero-code set-up)', () => {
     } finally {
       await sdk.shutdown();
     }
+  });
+});
+
+describe('an SLO threshold without a bucket boundary: a named error at start-up', () => {
+  const thresholds = { 'agent.execution.duration': [30, 60], 'gen_ai.invoke_agent.duration': [8, 10, 15] };
+
+  it('agentSloViews and startAgentSloMetrics throw MissingBucketBoundaryError naming the histogram and the threshold', async () => {
+    expect(() => agentSloViews({ buckets: GENERATED_BUCKETS, thresholds })).not.toThrow();
+    // The semconv defaults (0.01 s doubling) have no boundary at 30 s.
+    let thrown: unknown;
+    try {
+      agentSloViews({ thresholds });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(MissingBucketBoundaryError);
+    expect(thrown).toMatchObject({ name: 'MissingBucketBoundaryError', metric: 'agent.execution.duration', threshold: 30 });
+    expect((thrown as Error).message).toMatch(/^agent\.execution\.duration has no bucket boundary at the SLO threshold 30; pass the buckets agent-slo generate writes \(buckets\.json\)/);
+    const given = { ...GENERATED_BUCKETS, 'gen_ai.invoke_agent.duration': GENERATED_BUCKETS['gen_ai.invoke_agent.duration'].filter((b) => b !== 10) };
+    const before = metrics.getMeterProvider();
+    await expect(startAgentSloMetrics({ prometheus: { port: 0, host: '127.0.0.1' }, buckets: given, thresholds })).rejects.toMatchObject({
+      name: 'MissingBucketBoundaryError',
+      metric: 'gen_ai.invoke_agent.duration',
+      threshold: 10,
+    });
+    // Nothing was started or registered.
+    expect(metrics.getMeterProvider()).toBe(before);
+  });
+
+  it('the recorder alone never throws into the host: it reports missing_bucket once', () => {
+    const recorder = createAgentSloRecorder({ thresholds });
+    expect(recorder.reportedProblems()).toEqual(['missing_bucket:agent.execution.duration']);
+    expect(createAgentSloRecorder({ buckets: GENERATED_BUCKETS, thresholds }).reportedProblems()).toEqual([]);
   });
 });
