@@ -135,11 +135,13 @@ const RAW: Sources = { gate: 'raw', consecutive: 'raw', budget: 'raw' };
 
 function startWindows(runner: QueryRunner, o: ObjectivePlan, sources: Sources, quantile: boolean) {
   const b = o.budget;
-  const budget = b === undefined ? undefined : sources.budget === 'recorded' && b.recorded !== undefined ? b.recorded : { bad: b.bad, total: b.total };
+  const budget = b === undefined ? undefined : sources.budget === 'recorded' && b.recorded !== undefined ? b.recorded : { bad: b.bad, total: b.total, good: b.bucket?.good };
   return Promise.all([
     window(runner, o.gate, sources.gate, quantile),
     Promise.all(o.consecutive.map((w) => window(runner, w, sources.consecutive, quantile))),
-    budget !== undefined ? Promise.all([runner.run(budget.bad), runner.run(budget.total)]) : Promise.resolve(undefined),
+    budget !== undefined
+      ? Promise.all([runner.run(budget.bad), runner.run(budget.total), budget.good !== undefined ? runner.run(budget.good) : Promise.resolve(undefined)])
+      : Promise.resolve(undefined),
   ] as const);
 }
 
@@ -207,7 +209,7 @@ async function objective(runner: QueryRunner, o: ObjectivePlan, preferRecorded: 
       coverage: probes.filter((p): p is CoverageObservation => p !== undefined),
       gate,
       consecutive,
-      ...(budget !== undefined ? { budget: { bad: budget[0], total: budget[1] } } : {}),
+      ...(budget !== undefined ? { budget: { bad: budget[0], total: budget[1], ...(budget[2] !== undefined ? { good: budget[2] } : {}) } } : {}),
     };
   }
 
@@ -244,7 +246,7 @@ async function objective(runner: QueryRunner, o: ObjectivePlan, preferRecorded: 
     coverage: probes.filter((p): p is CoverageObservation => p !== undefined),
     gate,
     consecutive,
-    ...(budget !== undefined ? { budget: { bad: budget[0], total: budget[1], source: sources.budget } } : {}),
+    ...(budget !== undefined ? { budget: { bad: budget[0], total: budget[1], ...(budget[2] !== undefined ? { good: budget[2] } : {}), source: sources.budget } } : {}),
   };
 }
 

@@ -37,6 +37,9 @@ export interface ObjectiveObservation {
   readonly coverage: readonly CoverageObservation[];
   readonly gate: WindowObservation;
   readonly consecutive: readonly WindowObservation[];
-  /** Error budget counts; `source` says which queries of the budget plan answered (default raw). */
-  readonly budget?: { readonly bad: QueryResult; readonly total: QueryResult; readonly source?: Source };
+  /**
+   * Error budget counts; `source` says which queries of the budget plan answered (default raw). `good`: the bucket
+   * count of a histogram budget (BudgetPlan.bucket).
+   */
+  readonly budget?: { readonly bad: QueryResult; readonly total: QueryResult; readonly good?: QueryResult; readonly source?: Source };
 }

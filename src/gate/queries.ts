@@ -84,8 +84,13 @@ export interface BudgetPlan {
   readonly allowed: number;
   readonly bad: PlannedQuery;
   readonly total: PlannedQuery;
+  /**
+   * Histogram budgets: the threshold (objective unit) whose bucket counts the good events, and that count. Without
+   * the bucket the budget cannot be evaluated (bad = total − good would count every event as bad).
+   */
+  readonly bucket?: { readonly threshold: number; readonly good: PlannedQuery };
   /** The same counts from the recorded budget components (when eligible). */
-  readonly recorded?: { readonly bad: PlannedQuery; readonly total: PlannedQuery };
+  readonly recorded?: { readonly bad: PlannedQuery; readonly total: PlannedQuery; readonly good?: PlannedQuery };
 }
 
 export interface GatePlan {
@@ -187,13 +192,16 @@ function budgetPlan(profile: Profile, plan: QueryPlan, at: number, recorded: boo
     const count = (c: string) => recordedCountExpr(profile.name, objective, c, eb.windowSeconds);
     const total = count(names.total);
     const bad = names.bad !== undefined ? count(names.bad) : `(${total} - (${count(names.good ?? '')} or ${total} * 0))`;
-    rec = { bad: { expr: bad, time: at }, total: { expr: total, time: at } };
+    const good = names.bucketAt !== undefined && names.good !== undefined ? { good: { expr: count(names.good), time: at } } : {};
+    rec = { bad: { expr: bad, time: at }, total: { expr: total, time: at }, ...good };
   }
+  const bucketAt = plan.budget?.bucketAt;
   return {
     windowSeconds: eb.windowSeconds,
     allowed: eb.allowed,
     bad: { expr: q.bad, time: at },
     total: { expr: q.total, time: at },
+    ...(bucketAt !== undefined && q.good !== undefined ? { bucket: { threshold: bucketAt, good: { expr: q.good, time: at } } } : {}),
     ...(rec !== undefined ? { recorded: rec } : {}),
   };
 }
@@ -241,6 +249,7 @@ export function rawQueries(plan: GatePlan): PlannedQuery[] {
     for (const w of [o.gate, ...o.consecutive]) for (const q of Object.values(w.raw)) add(q);
     add(o.budget?.bad);
     add(o.budget?.total);
+    add(o.budget?.bucket?.good);
   }
   return [...out.values()];
 }

@@ -6,8 +6,10 @@
  * pass; cost > 0 with zero successful tasks is +Inf (a critical breach); quantile thresholds are decided from bucket
  * fractions at the threshold boundary (p95 > T ⇔ bucket{le=T}/count < 0.95).
  */
-import { breaches, type Level, levelsOf, type Objective, unitScale } from '../profile/model.js';
-import type { ComponentName } from './queries.js';
+import { promHistogram } from '../conventions.js';
+import { unitThreshold } from '../format.js';
+import { breaches, type HistogramSelector, type Level, levelsOf, type Objective, unitScale } from '../profile/model.js';
+import { type ComponentName, roundBound } from './queries.js';
 
 export type Components = Partial<Record<ComponentName, number>>;
 
@@ -76,12 +78,22 @@ export function computeSli(objective: Objective, c: Components, quantileValue?: 
       const breached: Record<string, boolean> = {};
       for (const l of levelsOf(objective)) {
         const le = c[`le:${l.value}`];
-        if (!finite(le)) return { status: 'no_data', reason: `no bucket at the threshold ${l.value} (le=${l.value}); record the histogram with that bucket boundary` };
+        if (!finite(le)) return { status: 'no_data', reason: missingBucketReason(objective, s.histogram, l.value) };
         breached[l.level] = le / c.count < s.quantile;
       }
       return { status: 'ok', value: quantileValue ?? Number.NaN, events: c.count, breached: breached as { target: boolean } };
     }
   }
+}
+
+/**
+ * The named error of a histogram threshold (quantile level, or the target of a histogram error budget) that is not a
+ * bucket boundary of the recorded histogram: the count below it is unknowable, so the SLI or budget is not evaluated
+ * (never "all bad"). Fix: record the histogram with the generated buckets (buckets.json).
+ */
+export function missingBucketReason(objective: Objective, h: HistogramSelector, threshold: number): string {
+  const le = roundBound(threshold * unitScale(objective.unit, h.unit));
+  return `missing histogram bucket: ${promHistogram(h.metric).bucket} has no bucket at the threshold ${unitThreshold(objective.unit, threshold)} (le="${String(le)}"); record the histogram with the generated buckets (buckets.json)`;
 }
 
 /** Error budget over its window: consumed fraction (1 = exhausted) from bad and total counts. */

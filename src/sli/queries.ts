@@ -123,6 +123,8 @@ export interface BudgetComponents {
   readonly bad?: string;
   readonly good?: string;
   readonly total: string;
+  /** Histogram budgets: the threshold (objective unit) whose bucket counts the good events. */
+  readonly bucketAt?: number;
 }
 
 /**
@@ -185,7 +187,7 @@ export function planObjective(objective: Objective, scope: QueryScope): QueryPla
     if (b.sli.kind === 'histogramAbove') {
       const bound = roundBound(b.sli.bound * unitScale(objective.unit, b.sli.histogram.unit));
       const totalName = add('total', histogramSource(b.sli.histogram, 'count', scope), []);
-      budget = { good: add('good', bucketSource(b.sli.histogram, bound, scope), []), total: totalName };
+      budget = { good: add('good', bucketSource(b.sli.histogram, bound, scope), []), total: totalName, bucketAt: b.sli.bound };
     } else {
       const totalName = add('total', eventSource(b.sli.total, scope), []);
       const num = eventSource(b.sli.events, scope);

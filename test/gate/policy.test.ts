@@ -137,6 +137,28 @@ describe('gate policy (pure)', () => {
     ]);
   });
 
+  it('a histogram budget without the bucket at its threshold cannot be evaluated (named), never all bad; raw and recorded', () => {
+    const plan = planGate(kokino, { at: AT });
+    const latency = plan.objectives.find((o) => o.objective.name === 'latency_p95')!;
+    expect(latency.budget?.bucket?.threshold).toBe(30);
+    expect(latency.budget?.bucket?.good.expr).toContain('le=~');
+    expect(latency.budget?.recorded?.good?.expr).toContain('slo_component="le:30"');
+    for (const source of ['raw', 'recorded'] as const) {
+      const run = (good: number | undefined) => {
+        // bad = total − (good or 0): all 1000 events bad when the bucket is missing.
+        const obs = observe(plan, healthy).map((o) =>
+          o.plan.objective.name === 'latency_p95' ? { ...o, budget: { bad: ok(1000 - (good ?? 0)), total: ok(1000), good: ok(good), source } } : o,
+        );
+        return decide({ profile: kokino, hotfix: false }, obs).objectives.find((o) => o.name === 'latency_p95')!.checks.find((c) => c.check === 'budget')!;
+      };
+      const missing = run(undefined);
+      expect(missing.status, source).toBe('cannot_evaluate');
+      expect(missing.reason).toMatch(/^cannot evaluate the 30d error budget: missing histogram bucket: \S+ has no bucket at the threshold 30 s \(le="30"\)/);
+      expect(missing.queries.map((q) => q.expr)).toContain(source === 'raw' ? latency.budget!.bucket!.good.expr : latency.budget!.recorded!.good!.expr);
+      expect(run(990).status, source).toBe('pass');
+    }
+  });
+
   it('kokino: a critical breach in 3 consecutive alert windows counts as warning (no warning level); budget freeze and hotfix', () => {
     const plan = planGate(kokino, { at: AT });
     const exhausted = (o: string) => (o === 'availability' ? { bad: ok(60), total: ok(10_000) } : { bad: ok(1), total: ok(10_000) });

@@ -43,7 +43,9 @@ describe('computeSli (DESIGN.md rulings)', () => {
     expect(computeSli(lat, { 'le:8000': 950, 'le:10000': 990, 'le:15000': 1000, count: 1000 })).toMatchObject({ breached: { target: false, warning: false, critical: false } });
     expect(computeSli(lat, { 'le:8000': 949, 'le:10000': 950, 'le:15000': 1000, count: 1000 })).toMatchObject({ breached: { target: true, warning: false, critical: false } });
     expect(computeSli(lat, { 'le:8000': 100, 'le:10000': 200, 'le:15000': 949, count: 1000 })).toMatchObject({ breached: { target: true, warning: true, critical: true } });
-    expect(computeSli(lat, { 'le:8000': 950, 'le:15000': 1000, count: 1000 })).toMatchObject({ status: 'no_data', reason: expect.stringContaining('le=10000') });
+    // No bucket at a threshold: a named error with the boundary in the histogram's unit (10000 ms → le="10" s).
+    const missing = computeSli(lat, { 'le:8000': 950, 'le:15000': 1000, count: 1000 });
+    expect(missing).toMatchObject({ status: 'no_data', reason: expect.stringMatching(/^missing histogram bucket: \S+_bucket has no bucket at the threshold 10000 ms \(le="10"\)/) });
   });
 
   it('average: memory in MB from bytes', () => {
