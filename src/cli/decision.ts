@@ -5,14 +5,14 @@ import type { Decision, DecisionKind } from '../gate/decisions.js';
 import { isoSeconds, parseExpiry } from '../gate/time.js';
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
-import { addSpecOptions, type SpecSelection } from './spec-options.js';
+import { addProfileOptions, type ProfileSelection } from './profile-options.js';
 import { addAuditOptions, auditLocation } from './audit-options.js';
 import { addScopeOptions, oneProfile, parseAtOption, parseSelectors } from './scope-options.js';
 
 /** Longest validity of a decision. */
 export const MAX_DECISION_SECONDS = 30 * 86_400;
 
-export interface DecisionOptions extends SpecSelection {
+export interface DecisionOptions extends ProfileSelection {
   objective: string[];
   selector: string[];
   model?: string;
@@ -31,7 +31,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 /** Options shared by approve and override. */
 export function decisionCommand(name: 'approve' | 'override', description: string): Command {
   const c = new Command(name).description(description);
-  addSpecOptions(c);
+  addProfileOptions(c);
   c.option('--objective <name>', 'objective the decision covers ("*" for all); repeatable, required', collect, []);
   addScopeOptions(c);
   c.option('--actor <who>', 'who decides (required)')

@@ -5,7 +5,7 @@ import { parseAt } from '../gate/time.js';
 import type { Profile } from '../profile/model.js';
 import { parseMatcher } from '../promql/selector.js';
 import { UsageError } from './errors.js';
-import { loadSelectedProfiles, type SpecSelection } from './spec-options.js';
+import { loadSelectedProfiles, type ProfileSelection } from './profile-options.js';
 
 /** Commander collector for a repeatable option. */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -35,7 +35,7 @@ export function parseAtOption(text: string | undefined): number {
 }
 
 /** Exactly one profile (gate, approve and override work on one profile at a time). */
-export async function oneProfile(opts: SpecSelection): Promise<Profile> {
+export async function oneProfile(opts: ProfileSelection): Promise<Profile> {
   if ((opts.spec?.length ?? 0) + (opts.profile?.length ?? 0) !== 1) {
     throw new UsageError('give exactly one of --spec FILE or --profile NAME');
   }

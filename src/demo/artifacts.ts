@@ -28,8 +28,8 @@ async function write(root: string, files: readonly GeneratedFile[]): Promise<voi
 
 /** Writes rules, Alertmanager config and dashboards of `profile` under `root`. */
 export async function generateProfileArtifacts(root: string, profile: Profile, opts: { live?: boolean } = {}): Promise<ProfileArtifacts> {
-  const spec = profile.files[0] ?? profile.name;
-  const rules = generateRuleFile(profile, relative(process.cwd(), spec) || spec);
+  const specFile = profile.files[0] ?? profile.name;
+  const rules = generateRuleFile(profile, relative(process.cwd(), specFile) || specFile);
   const files: GeneratedFile[] = [opts.live === true ? { ...rules, content: liveRuleFile(rules.content) } : rules, ...generateAlertmanager(profile)];
   if (opts.live !== true) files.push(...generateDashboards(profile));
   await write(root, files);

@@ -10,12 +10,12 @@ import { parseDuration } from '../../format.js';
 import { CliError, UsageError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
-import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+import { addProfileOptions, loadSelectedProfiles, type ProfileSelection } from '../profile-options.js';
 import { PrometheusClientError } from '../../prometheus/errors.js';
 import { addPrometheusOptions, BACKFILL_CHECK_PROMETHEUS, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { oneProfile, parseAtOption } from '../scope-options.js';
 
-interface ImportOptions extends SpecSelection {
+interface ImportOptions extends ProfileSelection {
   file?: string;
   scenario?: string;
   dataDir: string;
@@ -23,7 +23,7 @@ interface ImportOptions extends SpecSelection {
   promtool: string;
 }
 
-interface CheckOptions extends SpecSelection, PrometheusFlags {
+interface CheckOptions extends ProfileSelection, PrometheusFlags {
   from: string;
   to?: string;
   step: string;
@@ -38,7 +38,7 @@ function importCommand(io: Io): Command {
     .description('import historical samples (OpenMetrics file or a generated scenario) into TSDB blocks with promtool')
     .option('--file <file>', 'OpenMetrics file (timestamps in seconds, sorted per series, ending with # EOF)')
     .option('--scenario <name>', "a generated scenario (see below), named as --spec/--profile's metricNames says (default: the shipped profile's)");
-  addSpecOptions(c);
+  addProfileOptions(c);
   return c
     .requiredOption('--data-dir <dir>', 'Prometheus --storage.tsdb.path to write the blocks into (start Prometheus on it with a long retention)')
     .option('--end <time>', 'scenario end time: ISO 8601 with zone, Unix seconds or "now" (default: now − 3h, outside the head block)')
@@ -81,7 +81,7 @@ function checkCommand(io: Io): Command {
   const c = new Command('check').description(
     'what the generated alerts and the release gate would have said over a past span, day by day (tune thresholds before enforcing them)',
   );
-  addSpecOptions(c);
+  addProfileOptions(c);
   addPrometheusOptions(c, BACKFILL_CHECK_PROMETHEUS);
   c.requiredOption('--from <time>', 'start: ISO 8601 with zone, Unix seconds')
     .option('--to <time>', 'end (default now)')
@@ -113,7 +113,7 @@ function checkCommand(io: Io): Command {
   return c;
 }
 
-interface RulesOptions extends SpecSelection, PrometheusFlags {
+interface RulesOptions extends ProfileSelection, PrometheusFlags {
   dataDir: string;
   from: string;
   to?: string;
@@ -127,7 +127,7 @@ function rulesCommand(io: Io): Command {
   const c = new Command('rules').description(
     'backfill the generated recording rules over past raw data into a running Prometheus (level by level, no holes at block boundaries), so gates and dashboards see history at once',
   );
-  addSpecOptions(c);
+  addProfileOptions(c);
   addPrometheusOptions(c, BACKFILL_CHECK_PROMETHEUS);
   c.requiredOption('--data-dir <dir>', "that Prometheus' --storage.tsdb.path (the blocks are moved in; it loads them within about a minute)")
     .requiredOption('--from <time>', 'start: ISO 8601 with zone or Unix seconds (e.g. the start of the raw history you want covered)')

@@ -14,9 +14,9 @@ import { checkReportTargets, parseReportTargets, REPORT_OPTION, writeReports } f
 import { addPrometheusOptions, GATE_PROMETHEUS, type PrometheusFlags, prometheusClientOptions } from '../prometheus-options.js';
 import { addAuditOptions, auditLocation } from '../audit-options.js';
 import { addScopeOptions, collect, oneProfile, parseAtOption, parseSelectors } from '../scope-options.js';
-import { addSpecOptions, type SpecSelection } from '../spec-options.js';
+import { addProfileOptions, type ProfileSelection } from '../profile-options.js';
 
-interface GateOptions extends SpecSelection, PrometheusFlags {
+interface GateOptions extends ProfileSelection, PrometheusFlags {
   selector: string[];
   model?: string;
   at?: string;
@@ -40,7 +40,7 @@ export function gateCommand(io: Io): Command {
   const command = new Command('gate').description(
     'release gate: evaluate the profile\'s SLOs in Prometheus at --at and decide pass (0), blocked (1), approval required (2) or cannot evaluate (3)',
   );
-  addSpecOptions(command);
+  addProfileOptions(command);
   addPrometheusOptions(command, GATE_PROMETHEUS);
   addScopeOptions(command);
   command

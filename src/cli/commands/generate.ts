@@ -11,7 +11,7 @@ import { OutputError } from '../../output.js';
 import { CheckFailedError, CliError, UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { packageRoot } from '../../package.js';
-import { addSpecOptions, selectedSpecFiles, type SpecSelection } from '../spec-options.js';
+import { addProfileOptions, selectedProfileFiles, type ProfileSelection } from '../profile-options.js';
 
 /**
  * The spec path written in generated headers: relative to the output root, so `generate --check` answers the same
@@ -21,7 +21,7 @@ export function headerSpecPath(file: string, root: string): string {
   return file === '-' ? STDIN_NAME : relative(root, resolve(file)).replaceAll('\\', '/');
 }
 
-interface GenerateOptions extends SpecSelection {
+interface GenerateOptions extends ProfileSelection {
   out?: string;
   check?: boolean;
   prometheusOperator?: boolean;
@@ -65,12 +65,12 @@ export function generateCommand(io: Io): Command {
         'also write collector-config/otelcol-span-settings.yaml from a YAML file with the Node package\'s priceTable (USD per million tokens) and cardinality (allow, maxValueLength) options: the collector span path\'s prices and label bounds',
       ),
     );
-  addSpecOptions(command).action(async (opts: GenerateOptions) => {
+  addProfileOptions(command).action(async (opts: GenerateOptions) => {
     // Loaded on use (the Grafana SDK and the generators are most of the CLI's start-up otherwise).
     const [{ generateAll }, { checkGenerated, writeGenerated }] = await Promise.all([import('../../generate/all.js'), import('../../generate/write.js')]);
     if (opts.out === '-') throw new UsageError('generate writes a tree of files (rules/, alertmanager/, dashboards/), not one stream: --out - is not possible; give a directory');
     const root = resolve(opts.out ?? '.');
-    const files = selectedSpecFiles(opts);
+    const files = selectedProfileFiles(opts);
     const sources: ProfileSource[] = [];
     for (const file of files) {
       const profile = await loadProfile(file, opts.overlay ?? []);

@@ -14,12 +14,12 @@ import { ComponentShapeError, clientQueryFn } from '../../serve/server.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
-import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+import { addProfileOptions, loadSelectedProfiles, type ProfileSelection } from '../profile-options.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, REVIEW_PROMETHEUS } from '../prometheus-options.js';
 import { ENV_AUDIT_LOG } from '../audit-options.js';
 import { parseAtOption } from '../scope-options.js';
 
-interface ReviewCliOptions extends SpecSelection, PrometheusFlags {
+interface ReviewCliOptions extends ProfileSelection, PrometheusFlags {
   period: PeriodKind;
   at?: string;
   format: 'markdown' | 'json' | 'html';
@@ -44,7 +44,7 @@ export function reviewCommand(io: Io): Command {
     .addOption(new Option('--format <format>', 'output format (html: one self-contained file, charts as inline SVG, no script)').choices(['markdown', 'json', 'html']).default('markdown'))
     .option('--audit-log <file>', `release-gate audit log to list approvals, overrides and gate runs from (env ${ENV_AUDIT_LOG})`);
   addPrometheusOptions(command, REVIEW_PROMETHEUS);
-  addSpecOptions(command).action(async (opts: ReviewCliOptions) => {
+  addProfileOptions(command).action(async (opts: ReviewCliOptions) => {
     const profiles = await loadSelectedProfiles(opts);
     const at = parseAtOption(opts.at);
     const clientOptions = prometheusClientOptions(opts, REVIEW_PROMETHEUS);

@@ -8,7 +8,7 @@ import type { Io } from '../io.js';
 import { printableUrl } from '../../prometheus/connection.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
 import { packageVersion } from '../../package.js';
-import { addSpecOptions, loadSelectedProfiles, type SpecSelection } from '../spec-options.js';
+import { addProfileOptions, loadSelectedProfiles, type ProfileSelection } from '../profile-options.js';
 import { auditKey, ENV_AUDIT_ANCHOR, ENV_AUDIT_KEY, ENV_AUDIT_KEY_FILE, ENV_AUDIT_LOG } from '../audit-options.js';
 
 export function parseNonNegative(what: string): (v: string) => number {
@@ -25,7 +25,7 @@ function parsePort(v: string): number {
   return n;
 }
 
-interface ServeCliOptions extends SpecSelection, PrometheusFlags {
+interface ServeCliOptions extends ProfileSelection, PrometheusFlags {
   port: number;
   host: string;
   cacheSeconds: number;
@@ -58,7 +58,7 @@ export function serveCommand(io: Io): Command {
     .addOption(new Option('--audit-anchor <file>', 'the audit log\'s anchor (default <audit-log>.anchor)').env(ENV_AUDIT_ANCHOR))
     .option('--audit-key-file <file>', `HMAC key of a keyed audit log; without it a keyed log shows as unverified (env ${ENV_AUDIT_KEY_FILE} or ${ENV_AUDIT_KEY}; docs/security.md)`);
   addPrometheusOptions(command, SERVE_PROMETHEUS);
-  addSpecOptions(command).action(async (opts: ServeCliOptions) => {
+  addProfileOptions(command).action(async (opts: ServeCliOptions) => {
     const profiles = await loadSelectedProfiles(opts);
     const prometheus = prometheusClientOptions(opts, SERVE_PROMETHEUS);
     const auditLog = opts.auditLog;

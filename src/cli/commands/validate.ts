@@ -6,7 +6,7 @@ import { STDIN_NAME } from '../../profile/read.js';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
-import { addSpecOptions, selectedSpecFiles, type SpecSelection } from '../spec-options.js';
+import { addProfileOptions, selectedProfileFiles, type ProfileSelection } from '../profile-options.js';
 
 const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
 
@@ -16,11 +16,11 @@ export function validateCommand(io: Io): Command {
     .description('check SLO spec files (default: the shipped profiles) and report every problem with file:line:column, field and fix')
     .argument('[files...]', 'spec files to check (- reads one spec from stdin)')
     .addHelpText('after', '\nExit codes: 0 every spec is valid, 65 a spec is invalid, 66 a file does not exist or cannot be read.');
-  addSpecOptions(command).action(async (files: string[], opts: SpecSelection) => {
+  addProfileOptions(command).action(async (files: string[], opts: ProfileSelection) => {
     let bad = 0;
     let unreadable = 0;
     let problems = 0;
-    for (const file of selectedSpecFiles(opts, files)) {
+    for (const file of selectedProfileFiles(opts, files)) {
       const rel = relative(process.cwd(), file);
       const shown = file === '-' ? STDIN_NAME : rel !== '' && !rel.startsWith('..') ? rel : file;
       try {
