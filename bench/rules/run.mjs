@@ -1,51 +1,86 @@
-// Benchmark (not a test): rule counts and evaluation cost of agent-slo's generated rules vs Sloth- and Pyrra-style
-// rules for the same SLO (kokino availability, 99.5% over 30d), in one Prometheus over the same data: 30 days of
-// backfilled history (30s samples) plus live traffic scraped from a local exporter. Recorded 5m rates (ours, and
-// Sloth's ratio_rate5m) are backfilled for the 30 days too, so every long window reads a full month.
-// Needs the compiled output (`npx tsc -b`).
-//   node bench/rules/run.mjs [settleSeconds=420] [readings=6]
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// Benchmark (not a test): rule count and evaluation cost per minute of agent-slo's generated rules vs the REAL
+// `sloth generate` output (Sloth v0.16.0, built by bench/build-sloth.sh) and a hand-written Pyrra-shaped file
+// (bench/rules/pyrra.yaml, labelled so) for the same SLO: kokino availability, 99.5% over 30d.
+//
+// Data (one Prometheus, same for all three): 30 days of backfilled history (2 series, 30 s samples) plus live traffic
+// scraped every 15 s from a local exporter. The recorded series another rule reads over a range (agent-slo's 5m
+// component rates, Sloth's ratio_rate5m, ...: found in the rule text, bench/lib/rules.mjs) are backfilled for the
+// 30 days with promtool at their production interval, so every long window reads a full month.
+//
+// Measurement: rounds × systems, interleaved (round r runs the systems in an order rotated by r). Per turn only that
+// system's rules are loaded (reload), every group evaluated every --interval (the bench's pace); the first evaluation
+// after the reload is discarded and the next --evals are kept (`evaluationTime` from /api/v1/rules). Cost per minute =
+// Σ over groups of median evaluation time × evaluations per minute at the group's PRODUCTION interval (the file's
+// `interval`, or Prometheus' 1m default where the file has none, as with Sloth). Reported: median over rounds.
+//
+//   npm run build && node bench/rules/run.mjs [--rounds 3] [--evals 3] [--interval 10] [--settle 60]
+//
+// Output: a Markdown table for BENCHMARKS.md (## Rules).
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { createBlocks } from '../../dist/src/backfill/blocks.js';
 import { backfillRecordingRules } from '../../dist/src/backfill/import-rules.js';
 import { writeOpenMetrics } from '../../dist/src/backfill/openmetrics.js';
 import { counterFromRates, seededRandom } from '../../dist/src/backfill/scenario.js';
-import { renderRuleFile } from '../../dist/src/generate/prometheus/rules-file.js';
-import { profileRuleGroups } from '../../dist/src/generate/prometheus/rules.js';
-import { loadProfile } from '../../dist/src/profile/load.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
+import { collectEvaluations, costFromTimes, historyCarryingGroups, median, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const settle = Number(process.argv[2] ?? 420);
-const readings = Number(process.argv[3] ?? 6);
-const STEP = 30;
-const now = Math.floor(Date.now() / 1000);
-const END = Math.floor((now - 3 * 3600 - 600) / 60) * 60;
-const START = END - 30 * 86400;
-const steps = (END - START) / STEP;
-const rnd = seededRandom(7);
-const perStep = Array.from({ length: steps }, () => 20 + Math.floor(rnd() * 20));
-const failed = perStep.map((n) => (rnd() < 0.05 ? Math.round(n * 0.1) : 0));
-const completed = perStep.map((n, i) => n - failed[i]);
-const perMinute = (a) => a.map((v) => (v * 60) / STEP);
-const hist = (a) => counterFromRates({ startSeconds: START, stepSeconds: STEP, perMinute: perMinute(a) });
-const completedSamples = hist(completed);
-const failedSamples = hist(failed);
+const args = new Map();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const ROUNDS = Number(args.get('rounds') ?? 3);
+const EVALS = Number(args.get('evals') ?? 3);
+const INTERVAL = Number(args.get('interval') ?? 10);
+const SETTLE = Number(args.get('settle') ?? 60);
+const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+const run = (cmd, argv, opts = {}) => {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+};
+const commit = run('git', ['-C', root, 'log', '-1', '--format=%h']).trim();
 
 const dir = await mkdtemp(join(tmpdir(), 'agent-slo-bench-rules-'));
 const dataDir = join(dir, 'data');
 let prom;
-const live = { completed: completedSamples.at(-1)[1], failed: failedSamples.at(-1)[1] };
-const exporter = createServer((_req, res) => {
-  live.completed += 15 + Math.floor(Math.random() * 10);
-  if (Math.random() < 0.1) live.failed += 1;
-  res.end(`# TYPE agent_executions_total counter\nagent_executions_total{agent_execution_outcome="completed"} ${live.completed}\nagent_executions_total{agent_execution_outcome="failed"} ${live.failed}\n`);
-});
+let exporter;
 try {
+  // The three rule sets.
+  const sloth = run('bash', [join(root, 'bench', 'build-sloth.sh')]).trim().split('\n').at(-1);
+  const slothVersion = run(sloth, ['version'], { stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
+  run(sloth, ['generate', '--no-log', '-i', join(here, 'kokino-availability.sloth.yaml'), '-o', join(dir, 'sloth.yaml')]);
+  // agent-slo: `generate` on kokino reduced to its availability objective (rules/<profile>/rules.yaml; the per-profile
+  // self-monitoring file pipeline.yaml is not per SLO and is left out, as Sloth and Pyrra have no equivalent).
+  const kokino = parse(await readFile(join(root, 'profiles', 'kokino.yaml'), 'utf8'));
+  kokino.objectives = kokino.objectives.filter((o) => o.name === 'availability');
+  await writeFile(join(dir, 'kokino-availability.yaml'), stringify(kokino), 'utf8');
+  run('node', [join(root, 'dist', 'src', 'cli', 'main.js'), 'generate', '-f', join(dir, 'kokino-availability.yaml'), '-o', join(dir, 'gen')]);
+  const systems = [
+    { name: 'agent-slo', source: `\`agent-slo generate\` at ${commit}`, groups: ruleGroupsFromYaml(await readFile(join(dir, 'gen', 'rules', 'kokino', 'rules.yaml'), 'utf8')) },
+    { name: 'Sloth', source: `real \`sloth generate\` ${slothVersion}`, groups: ruleGroupsFromYaml(await readFile(join(dir, 'sloth.yaml'), 'utf8')) },
+    { name: 'Pyrra-shaped', source: 'hand-written bench/rules/pyrra.yaml (Pyrra not run)', groups: ruleGroupsFromYaml(await readFile(join(here, 'pyrra.yaml'), 'utf8')) },
+  ];
+
+  // 30 days of raw history.
+  const STEP = 30;
+  const now = Math.floor(Date.now() / 1000);
+  const END = Math.floor((now - 3 * 3600 - 600) / 60) * 60;
+  const START = END - 30 * 86400;
+  const steps = (END - START) / STEP;
+  const rnd = seededRandom(7);
+  const perStep = Array.from({ length: steps }, () => 20 + Math.floor(rnd() * 20));
+  const failed = perStep.map((n) => (rnd() < 0.05 ? Math.round(n * 0.1) : 0));
+  const completed = perStep.map((n, i) => n - failed[i]);
+  const hist = (a) => counterFromRates({ startSeconds: START, stepSeconds: STEP, perMinute: a.map((v) => (v * 60) / STEP) });
+  const completedSamples = hist(completed);
+  const failedSamples = hist(failed);
   let t0 = performance.now();
   await createBlocks({
     openMetrics: writeOpenMetrics([{ name: 'agent_executions', type: 'counter', series: [
@@ -54,79 +89,73 @@ try {
     ] }]),
     dataDir,
   });
-  console.log(`history: 30 days x 2 series every ${STEP}s in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(`history: 30 days x 2 series every ${STEP}s in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const kokino = await loadProfile(join(root, 'profiles', 'kokino.yaml'), []);
-  const ours = profileRuleGroups(kokino).find((g) => g.name.endsWith(':availability'));
-  const oursFile = join(dir, 'agent-slo.yaml');
-  await writeFile(oursFile, renderRuleFile(['agent-slo kokino availability group'], [ours]));
-  const slothFile = join(here, 'sloth.yaml');
-  const pyrraFile = join(here, 'pyrra.yaml');
-
+  // Recorded history for the long windows of every system.
+  const carrying = systems.flatMap((s) => historyCarryingGroups(s.groups).map((g) => ({ ...g, name: `${s.name}:${g.name}` })));
   const restart = async () => {
     await prom?.stop();
     prom = await startPrometheus({ dataDir });
   };
   await restart();
   t0 = performance.now();
-  const sloth5m = { name: 'sloth-5m', intervalSeconds: 60, rules: [{ record: 'slo:sli_error:ratio_rate5m', expr: '(sum(rate(agent_executions_total{agent_execution_outcome!="completed"}[5m]))) / (sum(rate(agent_executions_total[5m])))', labels: { sloth_id: 'kokino-availability', sloth_service: 'kokino', sloth_slo: 'availability', sloth_window: '5m' } }] };
-  await backfillRecordingRules({ groups: [ours, sloth5m], prometheusUrl: () => prom.url, dataDir, startSeconds: START, endSeconds: END, maxLevel: 1, reload: restart });
-  console.log(`5m-rate history (ours + Sloth's) backfilled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await backfillRecordingRules({ groups: carrying, prometheusUrl: () => prom.url, dataDir, startSeconds: START, endSeconds: END, reload: restart, onProgress: log });
+  log(`recorded history (${carrying.flatMap((g) => g.rules.map((r) => r.record)).join(', ')}) backfilled in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await prom.stop();
 
+  // Live traffic.
+  const live = { completed: completedSamples.at(-1)[1], failed: failedSamples.at(-1)[1] };
+  exporter = createServer((_req, res) => {
+    live.completed += 15 + Math.floor(Math.random() * 10);
+    if (Math.random() < 0.1) live.failed += 1;
+    res.end(`# TYPE agent_executions_total counter\nagent_executions_total{agent_execution_outcome="completed"} ${live.completed}\nagent_executions_total{agent_execution_outcome="failed"} ${live.failed}\n`);
+  });
   await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
-  const target = `127.0.0.1:${exporter.address().port}`;
+  const active = join(dir, 'active.yaml');
+  await writeFile(active, 'groups: []\n', 'utf8');
   prom = await startPrometheus({
     dataDir,
-    ruleFiles: [oursFile, slothFile, pyrraFile],
-    evaluationInterval: '1m',
+    ruleFiles: [active],
+    evaluationInterval: `${INTERVAL}s`,
     scrapeInterval: '15s',
-    scrapeConfigs: [{ job_name: 'exporter', static_configs: [{ targets: [target] }] }],
+    scrapeConfigs: [{ job_name: 'exporter', static_configs: [{ targets: [`127.0.0.1:${exporter.address().port}`] }] }],
   });
-  console.log(`Prometheus ${prom.url}: waiting ${settle}s for live data and evaluations`);
-  await new Promise((r) => setTimeout(r, settle * 1000));
-  const samples = new Map();
-  for (let i = 0; i < readings; i++) {
-    const text = await (await fetch(`${prom.url}/metrics`)).text();
-    for (const m of text.matchAll(/^prometheus_rule_group_last_duration_seconds\{rule_group="([^"]+)"\} (\S+)$/gm)) {
-      const [, group, v] = m;
-      if (!samples.has(group)) samples.set(group, []);
-      samples.get(group).push(Number(v));
+  log(`Prometheus ${prom.url}: ${SETTLE}s of live data before the first round`);
+  await new Promise((r) => setTimeout(r, SETTLE * 1000));
+  log(`compaction settled: ${await waitForCompaction(prom.url)} blocks loaded`);
+
+  const load = [loadavg()[0]];
+  const perRound = new Map(systems.map((s) => [s.name, []]));
+  const errors = new Set();
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = systems.map((_, i) => systems[(i + r) % systems.length]);
+    for (const s of order) {
+      await writeRuleFile(active, s.groups, INTERVAL);
+      await prom.reload();
+      const { times, errors: e } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 3) * INTERVAL * 1000 + 60_000 });
+      for (const x of e) errors.add(`${s.name}: ${x}`);
+      const cost = costFromTimes(s.groups, times);
+      perRound.get(s.name).push(cost);
+      log(`round ${r + 1}/${ROUNDS} ${s.name}: ${cost.perRoundMs.toFixed(2)} ms per evaluation round, ${cost.perMinuteMs.toFixed(2)} ms per minute (load ${loadavg()[0].toFixed(1)})`);
+      load.push(loadavg()[0]);
     }
-    const evals = text.match(/^prometheus_rule_evaluation_failures_total\{rule_group="[^"]+"\} [1-9].*$/gm);
-    if (evals) console.log(`evaluation failures: ${evals.join('; ')}`);
-    await new Promise((r) => setTimeout(r, 30_000));
   }
-  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  const systems = [
-    { name: 'agent-slo', file: oursFile, match: (g) => g.startsWith(oursFile) },
-    { name: 'Sloth-style', file: slothFile, match: (g) => g.startsWith(slothFile) },
-    { name: 'Pyrra-style', file: pyrraFile, match: (g) => g.startsWith(pyrraFile) },
-  ];
-  const { readFile } = await import('node:fs/promises');
-  const rows = [];
-  for (const s of systems) {
-    const text = await readFile(s.file, 'utf8');
-    const rules = (text.match(/^\s*- (record|alert):/gm) ?? []).length;
-    const groups = [...samples.entries()].filter(([g]) => s.match(g));
-    // Per-minute cost: each group's median evaluation time × evaluations per minute (interval from the file).
-    let perEval = 0;
-    let perMinuteCost = 0;
-    for (const [g, v] of groups) {
-      const name = g.split(';').pop();
-      const interval = /interval: (\S+)/.exec(text.split(`name: ${name}`)[1] ?? '')?.[1] ?? '1m';
-      const seconds = interval === '30s' ? 30 : interval === '2m30s' ? 150 : 60;
-      perEval += median(v);
-      perMinuteCost += median(v) * (60 / seconds);
-    }
-    rows.push({ name: s.name, rules, groups: groups.length, perEvalMs: perEval * 1000, perMinuteMs: perMinuteCost * 1000 });
+  if (errors.size > 0) log(`rule evaluation errors:\n  ${[...errors].join('\n  ')}`);
+
+  const rows = systems.map((s) => {
+    const c = perRound.get(s.name);
+    return { s, perRound: median(c.map((x) => x.perRoundMs)), perMinute: median(c.map((x) => x.perMinuteMs)), rounds: c.map((x) => x.perMinuteMs) };
+  });
+  const slothRow = rows.find((r) => r.s.name === 'Sloth');
+  const ratios = (r) => r.rounds.map((v, i) => v / slothRow.rounds[i]);
+  console.log(`\nMeasured on ${commit} — ${ROUNDS} interleaved rounds × ${EVALS} evaluations, bench pace ${INTERVAL}s; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${cpus().length} CPUs\n`);
+  console.log('| rules for one availability SLO | source | rules | groups | eval per round (median) | eval per minute (median) | per-minute by round | vs Sloth (ratio of medians) | vs Sloth by round |');
+  console.log('|---|---|---:|---:|---:|---:|---|---:|---|');
+  for (const r of rows) {
+    console.log(`| ${r.s.name} | ${r.s.source} | ${ruleCount(r.s.groups)} | ${r.s.groups.length} | ${r.perRound.toFixed(2)} ms | ${r.perMinute.toFixed(2)} ms | ${r.rounds.map((v) => v.toFixed(1)).join(' / ')} | ${(r.perMinute / slothRow.perMinute).toFixed(2)}× | ${ratios(r).map((v) => v.toFixed(2)).join(' / ')} |`);
   }
-  const base = rows[0];
-  console.log('\n| rules for one availability SLO | rules | groups | eval time per round (median) | eval time per minute | vs agent-slo (per minute) |');
-  console.log('|---|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.rules} | ${r.groups} | ${r.perEvalMs.toFixed(2)} ms | ${r.perMinuteMs.toFixed(2)} ms | ${(r.perMinuteMs / base.perMinuteMs).toFixed(2)}x |`);
 } finally {
-  exporter.close();
+  exporter?.close();
   await prom?.stop();
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,286 @@
+// Benchmark (not a test): the scale curve. Rule evaluation time per minute and gate wall time as the number of
+// profiles (5 objectives each: runtime-v1's) and the raw series per metric grow, each point in a fresh Prometheus.
+//
+// Points (default): profiles 1, 10, 100 at 10³ series per metric (split evenly over the profiles by a `service_name`
+// label each profile selects), and series 10³, 10⁴, 10⁵ per metric at 1 profile. "Series per metric" = series per
+// metric name the rules read (7 names: tool and model call counts, fallbacks, agent duration buckets (le 8/10/15/+Inf)
+// and count, task cost, tasks by outcome): ~6.25 × N series in all.
+//
+// Data per point: raw history over --span-hours (default 48) at one sample per --resolution seconds (default 3600,
+// what 6×10⁵ series fit on a 2-core machine: 3×10⁷ samples through promtool), then live samples of the same series
+// (same identity: job/instance dropped) scraped every 30 s from a local exporter; every counter is rate × (t − t0),
+// so history and live join without a reset. The rules are `agent-slo generate`'s output for the profiles (whatever
+// main generates). Recorded series that other rules read over a range get a synthetic history over the same span at
+// their production interval (their label sets and values taken from the rules' first live evaluation), so long
+// windows read what they would read after --span-hours of running.
+//
+// Rule cost: every group evaluated every --pace seconds; the first evaluation is discarded, the next 3 kept
+// (`evaluationTime` from /api/v1/rules); per minute = Σ group median × 60 / production interval (5m for runtime-v1).
+// Gate: `agent-slo gate --raw` (the raw path is the one that grows with series; the history is shorter than the 7d
+// gate window, so recorded series could not cover it anyway) for the first profile, median of 3 runs: one profile is
+// what a release job gates (the gate takes one profile per invocation).
+//
+//   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 48] [--resolution 3600] [--pace 30]
+//
+// Output: a Markdown table for BENCHMARKS.md (## Scale curve) with the growth per 10×.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { startPrometheus } from '../../dist/src/stack/prometheus.js';
+import { collectEvaluations, costFromTimes, historyCarryingGroups, median, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const args = new Map();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+const POINTS = (args.get('points') ?? 'p1s3,p10s3,p100s3,p1s4,p1s5').split(',').map((p) => {
+  const m = /^p(\d+)s(\d)$/.exec(p);
+  if (!m) throw new Error(`--points: ${p} is not p<profiles>s<log10 series>, e.g. p10s3`);
+  return { profiles: Number(m[1]), series: 10 ** Number(m[2]) };
+});
+const SPAN = Number(args.get('span-hours') ?? 48) * 3600;
+const RES = Number(args.get('resolution') ?? 3600);
+const PACE = Number(args.get('pace') ?? 30);
+const EVALS = 3;
+const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Every series of a point: [metric line prefix, rate per second, fraction] (value = floor(fraction × rate × (t − t0))). */
+function seriesPlan(profiles, n) {
+  const plan = [];
+  const svc = (i) => `svc-${i % profiles}`;
+  for (let i = 0; i < n; i++) {
+    const s = svc(i);
+    plan.push([`gen_ai_execute_tool_duration_count{service_name="${s}",gen_ai_tool_name="t${i}"${i % 10 === 0 ? ',error_type="timeout"' : ''}}`, i % 10 === 0 ? 0.002 : 0.05, 1]);
+    plan.push([`gen_ai_client_operation_duration_count{service_name="${s}",gen_ai_request_model="m${i}"}`, 0.05, 1]);
+    plan.push([`agent_model_fallbacks_total{service_name="${s}",gen_ai_request_model="m${i}"}`, 0.001, 1]);
+    plan.push([`agent_task_cost_total{service_name="${s}",gen_ai_agent_name="a${i}"}`, 0.002, 1]);
+    plan.push([`agent_tasks_total{service_name="${s}",gen_ai_agent_name="a${i}",agent_task_outcome="${i % 10 === 0 ? 'escalated' : i % 10 === 1 ? 'failure' : 'success'}"}`, 0.02, 1]);
+  }
+  for (let i = 0; i < n / 4; i++) {
+    const s = svc(i);
+    const l = `service_name="${s}",gen_ai_agent_name="a${i}"`;
+    for (const [le, f] of [['8', 0.9], ['10', 0.97], ['15', 0.99], ['+Inf', 1]]) plan.push([`gen_ai_invoke_agent_duration_bucket{${l},le="${le}"}`, 0.02, f]);
+    plan.push([`gen_ai_invoke_agent_duration_count{${l}}`, 0.02, 1]);
+  }
+  return plan;
+}
+const value = (rate, f, t, t0) => Math.floor(f * rate * (t - t0) * 1000) / 1000;
+
+async function writeHistory(file, plan, start, end, t0) {
+  const out = createWriteStream(file);
+  let buf = '';
+  let samples = 0;
+  for (const [prefix, rate, f] of plan) {
+    for (let t = start; t <= end; t += RES) {
+      buf += `${prefix} ${value(rate, f, t, t0)} ${t}\n`;
+      samples++;
+    }
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      buf = '';
+    }
+  }
+  out.write(`${buf}# EOF\n`);
+  await new Promise((r) => out.end(r));
+  return samples;
+}
+
+function promtoolBlocks(input, outDir) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('nice', ['-n', '5', 'promtool', 'tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', input, outDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
+    p.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`promtool exited ${c}: ${err}`))));
+  });
+}
+
+async function moveBlocks(from, to) {
+  for (const e of await readdir(from)) if (/^[0-9A-Z]{26}$/.test(e)) await rename(join(from, e), join(to, e));
+}
+
+async function query(url, q) {
+  const body = await (await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: q }) })).json();
+  if (body.status !== 'success') throw new Error(`${q}: ${JSON.stringify(body)}`);
+  return body.data.result;
+}
+
+function gateOnce(spec, url, dir) {
+  const t = performance.now();
+  const r = spawnSync('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--timeout', '10m', '--deadline', '30m',
+    '--format', 'json', '-o', join(dir, 'gate.json'), '--audit-log', join(dir, 'audit.jsonl')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t;
+  if (r.status === null || r.status > 3) throw new Error(`gate exited ${r.status}: ${r.stderr}`);
+  const verdict = ['pass', 'blocked', 'approval required', 'cannot evaluate'][r.status];
+  if (r.status !== 0) {
+    const reports = [];
+    try {
+      const text = readFileSync(join(dir, 'gate.json'), 'utf8');
+      const doc = JSON.parse(text);
+      for (const d of Array.isArray(doc) ? doc : [doc]) reports.push(...(d.reasons ?? []));
+    } catch (err) {
+      reports.push(String(err));
+    }
+    if (!gateOnce.logged) log(`gate ${verdict}: ${reports.slice(0, 3).join(' | ').slice(0, 600)}`);
+    gateOnce.logged = true;
+  }
+  return { ms, verdict };
+}
+
+const results = [];
+for (const point of POINTS) {
+  const { profiles: P, series: N } = point;
+  const dir = await mkdtemp(join(tmpdir(), 'agent-slo-bench-scale-'));
+  const dataDir = join(dir, 'data');
+  let prom;
+  let exporter;
+  try {
+    log(`point: ${P} profile(s), ${N} series per metric`);
+    // Profiles: runtime-v1 with its own name and selector.
+    const base = parse(await readFile(join(root, 'profiles', 'runtime-v1.yaml'), 'utf8'));
+    const specs = [];
+    for (let p = 0; p < P; p++) {
+      const spec = structuredClone(base);
+      spec.metadata.name = `scale-p${p}`;
+      spec.selector = { service_name: `svc-${p}` };
+      const f = join(dir, `scale-p${p}.yaml`);
+      await writeFile(f, stringify(spec), 'utf8');
+      specs.push(f);
+    }
+    const gen = spawnSync('node', [cli, 'generate', ...specs.flatMap((s) => ['-f', s]), '-o', join(dir, 'gen')], { encoding: 'utf8' });
+    if (gen.status !== 0) throw new Error(`generate: ${gen.stderr}`);
+    const groups = [];
+    for (let p = 0; p < P; p++) groups.push(...ruleGroupsFromYaml(await readFile(join(dir, 'gen', 'rules', `scale-p${p}`, 'rules.yaml'), 'utf8')));
+
+    // Raw history.
+    const plan = seriesPlan(P, N);
+    const END = Math.floor(Date.now() / 1000 / 60) * 60;
+    const START = END - SPAN;
+    const T0 = START - 86400;
+    let t = performance.now();
+    const samples = await writeHistory(join(dir, 'raw.om'), plan, START, END, T0);
+    await mkdir(join(dir, 'raw-blocks'));
+    await promtoolBlocks(join(dir, 'raw.om'), join(dir, 'raw-blocks'));
+    await mkdir(dataDir);
+    await moveBlocks(join(dir, 'raw-blocks'), dataDir);
+    await rm(join(dir, 'raw.om'));
+    const backfillS = (performance.now() - t) / 1000;
+    log(`history: ${plan.length} series × ${samples / plan.length} samples (${(samples / 1e6).toFixed(1)} M) in ${backfillS.toFixed(0)} s`);
+
+    // Live exporter + Prometheus with the rules at the bench pace.
+    exporter = createServer((_req, res) => {
+      const now = Date.now() / 1000;
+      const chunks = [];
+      let buf = '';
+      for (const [prefix, rate, f] of plan) {
+        buf += `${prefix} ${value(rate, f, now, T0)}\n`;
+        if (buf.length > 1 << 16) { chunks.push(buf); buf = ''; }
+      }
+      chunks.push(buf);
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      for (const c of chunks) res.write(c);
+      res.end();
+    });
+    await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
+    const rulesFile = join(dir, 'rules.yaml');
+    await writeRuleFile(rulesFile, groups, PACE);
+    prom = await startPrometheus({
+      dataDir,
+      ruleFiles: [rulesFile],
+      evaluationInterval: `${PACE}s`,
+      scrapeInterval: '30s',
+      scrapeConfigs: [{
+        job_name: 'runtime', scrape_timeout: '25s', static_configs: [{ targets: [`127.0.0.1:${exporter.address().port}`] }],
+        metric_relabel_configs: [{ action: 'labeldrop', regex: 'job|instance' }],
+      }],
+    });
+    const liveStart = Math.floor(Date.now() / 1000);
+
+    // Synthetic history for the recorded series long windows read, from the rules' first live evaluation.
+    const carried = historyCarryingGroups(groups);
+    const names = [...new Set(carried.flatMap((g) => g.rules.map((r) => r.record)))];
+    const intervalOf = (series) => {
+      const g = carried.find((gr) => gr.rules.some((r) => r.record === series.__name__ && Object.entries(r.labels ?? {}).every(([k, v]) => series[k] === v)));
+      return g?.intervalSeconds ?? 60;
+    };
+    for (let i = 0; ; i++) {
+      await sleep(5000);
+      const body = await (await fetch(`${prom.url}/api/v1/rules`)).json();
+      if (body.data.groups.every((g) => !g.lastEvaluation.startsWith('0001-'))) break;
+      if (i > 120) throw new Error('the rule groups did not all evaluate within 10 minutes');
+    }
+    const found = (await Promise.all(names.map((n) => query(prom.url, n)))).flat();
+    const recEnd = liveStart - 60;
+    let recLines = '';
+    let recSamples = 0;
+    for (const s of found) {
+      const labels = Object.entries(s.metric).filter(([k]) => k !== '__name__').map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',');
+      const step = intervalOf(s.metric);
+      const v = Number(s.value[1]);
+      for (let ts = START; ts <= recEnd; ts += step) {
+        recLines += `${s.metric.__name__}{${labels}} ${Number.isFinite(v) ? v : 0} ${ts}\n`;
+        recSamples++;
+      }
+    }
+    await writeFile(join(dir, 'rec.om'), `${recLines}# EOF\n`);
+    await mkdir(join(dir, 'rec-blocks'));
+    await promtoolBlocks(join(dir, 'rec.om'), join(dir, 'rec-blocks'));
+    await moveBlocks(join(dir, 'rec-blocks'), dataDir);
+    log(`recorded history: ${found.length} series (${names.join(', ')}), ${recSamples} samples; restarting Prometheus to load the blocks`);
+    await prom.stop();
+    prom = await startPrometheus({
+      dataDir,
+      ruleFiles: [rulesFile],
+      evaluationInterval: `${PACE}s`,
+      scrapeInterval: '30s',
+      scrapeConfigs: [{
+        job_name: 'runtime', scrape_timeout: '25s', static_configs: [{ targets: [`127.0.0.1:${exporter.address().port}`] }],
+        metric_relabel_configs: [{ action: 'labeldrop', regex: 'job|instance' }],
+      }],
+      readyTimeoutMs: 600_000,
+    });
+
+    // Rule evaluation.
+    log(`compaction settled: ${await waitForCompaction(prom.url)} blocks loaded`);
+    const load = [loadavg()[0]];
+    const { times, errors } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 4) * PACE * 1000 + 600_000, pollMs: 2000 });
+    if (errors.length) log(`rule errors: ${errors.slice(0, 5).join('; ')}`);
+    const cost = costFromTimes(groups, times);
+    load.push(loadavg()[0]);
+    const headSeries = Number((await query(prom.url, 'prometheus_tsdb_head_series')).at(0)?.value[1] ?? NaN);
+    log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute`);
+
+    // Gate.
+    const one = [0, 1, 2].map(() => gateOnce(specs[0], prom.url, dir));
+    load.push(loadavg()[0]);
+    log(`gate one profile: ${one.map((g) => g.ms.toFixed(0)).join(' / ')} ms (${one[0].verdict})`);
+    results.push({ P, N, series: plan.length, samples, backfillS, rules: ruleCount(groups), groups: groups.length, cost, gateOne: median(one.map((g) => g.ms)), verdict: one[0].verdict, load, headSeries, errors: errors.length });
+  } finally {
+    exporter?.close();
+    await prom?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+console.log(`\nMeasured on ${commit}; history ${SPAN / 3600} h at ${RES} s per sample, live scrape 30 s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
+console.log('| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round | rule eval per minute | gate wall time, one profile (median of 3) | load avg |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const r of results) {
+  console.log(`| ${r.P} × 5 | ${r.N.toLocaleString('en')} (${r.series.toLocaleString('en')}) | ${r.headSeries.toLocaleString('en')} | ${r.rules} (${r.groups}) | ${fmt(r.cost.perRoundMs)} | ${fmt(r.cost.perMinuteMs)} | ${fmt(r.gateOne)} (${r.verdict}) | ${Math.min(...r.load).toFixed(1)}–${Math.max(...r.load).toFixed(1)} |`);
+}
+const growth = (pick, key) => {
+  const rows = results.filter(pick);
+  const out = [];
+  for (let i = 1; i < rows.length; i++) out.push(`${(key(rows[i]) / key(rows[i - 1])).toFixed(2)}×`);
+  return out.join(', ');
+};
+console.log(`\nGrowth per 10× profiles (at ${POINTS[0].series} series): rule eval per minute ${growth((r) => r.N === POINTS[0].series, (r) => r.cost.perMinuteMs)}; gate one profile ${growth((r) => r.N === POINTS[0].series, (r) => r.gateOne)}`);
+console.log(`Growth per 10× series (at 1 profile): rule eval per minute ${growth((r) => r.P === 1, (r) => r.cost.perMinuteMs)}; gate ${growth((r) => r.P === 1, (r) => r.gateOne)}`);
