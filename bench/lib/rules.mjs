@@ -1,6 +1,7 @@
 // Shared by the rule benchmarks (bench/rules/run.mjs, bench/scale/run.mjs): reading rule files as written, finding
 // the recorded series other rules read over a range (they need history), and measuring each rule group's evaluation
 // time in a running Prometheus from /api/v1/rules.
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import { parseDuration } from '../../dist/src/format.js';
@@ -60,10 +61,11 @@ export { median };
  * Polls /api/v1/rules until every loaded group has `evaluations` new evaluations after a discarded warm-up one
  * (the first after a reload reads cold chunks); returns Map(group name → evaluation seconds[]) and rule errors.
  */
-export async function collectEvaluations(url, { evaluations, timeoutMs, pollMs = 1000 }) {
+export async function collectEvaluations(url, { evaluations, timeoutMs, pollMs = 1000, cpu }) {
   const seen = new Map(); // group → { last, times[], warm }
   const errors = new Set();
   const deadline = Date.now() + timeoutMs;
+  let cpuFrom; // [cpu seconds, wall ms] once every group had its warm-up evaluation
   for (;;) {
     const body = await (await fetch(`${url}/api/v1/rules`)).json();
     const groups = body.data.groups;
@@ -77,8 +79,10 @@ export async function collectEvaluations(url, { evaluations, timeoutMs, pollMs =
       }
       for (const r of g.rules) if (r.health === 'err' || r.lastError) errors.add(`${g.name}/${r.name}: ${r.lastError}`);
     }
+    if (cpu && cpuFrom === undefined && groups.length > 0 && [...seen.values()].every((s) => s.warm)) cpuFrom = [cpu(), Date.now()];
     if (groups.length > 0 && [...seen.values()].every((s) => s.times.length >= evaluations)) {
-      return { times: new Map([...seen].map(([k, v]) => [k, v.times.slice(0, evaluations)])), errors: [...errors] };
+      const cpuUsed = cpu && cpuFrom ? { seconds: cpu() - cpuFrom[0], wallSeconds: (Date.now() - cpuFrom[1]) / 1000 } : undefined;
+      return { times: new Map([...seen].map(([k, v]) => [k, v.times.slice(0, evaluations)])), errors: [...errors], cpu: cpuUsed };
     }
     if (Date.now() > deadline) throw new Error(`rule groups did not evaluate ${evaluations} times within ${timeoutMs} ms: ${[...seen].map(([k, v]) => `${k}=${v.times.length}`).join(', ')}`);
     await sleep(pollMs);
@@ -121,4 +125,11 @@ export async function waitForCompaction(url, { quietMs = 20_000, timeoutMs = 600
     if (Date.now() > deadline) throw new Error(`Prometheus still compacting after ${timeoutMs} ms`);
     last = now;
   }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function processCpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }

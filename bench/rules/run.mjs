@@ -12,6 +12,8 @@
 // after the reload is discarded and the next --evals are kept (`evaluationTime` from /api/v1/rules). Cost per minute =
 // Σ over groups of median evaluation time × evaluations per minute at the group's PRODUCTION interval (the file's
 // `interval`, or Prometheus' 1m default where the file has none, as with Sloth). Reported: median over rounds.
+// Beside it, Prometheus' CPU time (/proc) over the kept evaluations minus its CPU with no rules loaded (an idle turn
+// at the start of every round): wall times inflate with the machine's load, CPU time much less.
 //
 //   npm run build && node bench/rules/run.mjs [--rounds 3] [--evals 3] [--interval 10] [--settle 60]
 //
@@ -28,7 +30,7 @@ import { backfillRecordingRules } from '../../dist/src/backfill/import-rules.js'
 import { writeOpenMetrics } from '../../dist/src/backfill/openmetrics.js';
 import { counterFromRates, seededRandom } from '../../dist/src/backfill/scenario.js';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
-import { collectEvaluations, costFromTimes, historyCarryingGroups, median, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
+import { collectEvaluations, costFromTimes, historyCarryingGroups, median, processCpuSeconds, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -127,16 +129,26 @@ try {
   const load = [loadavg()[0]];
   const perRound = new Map(systems.map((s) => [s.name, []]));
   const errors = new Set();
+  const cpu = () => processCpuSeconds(prom.pid);
   for (let r = 0; r < ROUNDS; r++) {
+    // Prometheus' CPU with no rules loaded (scrapes, housekeeping): subtracted from each turn of this round.
+    await writeRuleFile(active, [], INTERVAL);
+    await prom.reload();
+    const idle0 = [cpu(), Date.now()];
+    await new Promise((res) => setTimeout(res, 2 * INTERVAL * 1000));
+    const idleRate = (cpu() - idle0[0]) / ((Date.now() - idle0[1]) / 1000);
     const order = systems.map((_, i) => systems[(i + r) % systems.length]);
     for (const s of order) {
       await writeRuleFile(active, s.groups, INTERVAL);
       await prom.reload();
-      const { times, errors: e } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 3) * INTERVAL * 1000 + 60_000 });
+      const { times, errors: e, cpu: used } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 3) * INTERVAL * 1000 + 60_000, cpu });
       for (const x of e) errors.add(`${s.name}: ${x}`);
       const cost = costFromTimes(s.groups, times);
+      // CPU per evaluation round (idle subtracted), and per minute with the groups' production mix (wall-time weights).
+      const cpuPerRoundMs = (Math.max(0, used.seconds - idleRate * used.wallSeconds) / EVALS) * 1000;
+      cost.cpuPerMinuteMs = cpuPerRoundMs * (cost.perMinuteMs / cost.perRoundMs);
       perRound.get(s.name).push(cost);
-      log(`round ${r + 1}/${ROUNDS} ${s.name}: ${cost.perRoundMs.toFixed(2)} ms per evaluation round, ${cost.perMinuteMs.toFixed(2)} ms per minute (load ${loadavg()[0].toFixed(1)})`);
+      log(`round ${r + 1}/${ROUNDS} ${s.name}: ${cost.perRoundMs.toFixed(2)} ms per evaluation round, ${cost.perMinuteMs.toFixed(2)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute (idle ${(idleRate * 1000).toFixed(1)} ms/s; load ${loadavg()[0].toFixed(1)})`);
       load.push(loadavg()[0]);
     }
   }
@@ -144,15 +156,15 @@ try {
 
   const rows = systems.map((s) => {
     const c = perRound.get(s.name);
-    return { s, perRound: median(c.map((x) => x.perRoundMs)), perMinute: median(c.map((x) => x.perMinuteMs)), rounds: c.map((x) => x.perMinuteMs) };
+    return { s, perRound: median(c.map((x) => x.perRoundMs)), perMinute: median(c.map((x) => x.perMinuteMs)), rounds: c.map((x) => x.perMinuteMs), cpu: median(c.map((x) => x.cpuPerMinuteMs)) };
   });
   const slothRow = rows.find((r) => r.s.name === 'Sloth');
   const ratios = (r) => r.rounds.map((v, i) => v / slothRow.rounds[i]);
   console.log(`\nMeasured on ${commit} — ${ROUNDS} interleaved rounds × ${EVALS} evaluations, bench pace ${INTERVAL}s; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${cpus().length} CPUs\n`);
-  console.log('| rules for one availability SLO | source | rules | groups | eval per round (median) | eval per minute (median) | per-minute by round | vs Sloth (ratio of medians) | vs Sloth by round |');
-  console.log('|---|---|---:|---:|---:|---:|---|---:|---|');
+  console.log('| rules for one availability SLO | source | rules | groups | eval per round (median) | eval per minute (median) | per-minute by round | vs Sloth (ratio of medians) | vs Sloth by round | Prometheus CPU per minute (median) | CPU vs Sloth |');
+  console.log('|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.s.name} | ${r.s.source} | ${ruleCount(r.s.groups)} | ${r.s.groups.length} | ${r.perRound.toFixed(2)} ms | ${r.perMinute.toFixed(2)} ms | ${r.rounds.map((v) => v.toFixed(1)).join(' / ')} | ${(r.perMinute / slothRow.perMinute).toFixed(2)}× | ${ratios(r).map((v) => v.toFixed(2)).join(' / ')} |`);
+    console.log(`| ${r.s.name} | ${r.s.source} | ${ruleCount(r.s.groups)} | ${r.s.groups.length} | ${r.perRound.toFixed(2)} ms | ${r.perMinute.toFixed(2)} ms | ${r.rounds.map((v) => v.toFixed(1)).join(' / ')} | ${(r.perMinute / slothRow.perMinute).toFixed(2)}× | ${ratios(r).map((v) => v.toFixed(2)).join(' / ')} | ${r.cpu.toFixed(1)} ms | ${(r.cpu / slothRow.cpu).toFixed(2)}× |`);
   }
 } finally {
   exporter?.close();

@@ -6,8 +6,9 @@
 // metric name the rules read (7 names: tool and model call counts, fallbacks, agent duration buckets (le 8/10/15/+Inf)
 // and count, task cost, tasks by outcome): ~6.25 × N series in all.
 //
-// Data per point: raw history over --span-hours (default 48) at one sample per --resolution seconds (default 3600,
-// what 6×10⁵ series fit on a 2-core machine: 3×10⁷ samples through promtool), then live samples of the same series
+// Data per point: raw history over --span-hours (default 192: the gate needs its 7d window plus the 1h start probe)
+// at one sample per --resolution seconds (default 3600: the coarsest the gate's 1h start probe accepts; at 10⁵ series
+// per metric that is 1.2×10⁸ samples through promtool, about what this machine takes), then live samples of the same series
 // (same identity: job/instance dropped) scraped every 30 s from a local exporter; every counter is rate × (t − t0),
 // so history and live join without a reset. The rules are `agent-slo generate`'s output for the profiles (whatever
 // main generates). Recorded series that other rules read over a range get a synthetic history over the same span at
@@ -20,7 +21,7 @@
 // gate window, so recorded series could not cover it anyway) for the first profile, median of 3 runs: one profile is
 // what a release job gates (the gate takes one profile per invocation).
 //
-//   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 48] [--resolution 3600] [--pace 30]
+//   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 192] [--resolution 3600] [--pace 30]
 //
 // Output: a Markdown table for BENCHMARKS.md (## Scale curve) with the growth per 10×.
 import { spawn, spawnSync } from 'node:child_process';
@@ -44,7 +45,7 @@ const POINTS = (args.get('points') ?? 'p1s3,p10s3,p100s3,p1s4,p1s5').split(',').
   if (!m) throw new Error(`--points: ${p} is not p<profiles>s<log10 series>, e.g. p10s3`);
   return { profiles: Number(m[1]), series: 10 ** Number(m[2]) };
 });
-const SPAN = Number(args.get('span-hours') ?? 48) * 3600;
+const SPAN = Number(args.get('span-hours') ?? 192) * 3600;
 const RES = Number(args.get('resolution') ?? 3600);
 const PACE = Number(args.get('pace') ?? 30);
 const EVALS = 3;
@@ -254,7 +255,7 @@ for (const point of POINTS) {
     if (errors.length) log(`rule errors: ${errors.slice(0, 5).join('; ')}`);
     const cost = costFromTimes(groups, times);
     load.push(loadavg()[0]);
-    const headSeries = Number((await query(prom.url, 'prometheus_tsdb_head_series')).at(0)?.value[1] ?? NaN);
+    const headSeries = Number(/^prometheus_tsdb_head_series (\S+)$/m.exec(await (await fetch(`${prom.url}/metrics`)).text())?.[1]);
     log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute`);
 
     // Gate.
