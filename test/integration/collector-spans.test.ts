@@ -31,8 +31,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AgentSloSpanProcessor } from '@agent-slo/instrumentation';
-import { startAgentSloMetrics } from '@agent-slo/instrumentation/sdk';
+import { AgentSloSpanProcessor, type CardinalityOptions } from '@agent-slo/instrumentation';
+import { startAgentSloMetrics, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
 import { stringify } from 'yaml';
 import { COLLECTOR_SPANS_FILE } from '../../src/generate/collector/spans.js';
 import { SPAN_SETTINGS_FILE } from '../../src/generate/collector/settings.js';
@@ -48,6 +48,7 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
 import { byLabels, eventually, instant, labelKey, type Sample } from './prom-query.js';
+import { contribCollectorConfig } from './contrib-collector.js';
 import { assertSafeValues, emitNodeSpans, goWorkload, toolWorkload, workload, WORKLOAD_PRICES, type Convention } from './span-workload.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
@@ -68,47 +69,6 @@ defaults:
   windows: { alert: 1m, gate: 3m, target: 3m }
 `;
 
-/**
- * A collector config as the contrib Collector is usually run: OTLP in, the remote-write exporter at its DEFAULT naming
- * (unit suffixes, `_total`), no processors of ours. The span overlay needs only `otlp`, `memory_limiter` and this
- * `metrics` pipeline.
- */
-const CONTRIB_DEFAULTS_CONFIG = `receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: \${env:AGENT_SLO_OTLP_HTTP_ENDPOINT}
-      grpc:
-        endpoint: \${env:AGENT_SLO_OTLP_GRPC_ENDPOINT}
-processors:
-  memory_limiter:
-    check_interval: 1s
-    limit_mib: 512
-extensions:
-  health_check:
-    endpoint: \${env:AGENT_SLO_HEALTH_ENDPOINT}
-exporters:
-  prometheusremotewrite:
-    endpoint: \${env:AGENT_SLO_REMOTE_WRITE_URL}
-    # one writer keeps samples in order (ordering, not naming: names stay at the exporter's defaults)
-    remote_write_queue:
-      num_consumers: 1
-service:
-  extensions: [health_check]
-  telemetry:
-    metrics:
-      readers:
-        - pull:
-            exporter:
-              prometheus:
-                host: 127.0.0.1
-                port: \${env:AGENT_SLO_TELEMETRY_PORT}
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      processors: [memory_limiter]
-      exporters: [prometheusremotewrite]
-`;
 
 const JOBS = ['rt-inproc', 'rt-go', 'rt-node', 'rt-sampled'] as const;
 type Job = (typeof JOBS)[number];
@@ -146,14 +106,12 @@ beforeAll(async () => {
   suffixSpec = join(work, `${PROFILE}.unit-suffixes.yaml`);
   await writeFile(suffixSpec, `${(await readFile(join(repoRoot(), 'profiles', `${PROFILE}.yaml`), 'utf8')).trimEnd()}\nmetricNames: unit-suffixes\n`);
   contribDefaults = join(work, 'otelcol-contrib-defaults.yaml');
-  await writeFile(contribDefaults, CONTRIB_DEFAULTS_CONFIG);
+  // The span overlay needs only otlp, memory_limiter and the metrics pipeline from its base config.
+  await writeFile(contribDefaults, contribCollectorConfig({ memoryLimiter: true }));
   utf8Spec = join(work, `${PROFILE}.utf8.yaml`);
   await writeFile(utf8Spec, `${(await readFile(join(repoRoot(), 'profiles', `${PROFILE}.yaml`), 'utf8')).trimEnd()}\nmetricNames: utf8\nprometheusVersion: 3\n`);
   utf8Base = join(work, 'otelcol-utf8.yaml');
-  await writeFile(
-    utf8Base,
-    CONTRIB_DEFAULTS_CONFIG.replace('    remote_write_queue:', '    protobuf_message: io.prometheus.write.v2.Request\n    translation_strategy: NoTranslation\n    remote_write_queue:'),
-  );
+  await writeFile(utf8Base, contribCollectorConfig({ memoryLimiter: true, remoteWrite: { protobuf_message: 'io.prometheus.write.v2.Request', translation_strategy: 'NoTranslation' } }));
   overlayFile = join(work, 'short-windows.overlay.yaml');
   await writeFile(overlayFile, SHORT_WINDOWS_OVERLAY);
   // The prices as a user deploys them: a settings file that `agent-slo generate --span-settings` turns into collector config.
@@ -235,8 +193,8 @@ function tracerProvider(collector: RunningCollector, service: string, extra: Con
   });
 }
 
-/** The four runtimes of the header, pointed at one collector. `send(rounds, round0)` emits one slice of the workload on all. */
-async function runtimes(collector: RunningCollector): Promise<{ send(rounds: number, round0: number): Promise<void> }> {
+/** rt-inproc: spans → AgentSloSpanProcessor → metrics over OTLP to the collector (its spans go there too, marked). */
+async function inProcessRuntime(collector: RunningCollector, cardinality?: CardinalityOptions): Promise<{ metrics: AgentSloMetrics; tracer: BasicTracerProvider }> {
   const metrics = await startAgentSloMetrics({
     serviceName: 'rt-inproc',
     buckets: GENERATED_BUCKETS,
@@ -245,12 +203,20 @@ async function runtimes(collector: RunningCollector): Promise<{ send(rounds: num
     otlp: { url: `${collector.otlpHttpUrl}/v1/metrics`, exportIntervalMillis: 1000 },
     setGlobal: false,
     priceTable: WORKLOAD_PRICES,
+    ...(cardinality !== undefined ? { cardinality } : {}),
   });
   track({ stop: () => metrics.shutdown() });
-  const inproc = tracerProvider(collector, 'rt-inproc', { spanProcessors: [new AgentSloSpanProcessor({ recorder: metrics.recorder })] });
+  const tracer = tracerProvider(collector, 'rt-inproc', { spanProcessors: [new AgentSloSpanProcessor({ recorder: metrics.recorder })] });
+  track({ stop: () => tracer.shutdown() });
+  return { metrics, tracer };
+}
+
+/** The four runtimes of the header, pointed at one collector. `send(rounds, round0)` emits one slice of the workload on all. */
+async function runtimes(collector: RunningCollector): Promise<{ send(rounds: number, round0: number): Promise<void> }> {
+  const { metrics, tracer: inproc } = await inProcessRuntime(collector);
   const node = tracerProvider(collector, 'rt-node');
   const sampled = tracerProvider(collector, 'rt-sampled');
-  for (const p of [inproc, node, sampled]) track({ stop: () => p.shutdown() });
+  for (const p of [node, sampled]) track({ stop: () => p.shutdown() });
   const base = BigInt(Date.now()) * 1_000_000n;
   return {
     async send(rounds, round0) {
@@ -444,19 +410,7 @@ describe.skipIf(skipReason !== undefined)('span path label bounds (span settings
     const settingsFile = await generatedSpanSettings('bounds', { priceTable: WORKLOAD_PRICES, cardinality });
     const prom = track(await startPrometheus({}));
     const collector = track(await startCollector({ binary: otelcol.path!, configFile: [shippedCollectorConfig(), join(repoRoot(), COLLECTOR_SPANS_FILE), settingsFile], remoteWriteUrl: `${prom.url}/api/v1/write` }));
-    const metrics = await startAgentSloMetrics({
-      serviceName: 'rt-inproc',
-      buckets: GENERATED_BUCKETS,
-      resourceAttributes: { 'service.instance.id': 'rt-inproc-1' },
-      prometheus: false,
-      otlp: { url: `${collector.otlpHttpUrl}/v1/metrics`, exportIntervalMillis: 1000 },
-      setGlobal: false,
-      priceTable: WORKLOAD_PRICES,
-      cardinality,
-    });
-    track({ stop: () => metrics.shutdown() });
-    const inproc = tracerProvider(collector, 'rt-inproc', { spanProcessors: [new AgentSloSpanProcessor({ recorder: metrics.recorder })] });
-    track({ stop: () => inproc.shutdown() });
+    const { metrics, tracer: inproc } = await inProcessRuntime(collector, cardinality);
 
     // 45 distinct tool names against an allow-list of 3; errors on every third call, each with its own error.type.
     const tools: (string | number)[] = ['search', 'fetch', longAllowed, 'x'.repeat(200), 42, ...Array.from({ length: 40 }, (_, i) => `tool-${i}`)];

@@ -29,6 +29,7 @@ import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { startCollector } from '../harness/collector.js';
 import { goBuilt } from '../harness/go-built.js';
 import { freePort } from '../../src/stack/free-port.js';
+import { contribCollectorConfig } from './contrib-collector.js';
 import { recordBatch } from './runtime-batch.js';
 import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
 
@@ -44,40 +45,6 @@ const TARGET_LABELS = ['job', 'instance'] as const;
 const OVERLAY = `# TEST OVERLAY (metric-names.test.ts only): 1m alert / 3m gate windows over the shipped objectives.
 defaults:
   windows: { alert: 1m, gate: 3m, target: 3m }
-`;
-/** The contrib collector with its Prometheus exporters at their default naming (no translation_strategy set). */
-const COLLECTOR_CONFIG = `receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: \${env:AGENT_SLO_OTLP_HTTP_ENDPOINT}
-      grpc:
-        endpoint: \${env:AGENT_SLO_OTLP_GRPC_ENDPOINT}
-extensions:
-  health_check:
-    endpoint: \${env:AGENT_SLO_HEALTH_ENDPOINT}
-exporters:
-  prometheusremotewrite:
-    endpoint: \${env:AGENT_SLO_REMOTE_WRITE_URL}
-    # one writer keeps samples in order (ordering, not naming: names stay at the exporter's defaults)
-    remote_write_queue:
-      num_consumers: 1
-  prometheus:
-    endpoint: \${env:AGENT_SLO_PROM_EXPORTER_ENDPOINT}
-service:
-  extensions: [health_check]
-  telemetry:
-    metrics:
-      readers:
-        - pull:
-            exporter:
-              prometheus:
-                host: 127.0.0.1
-                port: \${env:AGENT_SLO_TELEMETRY_PORT}
-  pipelines:
-    metrics:
-      receivers: [otlp]
-      exporters: [prometheusremotewrite, prometheus]
 `;
 
 const started: { stop(): Promise<void> }[] = [];
@@ -112,7 +79,7 @@ beforeAll(async () => {
   files.overlay = join(work, 'overlay.yaml');
   await writeFile(files.overlay, OVERLAY);
   files.collector = join(work, 'otelcol-defaults.yaml');
-  await writeFile(files.collector, COLLECTOR_CONFIG);
+  await writeFile(files.collector, contribCollectorConfig({ pullExporter: true }));
 });
 afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });

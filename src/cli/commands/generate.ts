@@ -2,9 +2,8 @@ import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ProfileSource } from '../../generate/all.js';
 import { loadProfile } from '../../profile/load.js';
-import { readSpecInput, STDIN_NAME } from '../../profile/read.js';
-import { parseYamlDocuments } from '../../profile/load.js';
-import { SpecError, SpecInputError } from '../../profile/errors.js';
+import { STDIN_NAME } from '../../profile/read.js';
+import { readYamlInput } from '../yaml-input.js';
 import { parseSpanSettings, SpanSettingsError, type SpanSettings } from '../../generate/collector/settings.js';
 import { EXIT } from '../exit-codes.js';
 import { OutputError } from '../../output.js';
@@ -30,17 +29,10 @@ interface GenerateOptions extends ProfileSelection {
 
 /** Reads and checks a --span-settings file (bounded read, hardened YAML): 66 when unreadable, 65 when invalid. */
 async function readSpanSettings(file: string): Promise<SpanSettings> {
-  const shown = file === '-' ? STDIN_NAME : file;
-  const read = await readSpecInput(file);
-  if (!read.ok) {
-    const issue = { file: shown, line: 0, column: 0, path: '', message: read.message, hint: read.hint };
-    throw read.kind === 'missing' ? new SpecInputError([issue]) : new SpecError([issue]);
-  }
-  const parsed = parseYamlDocuments(shown, read.bytes.toString('utf8'));
-  if (parsed.issues.length > 0) throw new SpecError(parsed.issues);
-  if (parsed.values.length > 1) throw new CliError(`--span-settings ${shown}: contains ${String(parsed.values.length)} YAML documents; put the settings in one`, EXIT.invalidSpec);
+  const { shown, values } = await readYamlInput(file);
+  if (values.length > 1) throw new CliError(`--span-settings ${shown}: contains ${String(values.length)} YAML documents; put the settings in one`, EXIT.invalidSpec);
   try {
-    return parseSpanSettings(parsed.values[0], shown);
+    return parseSpanSettings(values[0], shown);
   } catch (err) {
     if (err instanceof SpanSettingsError) throw new CliError(`--span-settings ${err.message}`, EXIT.invalidSpec);
     throw err;

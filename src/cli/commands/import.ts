@@ -6,11 +6,10 @@
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { type ImportMessage, importOpenSlo } from '../../import/openslo.js';
-import { SpecError, SpecInputError } from '../../profile/errors.js';
-import { loadProfileFromTexts, parseYamlDocuments } from '../../profile/load.js';
-import { readSpecInput, STDIN_NAME } from '../../profile/read.js';
+import { loadProfileFromTexts } from '../../profile/load.js';
 import { writeFileAtomic } from '../../output.js';
 import { CliError } from '../errors.js';
+import { readYamlInput } from '../yaml-input.js';
 import { EXIT } from '../exit-codes.js';
 import type { Io } from '../io.js';
 
@@ -39,15 +38,8 @@ export function importCommand(io: Io): Command {
       '\nMapped: ratioMetric good/total and bad/total (Prometheus counters), thresholdMetric histogram_quantile(q, …_bucket…),\nrolling windows, AlertPolicy burnrate conditions. Approximated with a note: Timeslices/RatioTimeslices budgeting\n(as Occurrences), calendar windows (as rolling). Refused (exit 65): other metric sources, raw ratios, gauges.\nExit codes: 0 imported, 65 not importable or the result does not validate, 66 the file cannot be read.',
     )
     .action(async (file: string, opts: ImportOptions) => {
-      const shown = file === '-' ? STDIN_NAME : file;
-      const read = await readSpecInput(file);
-      if (!read.ok) {
-        const issue = { file: shown, line: 0, column: 0, path: '', message: read.message, hint: read.hint };
-        throw read.kind === 'missing' ? new SpecInputError([issue]) : new SpecError([issue]);
-      }
-      const parsed = parseYamlDocuments(shown, read.bytes.toString('utf8'));
-      if (parsed.issues.length > 0) throw new SpecError(parsed.issues);
-      const result = importOpenSlo(parsed.values, {
+      const { shown, values } = await readYamlInput(file);
+      const result = importOpenSlo(values, {
         ...(opts.name !== undefined ? { name: opts.name } : {}),
         ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
         ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
