@@ -1,14 +1,7 @@
 /**
- * Recorded series for history: `promtool tsdb create-blocks-from rules`, one rule level at a time.
- *
- * promtool evaluates every rule of a run against the Prometheus it is pointed at, so a rule cannot read another rule
- * backfilled in the same run, and it ignores alerting rules. The generated rules form levels (component rates read raw
- * series; windowed counts, SLIs and burn rates read the rates; state and budget remaining read those), so each level
- * is backfilled after the previous one has been loaded into Prometheus (the caller's `reload`, typically a restart on
- * the same data directory).
- *
- * Each group's rule file gets a path whose evaluation phase promtool backfills without a hole at 2h block boundaries
- * (group-phase.ts): otherwise 1 evaluation in 60 (1m groups) or 300 (5m) at each boundary is silently missing.
+ * Recorded series for history: `promtool tsdb create-blocks-from rules`, one rule level at a time (each level loaded
+ * through the caller's `reload` before the next), each group's rule file at a path whose phase leaves no hole.
+ * Why levels and paths: docs/gate.md, "Backfilling recorded history without holes".
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
