@@ -25,7 +25,7 @@ import { goBuilt } from '../harness/go-built.js';
 import { startCollector, validateCollectorConfig, type RunningCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { SCOPE_NAME, SCOPE_VERSION, scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
+import { SCOPE_NAME, SCOPE_VERSION, scenarioTotals, startTestRuntime, type TestRuntime } from '../harness/otel-test-runtime.js';
 import { byLabels, eventually, instant, rawSamples, seriesNames } from './prom-query.js';
 import { trackStack, type Stoppable } from '../harness/stack.js';
 

@@ -15,7 +15,7 @@ import { goBuilt } from '../harness/go-built.js';
 import { startCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { scenarioTotals, startTestRuntime, type TestRuntime } from './otel-test-runtime.js';
+import { scenarioTotals, startTestRuntime, type TestRuntime } from '../harness/otel-test-runtime.js';
 import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
 import { trackStack, type Stoppable } from '../harness/stack.js';
 

@@ -14,7 +14,7 @@ import { runCli } from '../../src/cli/run.js';
 import type { ReviewReport } from '../../src/review/report.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { kokinoScenario, type KokinoScenario } from '../serve/kokino-scenario.js';
+import { kokinoScenario, type KokinoScenario } from '../harness/kokino-two-day-history.js';
 
 const DAY = 86_400;
 let dir: string;

@@ -23,7 +23,7 @@ import type { Profile } from '../../src/profile/model.js';
 import { isPidAlive } from '../../src/stack/process.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { kokinoScenario, type KokinoScenario } from '../serve/kokino-scenario.js';
+import { kokinoScenario, type KokinoScenario } from '../harness/kokino-two-day-history.js';
 
 const HOUR = 3600;
 let dataDir: string;

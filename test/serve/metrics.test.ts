@@ -6,7 +6,7 @@ import { SelfMetrics } from '../../src/serve/self-metrics.js';
 import { buildStatus, type StatusDocument } from '../../src/serve/status.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
-import { observation } from './fixtures.js';
+import { observation } from '../harness/serve-observations.js';
 
 const PROC: ProcessSnapshot = { cpuUserSeconds: 1.5, cpuSystemSeconds: 0.5, residentBytes: 5e7, startTimeSeconds: 1_750_000_000, heapUsedBytes: 1e7, heapTotalBytes: 2e7 };
 

@@ -4,7 +4,7 @@ import { jsonNumber } from '../../src/format.js';
 import { buildStatus, objectiveEntries, type ObjectiveStatus } from '../../src/serve/status.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
-import { observation } from './fixtures.js';
+import { observation } from '../harness/serve-observations.js';
 
 let kokino: Profile;
 let runtime: Profile;

@@ -20,7 +20,7 @@ import { gateHistory } from '../../src/serve/ui/gate-view.js';
 import { grid, objectiveSeries, type RangeFn } from '../../src/serve/ui/series.js';
 import { parseDuration } from '../../src/format.js';
 import { budgetQueries, scopeFor, sliQueries } from '../../src/sli/queries.js';
-import { objective } from './fixtures.js';
+import { objective } from '../harness/serve-observations.js';
 
 let kokino: Profile;
 let dir: string;

@@ -13,7 +13,7 @@ import { METRIC_AGENT_TASKS } from '../../instrumentation/src/semconv.js';
 import type { RunningCollector } from '../harness/collector.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../../src/stack/types.js';
 import type { StackLauncher } from '../harness/launcher.js';
-import { scenarioTotals, startTestRuntime } from '../integration/otel-test-runtime.js';
+import { scenarioTotals, startTestRuntime } from '../harness/otel-test-runtime.js';
 import { eventually, instant } from '../integration/prom-query.js';
 
 export interface LauncherContractOptions {
