@@ -17,7 +17,9 @@
 //
 // Rule cost: every group evaluated every --pace seconds; the first evaluation is discarded, the next 3 kept
 // (`evaluationTime` from /api/v1/rules); per minute = Σ group median × 60 / production interval (5m for runtime-v1).
-// Gate: `agent-slo gate --raw` (the raw path is the one that grows with series; the history is shorter than the 7d
+// Beside it, Prometheus' CPU time over those evaluations minus its CPU over 2 paces with no rules loaded (the scrapes
+// of the N series cost the same either way), scaled the same way.
+// Gate: `agent-slo gate --raw --at <end of the history>` (the raw path is the one that grows with series; the history is shorter than the 7d
 // gate window, so recorded series could not cover it anyway) for the first profile, median of 3 runs: one profile is
 // what a release job gates (the gate takes one profile per invocation).
 //
@@ -33,7 +35,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
-import { collectEvaluations, costFromTimes, historyCarryingGroups, median, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
+import { collectEvaluations, costFromTimes, historyCarryingGroups, median, processCpuSeconds, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -75,12 +77,25 @@ function seriesPlan(profiles, n) {
 }
 const value = (rate, f, t, t0) => Math.floor(f * rate * (t - t0) * 1000) / 1000;
 
+/**
+ * Sample times: every RES seconds, plus every 10 minutes in the hour after each window start the gate probes at --at
+ * = end (runtime-v1: the 7d gate window and the 3 × 24h consecutive windows): the probe needs two samples within that
+ * hour (an increase), which 1-hour samples cannot give.
+ */
+function sampleTimes(start, end) {
+  const times = new Set();
+  for (let t = start; t <= end; t += RES) times.add(t);
+  for (const span of [7 * 86400, 3 * 86400]) for (let t = end - span; t <= end - span + 3600; t += 600) if (t >= start) times.add(t);
+  return [...times].sort((a, b) => a - b);
+}
+
 async function writeHistory(file, plan, start, end, t0) {
   const out = createWriteStream(file);
+  const times = sampleTimes(start, end);
   let buf = '';
   let samples = 0;
   for (const [prefix, rate, f] of plan) {
-    for (let t = start; t <= end; t += RES) {
+    for (const t of times) {
       buf += `${prefix} ${value(rate, f, t, t0)} ${t}\n`;
       samples++;
     }
@@ -113,9 +128,9 @@ async function query(url, q) {
   return body.data.result;
 }
 
-function gateOnce(spec, url, dir) {
+function gateOnce(spec, url, dir, at) {
   const t = performance.now();
-  const r = spawnSync('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--timeout', '10m', '--deadline', '30m',
+  const r = spawnSync('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--at', String(at), '--timeout', '10m', '--deadline', '30m',
     '--format', 'json', '-o', join(dir, 'gate.json'), '--audit-log', join(dir, 'audit.jsonl')], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t;
   if (r.status === null || r.status > 3) throw new Error(`gate exited ${r.status}: ${r.stderr}`);
@@ -236,9 +251,11 @@ for (const point of POINTS) {
     await moveBlocks(join(dir, 'rec-blocks'), dataDir);
     log(`recorded history: ${found.length} series (${names.join(', ')}), ${recSamples} samples; restarting Prometheus to load the blocks`);
     await prom.stop();
+    const activeFile = join(dir, 'active.yaml');
+    await writeFile(activeFile, 'groups: []\n', 'utf8');
     prom = await startPrometheus({
       dataDir,
-      ruleFiles: [rulesFile],
+      ruleFiles: [activeFile],
       evaluationInterval: `${PACE}s`,
       scrapeInterval: '30s',
       scrapeConfigs: [{
@@ -251,15 +268,25 @@ for (const point of POINTS) {
     // Rule evaluation.
     log(`compaction settled: ${await waitForCompaction(prom.url)} blocks loaded`);
     const load = [loadavg()[0]];
-    const { times, errors } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 4) * PACE * 1000 + 600_000, pollMs: 2000 });
+    // Prometheus' CPU without rules (scrapes, housekeeping), then with the rules: the difference is the rules' CPU.
+    const cpu = () => processCpuSeconds(prom.pid);
+    const idle0 = [cpu(), Date.now()];
+    await sleep(2 * PACE * 1000);
+    const idleRate = (cpu() - idle0[0]) / ((Date.now() - idle0[1]) / 1000);
+    await writeFile(activeFile, await readFile(rulesFile, 'utf8'), 'utf8');
+    await prom.reload();
+    const { times, errors, cpu: used } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 4) * PACE * 1000 + 600_000, pollMs: 2000, cpu });
     if (errors.length) log(`rule errors: ${errors.slice(0, 5).join('; ')}`);
     const cost = costFromTimes(groups, times);
+    const cpuPerRoundMs = (Math.max(0, used.seconds - idleRate * used.wallSeconds) / EVALS) * 1000;
+    cost.cpuPerMinuteMs = cpuPerRoundMs * (cost.perMinuteMs / cost.perRoundMs);
+    log(`Prometheus CPU: idle ${(idleRate * 1000).toFixed(0)} ms/s, with rules ${((used.seconds / used.wallSeconds) * 1000).toFixed(0)} ms/s over ${used.wallSeconds.toFixed(0)} s`);
     load.push(loadavg()[0]);
     const headSeries = Number(/^prometheus_tsdb_head_series (\S+)$/m.exec(await (await fetch(`${prom.url}/metrics`)).text())?.[1]);
-    log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute`);
+    log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute`);
 
     // Gate.
-    const one = [0, 1, 2].map(() => gateOnce(specs[0], prom.url, dir));
+    const one = [0, 1, 2].map(() => gateOnce(specs[0], prom.url, dir, END));
     load.push(loadavg()[0]);
     log(`gate one profile: ${one.map((g) => g.ms.toFixed(0)).join(' / ')} ms (${one[0].verdict})`);
     results.push({ P, N, series: plan.length, samples, backfillS, rules: ruleCount(groups), groups: groups.length, cost, gateOne: median(one.map((g) => g.ms)), verdict: one[0].verdict, load, headSeries, errors: errors.length });
@@ -272,10 +299,10 @@ for (const point of POINTS) {
 
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 console.log(`\nMeasured on ${commit}; history ${SPAN / 3600} h at ${RES} s per sample, live scrape 30 s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
-console.log('| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round | rule eval per minute | gate wall time, one profile (median of 3) | load avg |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round (wall) | rule eval per minute (wall) | Prometheus CPU for the rules per minute | gate wall time, one profile (median of 3) | load avg |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of results) {
-  console.log(`| ${r.P} × 5 | ${r.N.toLocaleString('en')} (${r.series.toLocaleString('en')}) | ${r.headSeries.toLocaleString('en')} | ${r.rules} (${r.groups}) | ${fmt(r.cost.perRoundMs)} | ${fmt(r.cost.perMinuteMs)} | ${fmt(r.gateOne)} (${r.verdict}) | ${Math.min(...r.load).toFixed(1)}–${Math.max(...r.load).toFixed(1)} |`);
+  console.log(`| ${r.P} × 5 | ${r.N.toLocaleString('en')} (${r.series.toLocaleString('en')}) | ${r.headSeries.toLocaleString('en')} | ${r.rules} (${r.groups}) | ${fmt(r.cost.perRoundMs)} | ${fmt(r.cost.perMinuteMs)} | ${fmt(r.cost.cpuPerMinuteMs)} | ${fmt(r.gateOne)} (${r.verdict}) | ${Math.min(...r.load).toFixed(1)}–${Math.max(...r.load).toFixed(1)} |`);
 }
 const growth = (pick, key) => {
   const rows = results.filter(pick);
@@ -283,5 +310,5 @@ const growth = (pick, key) => {
   for (let i = 1; i < rows.length; i++) out.push(`${(key(rows[i]) / key(rows[i - 1])).toFixed(2)}×`);
   return out.join(', ');
 };
-console.log(`\nGrowth per 10× profiles (at ${POINTS[0].series} series): rule eval per minute ${growth((r) => r.N === POINTS[0].series, (r) => r.cost.perMinuteMs)}; gate one profile ${growth((r) => r.N === POINTS[0].series, (r) => r.gateOne)}`);
-console.log(`Growth per 10× series (at 1 profile): rule eval per minute ${growth((r) => r.P === 1, (r) => r.cost.perMinuteMs)}; gate ${growth((r) => r.P === 1, (r) => r.gateOne)}`);
+console.log(`\nGrowth per 10× profiles (at ${POINTS[0].series} series): rule eval per minute ${growth((r) => r.N === POINTS[0].series, (r) => r.cost.perMinuteMs)} (CPU ${growth((r) => r.N === POINTS[0].series, (r) => r.cost.cpuPerMinuteMs)}); gate one profile ${growth((r) => r.N === POINTS[0].series, (r) => r.gateOne)}`);
+console.log(`Growth per 10× series (at 1 profile): rule eval per minute ${growth((r) => r.P === 1, (r) => r.cost.perMinuteMs)} (CPU ${growth((r) => r.P === 1, (r) => r.cost.cpuPerMinuteMs)}); gate ${growth((r) => r.P === 1, (r) => r.gateOne)}`);
