@@ -47,7 +47,9 @@ const run = (cmd, argv, opts = {}) => {
   if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 };
+// The commit the rules come from: this checkout's, and main's latest ancestor of it (what a re-measure compares).
 const commit = run('git', ['-C', root, 'log', '-1', '--format=%h']).trim();
+const onMain = spawnSync('git', ['-C', root, 'merge-base', 'HEAD', 'main'], { encoding: 'utf8' }).stdout.trim().slice(0, 7) || 'unknown';
 
 const dir = await mkdtemp(join(tmpdir(), 'agent-slo-bench-rules-'));
 const dataDir = join(dir, 'data');
@@ -65,7 +67,7 @@ try {
   await writeFile(join(dir, 'kokino-availability.yaml'), stringify(kokino), 'utf8');
   run('node', [join(root, 'dist', 'src', 'cli', 'main.js'), 'generate', '-f', join(dir, 'kokino-availability.yaml'), '-o', join(dir, 'gen')]);
   const systems = [
-    { name: 'agent-slo', source: `\`agent-slo generate\` at ${commit}`, groups: ruleGroupsFromYaml(await readFile(join(dir, 'gen', 'rules', 'kokino', 'rules.yaml'), 'utf8')) },
+    { name: 'agent-slo', source: `\`agent-slo generate\` at ${commit} (main ${onMain})`, groups: ruleGroupsFromYaml(await readFile(join(dir, 'gen', 'rules', 'kokino', 'rules.yaml'), 'utf8')) },
     { name: 'Sloth', source: `real \`sloth generate\` ${slothVersion}`, groups: ruleGroupsFromYaml(await readFile(join(dir, 'sloth.yaml'), 'utf8')) },
     { name: 'Pyrra-shaped', source: 'hand-written bench/rules/pyrra.yaml (Pyrra not run)', groups: ruleGroupsFromYaml(await readFile(join(here, 'pyrra.yaml'), 'utf8')) },
   ];
@@ -160,7 +162,7 @@ try {
   });
   const slothRow = rows.find((r) => r.s.name === 'Sloth');
   const ratios = (r) => r.rounds.map((v, i) => v / slothRow.rounds[i]);
-  console.log(`\nMeasured on ${commit} — ${ROUNDS} interleaved rounds × ${EVALS} evaluations, bench pace ${INTERVAL}s; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${cpus().length} CPUs\n`);
+  console.log(`\nMeasured on ${commit} (main ${onMain}) — ${ROUNDS} interleaved rounds × ${EVALS} evaluations, bench pace ${INTERVAL}s; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} on ${cpus().length} CPUs\n`);
   console.log('| rules for one availability SLO | source | rules | groups | eval per round (median) | eval per minute (median) | per-minute by round | vs Sloth (ratio of medians) | vs Sloth by round | Prometheus CPU per minute (median) | CPU vs Sloth |');
   console.log('|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|');
   for (const r of rows) {

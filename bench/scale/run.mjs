@@ -53,6 +53,7 @@ const PACE = Number(args.get('pace') ?? 30);
 const EVALS = 3;
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
+const onMain = spawnSync('git', ['-C', root, 'merge-base', 'HEAD', 'main'], { encoding: 'utf8' }).stdout.trim().slice(0, 7) || 'unknown';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Every series of a point: [metric line prefix, rate per second, fraction] (value = floor(fraction × rate × (t − t0))). */
@@ -207,16 +208,19 @@ for (const point of POINTS) {
     await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
     const rulesFile = join(dir, 'rules.yaml');
     await writeRuleFile(rulesFile, groups, PACE);
-    prom = await startPrometheus({
+    // Prometheus scraping the exporter (job/instance dropped: live series continue the history's) with one rule file.
+    const start = (ruleFile) => startPrometheus({
       dataDir,
-      ruleFiles: [rulesFile],
+      ruleFiles: [ruleFile],
       evaluationInterval: `${PACE}s`,
       scrapeInterval: '30s',
       scrapeConfigs: [{
         job_name: 'runtime', scrape_timeout: '25s', static_configs: [{ targets: [`127.0.0.1:${exporter.address().port}`] }],
         metric_relabel_configs: [{ action: 'labeldrop', regex: 'job|instance' }],
       }],
+      readyTimeoutMs: 600_000,
     });
+    prom = await start(rulesFile);
     const liveStart = Math.floor(Date.now() / 1000);
 
     // Synthetic history for the recorded series long windows read, from the rules' first live evaluation.
@@ -253,17 +257,7 @@ for (const point of POINTS) {
     await prom.stop();
     const activeFile = join(dir, 'active.yaml');
     await writeFile(activeFile, 'groups: []\n', 'utf8');
-    prom = await startPrometheus({
-      dataDir,
-      ruleFiles: [activeFile],
-      evaluationInterval: `${PACE}s`,
-      scrapeInterval: '30s',
-      scrapeConfigs: [{
-        job_name: 'runtime', scrape_timeout: '25s', static_configs: [{ targets: [`127.0.0.1:${exporter.address().port}`] }],
-        metric_relabel_configs: [{ action: 'labeldrop', regex: 'job|instance' }],
-      }],
-      readyTimeoutMs: 600_000,
-    });
+    prom = await start(activeFile);
 
     // Rule evaluation.
     log(`compaction settled: ${await waitForCompaction(prom.url)} blocks loaded`);
@@ -298,7 +292,7 @@ for (const point of POINTS) {
 }
 
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
-console.log(`\nMeasured on ${commit}; history ${SPAN / 3600} h at ${RES} s per sample, live scrape 30 s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
+console.log(`\nMeasured on ${commit} (main ${onMain}); history ${SPAN / 3600} h at ${RES} s per sample, live scrape 30 s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
 console.log('| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round (wall) | rule eval per minute (wall) | Prometheus CPU for the rules per minute | gate wall time, one profile (median of 3) | load avg |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of results) {
