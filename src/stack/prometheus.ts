@@ -36,6 +36,7 @@ export function prometheusConfig(opts: PrometheusOptions, listenAddress: string)
   if (opts.scrapeSelf) scrapeConfigs.push({ job_name: 'prometheus', static_configs: [{ targets: [listenAddress] }] });
   const config: Record<string, unknown> = { global };
   if (opts.ruleFiles?.length) config.rule_files = opts.ruleFiles;
+  if (opts.otlp !== undefined) config.otlp = opts.otlp;
   if (scrapeConfigs.length) config.scrape_configs = scrapeConfigs;
   if (opts.alertmanagerUrls?.length) {
     config.alerting = {

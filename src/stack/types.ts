@@ -15,6 +15,8 @@ export interface PrometheusOptions {
   /** Alertmanager base URLs, e.g. `http://127.0.0.1:9093`. */
   alertmanagerUrls?: string[];
   externalLabels?: Record<string, string>;
+  /** Prometheus 3's `otlp:` config block (e.g. `{ translation_strategy: 'NoTranslation' }`). */
+  otlp?: Record<string, unknown>;
   extraArgs?: string[];
   /** Binary to run; default `prometheus` on PATH. */
   binary?: string;
