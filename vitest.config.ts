@@ -17,6 +17,7 @@ const GO_BUILT = [
   'test/integration/collector-spans.test.ts',
   'test/integration/metric-names.test.ts',
   'test/integration/backfill-scenario-names.test.ts',
+  'test/integration/utf8-rules-prometheus3.test.ts',
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',
   'test/stack/launcher-local.test.ts',

@@ -2,6 +2,9 @@ import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { PrometheusVersion } from '../../src/conventions.js';
+import { promtool3Binary } from './binaries.js';
+import { goBuilt } from './go-built.js';
 
 const run = promisify(execFile);
 
@@ -20,3 +23,15 @@ export async function runPromtool(args: readonly string[], cwd: string, binary =
 export async function generatedRuleTestFiles(root: string, profile: string): Promise<string[]> {
   return (await readdir(join(root, 'rules', profile, 'tests'))).filter((f) => f.endsWith('.yaml')).sort();
 }
+
+/**
+ * The promtool that checks rules generated for a spec's target Prometheus major version (`prometheusVersion`):
+ * Debian's 2.42 on PATH for 2, the Go-built 3.x (collector-config/build-prometheus3.sh) for 3. Version 3 waits for
+ * CI's prebuild, so only tests of the go-built vitest group may ask for it.
+ */
+export async function promtoolFor(version: PrometheusVersion): Promise<{ readonly path?: string; readonly missingReason?: string }> {
+  if (version === 2) return { path: 'promtool' };
+  const p3 = await goBuilt(() => promtool3Binary());
+  return p3.path !== undefined ? { path: p3.path } : { missingReason: p3.missingReason ?? 'promtool 3 is not built' };
+}
+
