@@ -62,3 +62,16 @@ export function checkUserPromql(expr: string): string | undefined {
   }
   return undefined;
 }
+
+/** True when `expr` quotes a metric or label name (`{"agent.tasks"}`, `"error.type"="x"`, `by ("a.b")`): Prometheus 3 syntax. */
+export function usesQuotedNames(expr: string): boolean {
+  let found = false;
+  parser.parse(expr.replaceAll(WINDOW_PLACEHOLDER, FILL)).iterate({
+    enter: (node) => {
+      if (node.type.name === 'QuotedLabelName' || node.type.name === 'QuotedLabelMatcher') found = true;
+      return !found;
+    },
+  });
+  return found;
+}
+

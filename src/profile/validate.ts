@@ -7,7 +7,7 @@ import { promDuration } from '../format.js';
 import { MAX_CONSECUTIVE_WARNINGS, WINDOW_RANGE } from './limits.js';
 import type { EventSelector, Objective, Profile } from './model.js';
 import type { PathIssue } from './path-issue.js';
-import { checkUserPromql } from './promql-check.js';
+import { checkUserPromql, usesQuotedNames } from './promql-check.js';
 
 type Path = readonly (string | number)[];
 
@@ -76,7 +76,7 @@ function checkThresholds(o: Objective, at: Path, issues: PathIssue[]): void {
   }
 }
 
-function checkSli(o: Objective, at: Path, issues: PathIssue[]): void {
+function checkSli(o: Objective, at: Path, issues: PathIssue[], prometheusVersion: number): void {
   const s = o.sli;
   if (s.kind === 'quantile' || s.kind === 'average') {
     const timeUnits = ['s', 'ms'];
@@ -103,6 +103,9 @@ function checkSli(o: Objective, at: Path, issues: PathIssue[]): void {
     if (selector.kind !== 'promql') continue;
     const problem = checkUserPromql(selector.expr);
     if (problem !== undefined) issues.push({ path: [...at, ...path, 'promql'], message: problem, hint: 'write an expression such as sum(increase(my_events_total[{{window}}]))' });
+    else if (prometheusVersion < 3 && usesQuotedNames(selector.expr)) {
+      issues.push({ path: [...at, ...path, 'promql'], message: 'quotes a metric or label name (UTF-8 names), which only Prometheus 3 parses; the spec targets Prometheus 2 (prometheusVersion, default 2)', hint: 'add prometheusVersion: 3 when your Prometheus is 3.x, or write legacy names without quotes' });
+    }
     if (o.modelScoped) issues.push({ path: [...at, 'modelScoped'], message: '--model cannot be applied to user PromQL', hint: 'remove modelScoped, or use signals' });
   }
 }
@@ -208,7 +211,7 @@ export function validateProfile(profile: Profile): PathIssue[] {
       seen.set(o.name, i);
     }
     checkThresholds(o, at, issues);
-    checkSli(o, at, issues);
+    checkSli(o, at, issues, profile.prometheusVersion);
     checkWindows(o, at, issues);
     checkRouting(o, at, issues);
   });

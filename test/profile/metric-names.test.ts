@@ -135,3 +135,36 @@ describe('UTF-8 naming modes (Prometheus 3: NoTranslation, NoUTF8EscapingWithSuf
     expect(all).toMatch(/\{\\?"(gen_ai|agent)\.[a-z_.]+\\?"/);
   });
 });
+
+describe('user PromQL with quoted (UTF-8) names', () => {
+  const spec = (extra: string): string => `apiVersion: agent-slo/v1
+kind: SLOProfile
+metadata: { name: quoted, service: demo }
+defaults: { routing: { owner: "@team", channel: "#alerts" } }
+${extra}
+objectives:
+  - name: failures
+    direction: lower_is_better
+    unit: events
+    target: 0
+    critical: { threshold: 0 }
+    runbook: https://runbooks.example/failures
+    sli:
+      zeroTolerance:
+        events: { promql: 'sum(increase({"agent.tasks","agent.task.outcome"="failure"}[{{window}}]))' }
+`;
+
+  it('is refused on Prometheus 2 (the default target) with the fix, and accepted with prometheusVersion: 3', () => {
+    let error: unknown;
+    try {
+      loadProfileFromTexts([{ file: 'q.yaml', text: spec('') }]);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect((error as SpecError).issues).toEqual([
+      expect.objectContaining({ path: 'objectives[0].sli.zeroTolerance.events.promql', message: expect.stringContaining('only Prometheus 3 parses') as unknown, hint: expect.stringContaining('prometheusVersion: 3') as unknown }),
+    ]);
+    expect(loadProfileFromTexts([{ file: 'q.yaml', text: spec('prometheusVersion: 3') }]).prometheusVersion).toBe(3);
+  });
+});
