@@ -15,7 +15,7 @@ import { goBuilt } from '../harness/go-built.js';
 import { startCollector } from '../harness/collector.js';
 import { spawnManaged } from '../../src/stack/process.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
-import { eventually, instant } from '../integration/prom-query.js';
+import { eventually, instant } from '../harness/prom-query.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const otelcol = await goBuilt(() => collectorBinary());

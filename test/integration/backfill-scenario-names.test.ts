@@ -15,7 +15,7 @@ import { startPrometheus } from '../../src/stack/prometheus.js';
 import { prometheus3Binary, promtool3Binary, repoRoot } from '../harness/binaries.js';
 import { runCliInProcess } from '../harness/cli.js';
 import { goBuilt } from '../harness/go-built.js';
-import { seriesNames } from './prom-query.js';
+import { seriesNames } from '../harness/prom-query.js';
 
 const prom3 = await goBuilt(() => prometheus3Binary());
 const promtool3 = await goBuilt(() => promtool3Binary());

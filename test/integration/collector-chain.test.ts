@@ -38,8 +38,8 @@ import { startCollector, type RunningCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { goBuilt } from '../harness/go-built.js';
-import { recordBatch } from './runtime-batch.js';
-import { byLabels, eventually, instant, rawSamples } from './prom-query.js';
+import { recordBatch } from '../harness/runtime-batch.js';
+import { byLabels, eventually, instant, rawSamples } from '../harness/prom-query.js';
 import { runCliInProcess, type InProcessRun } from '../harness/cli.js';
 import { GENERATED_BUCKETS } from '../harness/buckets.js';
 

@@ -47,9 +47,9 @@ import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
-import { byLabels, eventually, instant, labelKey, type Sample } from './prom-query.js';
-import { contribCollectorConfig } from './contrib-collector.js';
-import { assertSafeValues, emitNodeSpans, goWorkload, toolWorkload, workload, WORKLOAD_PRICES, type Convention } from './span-workload.js';
+import { byLabels, eventually, instant, labelKey, type Sample } from '../harness/prom-query.js';
+import { contribCollectorConfig } from '../harness/contrib-collector.js';
+import { assertSafeValues, emitNodeSpans, goWorkload, toolWorkload, workload, WORKLOAD_PRICES, type Convention } from '../harness/span-workload.js';
 
 const otelcol = await goBuilt(() => collectorBinary());
 const goAgent = await goBuilt(() => goAgentBinary());

@@ -26,7 +26,7 @@ import { startCollector, validateCollectorConfig, type RunningCollector } from '
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { SCOPE_NAME, SCOPE_VERSION, scenarioTotals, startTestRuntime, type TestRuntime } from '../harness/otel-test-runtime.js';
-import { byLabels, eventually, instant, rawSamples, seriesNames } from './prom-query.js';
+import { byLabels, eventually, instant, rawSamples, seriesNames } from '../harness/prom-query.js';
 import { trackStack, type Stoppable } from '../harness/stack.js';
 
 const otelcol = await goBuilt(() => collectorBinary());

@@ -38,9 +38,9 @@ import { GENERATED_BUCKETS } from '../harness/buckets.js';
 import { startCollector } from '../harness/collector.js';
 import { goBuilt } from '../harness/go-built.js';
 import { freePort } from '../../src/stack/free-port.js';
-import { contribCollectorConfig } from './contrib-collector.js';
-import { recordBatch } from './runtime-batch.js';
-import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
+import { contribCollectorConfig } from '../harness/contrib-collector.js';
+import { recordBatch } from '../harness/runtime-batch.js';
+import { byLabels, eventually, instant, seriesNames } from '../harness/prom-query.js';
 
 const prom3 = await goBuilt(() => prometheus3Binary());
 const otelcol = await goBuilt(() => collectorBinary());

@@ -16,7 +16,7 @@ import { startCollector } from '../harness/collector.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import { scenarioTotals, startTestRuntime, type TestRuntime } from '../harness/otel-test-runtime.js';
-import { byLabels, eventually, instant, seriesNames } from './prom-query.js';
+import { byLabels, eventually, instant, seriesNames } from '../harness/prom-query.js';
 import { trackStack, type Stoppable } from '../harness/stack.js';
 
 const prom3 = await goBuilt(() => prometheus3Binary());

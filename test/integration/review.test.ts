@@ -19,7 +19,7 @@ import { isPidAlive } from '../../src/stack/process.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
 import type { ObjectiveReport, ReviewReport } from '../../src/review/report.js';
-import { DAY, runtimeScenario, type RuntimeScenario } from '../review/runtime-scenario.js';
+import { DAY, runtimeScenario, type RuntimeScenario } from '../harness/runtime-review-history.js';
 
 let dir: string;
 let prom: RunningPrometheus;

@@ -18,7 +18,7 @@ import { SpecError } from '../../src/profile/errors.js';
 import { loadProfileFromTexts } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
 import { runPromtool } from '../harness/promtool.js';
-import { randomSpec } from './random-spec.js';
+import { randomSpec } from '../harness/random-spec.js';
 
 /** [fixture, field path, start of the message]: specs that used to validate and then break Prometheus or the gate. */
 const REFUSED: [string, string, string][] = [

@@ -14,7 +14,7 @@ import type { RunningCollector } from '../harness/collector.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../../src/stack/types.js';
 import type { StackLauncher } from '../harness/launcher.js';
 import { scenarioTotals, startTestRuntime } from '../harness/otel-test-runtime.js';
-import { eventually, instant } from '../integration/prom-query.js';
+import { eventually, instant } from '../harness/prom-query.js';
 
 export interface LauncherContractOptions {
   /** Whatever the launcher still has running (pids, container ids): must be empty after every test. */

@@ -6,7 +6,7 @@
  */
 import { seededRandom } from '../../src/backfill/scenario.js';
 import { alertName, COUNTER_SIGNALS, HISTOGRAM_SIGNALS, LABEL_ALERT_KIND, LABEL_ALERT_LEVEL, LABEL_ALERTNAME, LABEL_ALERTSTATE, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_SEVERITY, PROM_ALERTS } from '../../src/conventions.js';
-import { type HistogramStep, SeriesStore } from '../harness/series-store.js';
+import { type HistogramStep, SeriesStore } from './series-store.js';
 
 export const DAY = 86_400;
 export const STEP = 300;

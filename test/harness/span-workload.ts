@@ -7,7 +7,7 @@
 import { context, trace, TraceFlags, type Context, type Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
-import { GENERATED_BUCKETS } from '../harness/buckets.js';
+import { GENERATED_BUCKETS } from './buckets.js';
 import { TOKEN_USAGE_BUCKETS } from '../../instrumentation/src/instruments.js';
 
 export type Convention = 'gen_ai' | 'openinference' | 'openllmetry';
