@@ -8,10 +8,14 @@ import { goBuilt } from './go-built.js';
 
 const run = promisify(execFile);
 
-/** Runs a promtool binary (default `promtool` on PATH, Debian's 2.42) and returns its exit code and combined output. */
-export async function runPromtool(args: readonly string[], cwd: string, binary = 'promtool'): Promise<{ code: number; out: string }> {
+/**
+ * Runs a promtool binary (default `promtool` on PATH, Debian's 2.42) and returns its exit code and combined output.
+ * `interleaved`: stdout and stderr share one pipe, so each failure stays next to the file it belongs to.
+ */
+export async function runPromtool(args: readonly string[], cwd: string, binary = 'promtool', interleaved = false): Promise<{ code: number; out: string }> {
   try {
-    const r = await run(binary, [...args], { cwd, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
+    const [file, argv] = interleaved ? ['sh', ['-c', 'exec "$0" "$@" 2>&1', binary, ...args]] : [binary, [...args]];
+    const r = await run(file, argv, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 });
     return { code: 0, out: r.stdout + r.stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

@@ -13,13 +13,13 @@ import { type Objective, type Profile, type Threshold, breaches, thresholdsOf } 
 import { histogramBounds } from '../../sli/queries.js';
 import { escalationAlerts, noDataAlert, NO_DATA_AFTER_SECONDS, thresholdAlertName, thresholdAlerts } from './alerts.js';
 import { budgetExhaustedAlert, burnRateAlerts } from './burn-rate.js';
-import { objectiveComponents } from '../components.js';
+import { isRawWindow, objectiveComponents } from '../components.js';
 import { formatPercent, formatValue } from '../humanize.js';
 import type { AlertingRule } from './rule-types.js';
 import { ruleFilePath } from './rules.js';
-import { type InputSeries, type LeStyle, objectiveSeries, type Phase, syntheticQuantile } from './test-series.js';
+import { eventSeries, type InputSeries, type LeStyle, objectiveSeries, type Phase, syntheticQuantile } from './test-series.js';
 import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
-import { ruleIntervalSeconds } from '../windows.js';
+import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../windows.js';
 
 interface ExpAlert {
   exp_labels: Record<string, string>;
@@ -37,9 +37,14 @@ interface TestCase {
   alert_rule_test: AlertCheck[];
 }
 
-/** Events per minute in every scenario: far above any minimum-traffic guard after one minute. */
-const PER_MINUTE = 1000;
 const MIN = 60;
+/**
+ * Events per minute in every scenario: far above the objective's minimum-traffic guard from the first evaluation
+ * on (a recorded window counts only 1/5 of the first minute's events after one minute: one 5m rate × 60s).
+ */
+function perMinute(o: Objective): number {
+  return Math.max(1000, 10 * o.minEvents);
+}
 
 function minutes(seconds: number): number {
   return Math.ceil(seconds / MIN);
@@ -74,51 +79,83 @@ function check(evalMinutes: number, alertname: string, alerts: ExpAlert[]): Aler
   return { eval_time: at(evalMinutes), alertname, exp_alerts: alerts };
 }
 
-/** Value just past (breach) or just short of a threshold, in the objective's unit. */
-function nearValue(o: Objective, t: Threshold, breach: boolean): number {
-  const delta = o.unit === 'ratio' ? 0.001 : Math.abs(t.value) * 0.01;
-  const towardsBreach = o.direction === 'higher_is_better' ? -delta : delta;
-  return Number((t.value + (breach ? towardsBreach : -towardsBreach)).toPrecision(12));
+/** The number an alert annotation shows for `v` in `unit` (ratios: the fraction behind the shown percentage). */
+function shown(unit: Objective['unit'], v: number): number {
+  const n = Number.parseFloat(formatValue(unit, v));
+  return unit === 'ratio' ? n / 100 : n;
 }
 
-/** Quantile fractions putting the quantile just past (breach) or just short of threshold `x`. */
-function nearFractions(o: Objective, x: number, breach: boolean): Map<number, number> {
+/**
+ * Value just past (breach) or just short of a threshold, in the objective's unit. It is a number the annotation shows
+ * exactly (no digit beyond the shown precision), so float noise in Prometheus' sums cannot flip the last digit, and
+ * it stays strictly on its side of the threshold (ratios within [0, 1]).
+ */
+function nearValue(o: Objective, t: Threshold, breach: boolean): number {
+  const delta = o.unit === 'ratio' ? 0.001 : Math.abs(t.value) * 0.01 || 0.001;
+  const away = (o.direction === 'higher_is_better') === breach ? -1 : 1;
+  const ok = (v: number) => breaches(o.direction, v, t.value) === breach && (o.unit !== 'ratio' || (v >= 0 && v <= 1)) && v >= 0;
+  for (let step = delta; step < delta * 1e6; step *= 2) {
+    const v = shown(o.unit, Number((t.value + away * step).toPrecision(12)));
+    if (ok(v) && shown(o.unit, v) === v) return v;
+  }
+  // Only a ratio target at 0 or 1 leaves no room on one side: the side's bound itself.
+  return away > 0 ? (o.unit === 'ratio' ? 1 : t.value * 2 + 1) : 0;
+}
+
+/**
+ * Quantile fractions putting the quantile just past (breach) or just short of threshold `x`: the share at or below x is
+ * q ∓ d, below it q − 2d, above it everything, with d small enough to keep every share within [0, 1] (q = 0.999).
+ */
+function nearFractions(o: Objective, x: number, breach: boolean, d: number): Map<number, number> {
   if (o.sli.kind !== 'quantile') throw new Error('not a quantile objective');
   const q = o.sli.quantile;
   const out = new Map<number, number>();
   for (const { value } of histogramBounds(o, o.sli.histogram)) {
-    // Bounds below x: the quantile lies above them; x itself: q ∓ 0.01; bounds above x: everything below.
-    out.set(value, value < x ? q - 0.02 : value === x ? (breach ? q - 0.01 : q + 0.01) : 1);
+    out.set(value, value < x ? q - 2 * d : value === x ? (breach ? q - d : q + d) : 1);
   }
   return out;
 }
 
-function phaseFor(o: Objective, t: Threshold, breach: boolean, mins: number): Phase {
-  if (o.sli.kind === 'quantile') return { minutes: mins, perMinute: PER_MINUTE, fractions: nearFractions(o, t.value, breach) };
-  return { minutes: mins, perMinute: PER_MINUTE, value: nearValue(o, t, breach) };
+/**
+ * Fractions for `nearFractions` whose estimated quantile (shown in the annotation) lies clear of a rounding edge of
+ * the shown precision, so Prometheus' float arithmetic shows the same digits.
+ */
+function stableFractions(o: Objective, x: number, breach: boolean): Map<number, number> {
+  if (o.sli.kind !== 'quantile') throw new Error('not a quantile objective');
+  const d0 = Math.min(0.01, (1 - o.sli.quantile) / 2);
+  let f = nearFractions(o, x, breach, d0);
+  for (let i = 0; i < 8; i++) {
+    const est = syntheticQuantile(o, f);
+    if (formatValue(o.unit, est * (1 + 1e-9)) === formatValue(o.unit, est * (1 - 1e-9))) return f;
+    f = nearFractions(o, x, breach, d0 * (1 - 0.07 * (i + 1)));
+  }
+  return f;
 }
 
-/** Expected threshold alerts for a phase, evaluated `sinceStart` minutes after its value filled the window. */
-function thresholdExpectations(profile: Profile, o: Objective, rules: AlertingRule[], phase: Phase, activeMinutes: number): { name: string; alerts: ExpAlert[] }[] {
+function phaseFor(o: Objective, t: Threshold, breach: boolean, mins: number): Phase {
+  if (o.sli.kind === 'quantile') return { minutes: mins, perMinute: perMinute(o), fractions: stableFractions(o, t.value, breach) };
+  return { minutes: mins, perMinute: perMinute(o), value: nearValue(o, t, breach) };
+}
+
+/** Whether `phase` breaches threshold `t`, and the value the alert shows (quantiles: the share at or below t). */
+function phaseBreach(o: Objective, t: Threshold, phase: Phase): { breached: boolean; value: number } {
+  if (o.sli.kind === 'quantile') {
+    const f = phase.fractions!.get(t.value)!;
+    return { breached: f < o.sli.quantile, value: f };
+  }
+  return { breached: breaches(o.direction, phase.value!, t.value), value: phase.value! };
+}
+
+/** Expected threshold alerts for a phase, each threshold's condition having held for `activeMinutes(t)` minutes. */
+function thresholdExpectations(o: Objective, rules: AlertingRule[], phase: Phase, activeMinutes: (t: Threshold) => number): { name: string; alerts: ExpAlert[] }[] {
   return thresholdsOf(o).map((t) => {
     const rule = rules.find((r) => r.labels[LABEL_ALERT_LEVEL] === t.level)!;
     const window = promDuration(o.windows.alert);
-    let breached: boolean;
-    let value: number;
-    let estimate: number | undefined;
-    const extra: Record<string, string> = { [LABEL_WINDOW]: window };
-    if (o.sli.kind === 'quantile') {
-      const f = phase.fractions!.get(t.value)!;
-      breached = f < o.sli.quantile;
-      value = f;
-      estimate = syntheticQuantile(o, phase.fractions!);
-      extra[LABEL_THRESHOLD] = String(t.value);
-    } else {
-      value = phase.value!;
-      breached = breaches(o.direction, value, t.value);
-    }
-    const firing = breached && activeMinutes >= minutes(t.forSeconds);
-    void profile;
+    const { breached, value } = phaseBreach(o, t, phase);
+    const quantile = o.sli.kind === 'quantile';
+    const estimate = quantile ? syntheticQuantile(o, phase.fractions!) : undefined;
+    const extra: Record<string, string> = { [LABEL_WINDOW]: window, ...(quantile ? { [LABEL_THRESHOLD]: String(t.value) } : {}) };
+    const firing = breached && activeMinutes(t) >= minutes(t.forSeconds);
     return { name: rule.alert, alerts: firing ? [expected(rule, o, value, extra, estimate)] : [] };
   });
 }
@@ -129,11 +166,12 @@ function thresholdCases(profile: Profile, o: Objective, leStyles: LeStyle[]): Te
   const w = minutes(o.windows.alert);
   let styleIndex = 0;
   const s = stepOf(o);
+  const maxFor = Math.max(...thresholdsOf(o).map((u) => minutes(u.forSeconds)));
   for (const t of thresholdsOf(o)) {
     const forMin = minutes(t.forSeconds);
     for (const breach of [true, false]) {
       const p1Min = roundUp(forMin + 10, s);
-      const p2Min = roundUp(w + forMin + 15, s);
+      const p2Min = roundUp(w + maxFor + 15, s);
       const p1 = phaseFor(o, t, breach, p1Min);
       const p2 = phaseFor(o, t, !breach, p2Min);
       const leStyle = leStyles[styleIndex++ % leStyles.length]!;
@@ -141,9 +179,11 @@ function thresholdCases(profile: Profile, o: Objective, leStyles: LeStyle[]): Te
       // The condition holds from the first evaluation after t = 0 (first 5m rate); `for` counts from there.
       const firing = s + roundUp(forMin, s);
       const points = [...new Set([Math.max(s, firing - s), firing])];
-      for (const m of points) for (const e of thresholdExpectations(profile, o, rules, p1, m - s)) checks.push(check(m, e.name, e.alerts));
-      // Phase 2 fills the whole window (plus the 5m rate window) and then holds for `for` + 10m.
-      for (const e of thresholdExpectations(profile, o, rules, p2, forMin + 10)) checks.push(check(p1Min + p2Min, e.name, e.alerts));
+      for (const m of points) for (const e of thresholdExpectations(o, rules, p1, () => m - s)) checks.push(check(m, e.name, e.alerts));
+      // Phase 2 fills the whole window (plus the 5m rate window) and then holds for the longest `for` + 10m; a
+      // threshold breached by both phases (the mixed window in between breaches it too) stays active throughout.
+      const active = (u: Threshold) => (phaseBreach(o, u, p1).breached ? p1Min + p2Min - s : maxFor + 10);
+      for (const e of thresholdExpectations(o, rules, p2, active)) checks.push(check(p1Min + p2Min, e.name, e.alerts));
       const side = (b: boolean) => (b ? 'just past' : 'just short of');
       cases.push({
         name: `${o.name}: ${side(breach)} the ${t.level} threshold (${String(t.value)}), then ${side(!breach)} it${o.sli.kind === 'quantile' ? ` [le spelled ${leStyle}]` : ''}`,
@@ -159,14 +199,14 @@ function thresholdCases(profile: Profile, o: Objective, leStyles: LeStyle[]): Te
 function budgetPhase(o: Objective, bad: number, mins: number): Phase {
   const b = o.errorBudget!;
   const s = o.sli;
-  if (s.kind === 'ratio') return { minutes: mins, perMinute: PER_MINUTE, value: s.numerator === 'good' ? 1 - bad : bad };
+  if (s.kind === 'ratio') return { minutes: mins, perMinute: perMinute(o), value: s.numerator === 'good' ? 1 - bad : bad };
   if (s.kind === 'quantile') {
     const f = new Map<number, number>();
     for (const { value } of histogramBounds(o, s.histogram)) f.set(value, value === o.target ? 1 - bad : 1);
-    return { minutes: mins, perMinute: PER_MINUTE, fractions: f };
+    return { minutes: mins, perMinute: perMinute(o), fractions: f };
   }
   void b;
-  return { minutes: mins, perMinute: PER_MINUTE, value: o.target * 0.5, budgetBad: bad };
+  return { minutes: mins, perMinute: perMinute(o), value: o.target * 0.5, budgetBad: bad };
 }
 
 function burnCases(profile: Profile, o: Objective): TestCase[] {
@@ -220,6 +260,53 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
   return cases;
 }
 
+/**
+ * When the zero-tolerance count shows one bad event stepping in at minute `first` (evaluations every minute).
+ * Raw windows (≤ 5m) count it exactly while the window holds the step. Recorded windows sum the 5m rate, which
+ * carries the event for 5 evaluations at 1/5 each (Prometheus 3, left-open ranges, for 4 at 1/4 when the series
+ * already existed): the count rises to 1, holds, and falls again. `value(t)` is the count per version; `lastSafe`
+ * the last minute both versions still count it, `cleared` the first minute neither does.
+ */
+function zeroToleranceTimeline(o: Objective, born: boolean): { first: number; lastSafe: number; cleared: number; values: (t: number) => number[] } {
+  const w = minutes(o.windows.alert);
+  const first = born ? 10 : 11;
+  if (isRawWindow(o.windows.alert)) {
+    // Prometheus 2.42 (closed ranges) still sees the pre-event sample at exactly `first − 1 + w`, 3.x has cleared.
+    return { first, lastSafe: first - (born ? 1 : 2) + w, cleared: first + w, values: () => [1] };
+  }
+  const perEval = ruleIntervalSeconds(o) / SHORT_WINDOW_SECONDS;
+  const held = (t: number, last: number, weight: number) => weight * Math.max(0, Math.min(last, t) - Math.max(first, t - w + 1) + 1);
+  const rates = SHORT_WINDOW_SECONDS / MIN;
+  return {
+    first,
+    lastSafe: first + w + (born ? rates - 2 : rates - 3),
+    cleared: first + w + rates - 1,
+    values: (t) => [held(t, first + rates - 1, perEval), born ? held(t, first + rates - 1, perEval) : held(t, first + rates - 2, perEval * rates / (rates - 1))],
+  };
+}
+
+/**
+ * Checks for one bad event: quiet before, firing (after the threshold's `for`) with the count the annotation shows,
+ * and cleared once it left the window. Instants where the versions would show different digits are not asserted.
+ */
+function zeroToleranceChecks(o: Objective, rules: AlertingRule[], born: boolean, extra: (r: AlertingRule, t: number) => AlertCheck[]): AlertCheck[] {
+  const tl = zeroToleranceTimeline(o, born);
+  const fires = tl.first + minutes(o.critical.forSeconds);
+  const agreed = (t: number) => {
+    const shown = tl.values(t).map((v) => formatValue('events', v));
+    return shown.every((x) => x === shown[0]) ? tl.values(t)[0]! : undefined;
+  };
+  return rules.flatMap((r) => {
+    const out = [check(fires - 1, r.alert, []), check(tl.cleared, r.alert, []), ...extra(r, fires)];
+    if (fires > tl.lastSafe) return [...out, check(tl.lastSafe, r.alert, [])];
+    for (const t of [...new Set([fires, Math.max(fires, Math.min(tl.lastSafe, tl.first + 6)), tl.lastSafe])]) {
+      const v = agreed(t);
+      if (v !== undefined) out.push(check(t, r.alert, [expected(r, o, v, {})]));
+    }
+    return out;
+  });
+}
+
 function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
   if (o.sli.kind !== 'zeroTolerance') return [];
   const c = objectiveComponents(profile, o);
@@ -227,39 +314,38 @@ function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
   const esc = escalationAlerts(c).filter((e) => e.expr === rule!.expr);
   const exhausted = budgetExhaustedAlert(c);
   const names = [rule!, ...esc];
-  const fire = (v: number) => names.map((r) => expected(r, o, v, {}));
+  const w = minutes(o.windows.alert);
+  const tail = w + 20;
+  const forText = o.critical.forSeconds > 0 ? ` (after the ${promDuration(o.critical.forSeconds)} \`for\`)` : '';
   const cases: TestCase[] = [
     {
       name: `${o.name}: no bad events, no alert`,
       interval: '1m',
-      input_series: objectiveSeries(profile, o, [{ minutes: 30, perMinute: PER_MINUTE }]),
+      input_series: objectiveSeries(profile, o, [{ minutes: 30, perMinute: perMinute(o) }]),
       alert_rule_test: names.map((r) => check(20, r.alert, [])),
     },
     {
-      name: `${o.name}: one bad event on an existing series fires at once and clears when it leaves the ${promDuration(o.windows.alert)} window`,
+      name: `${o.name}: one bad event on an existing series fires${forText} and clears when it leaves the ${promDuration(o.windows.alert)} window`,
       interval: '1m',
       input_series: objectiveSeries(profile, o, [
-        { minutes: 10, perMinute: PER_MINUTE },
-        { minutes: 20, perMinute: PER_MINUTE, badEvents: 1 },
+        { minutes: 10, perMinute: perMinute(o) },
+        { minutes: tail, perMinute: perMinute(o), badEvents: 1 },
       ]),
-      alert_rule_test: [
-        // Still firing one minute before the pre-event sample (t = 10m) leaves the window: at exactly 10m + window,
-        // Prometheus 2.42 (closed ranges) still sees it and fires, Prometheus 3.x (left-open ranges) has cleared.
-        ...names.flatMap((r, i) => [check(10, r.alert, []), check(11, r.alert, [fire(1)[i]!]), check(9 + minutes(o.windows.alert), r.alert, [fire(1)[i]!]), check(11 + minutes(o.windows.alert), r.alert, [])]),
-        ...(exhausted === undefined ? [] : [check(11, exhausted.alert, [expected(exhausted, o, Number.NEGATIVE_INFINITY, { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name })])]),
-      ],
+      alert_rule_test: zeroToleranceChecks(o, names, false, (r) =>
+        exhausted === undefined || r !== rule ? [] : [check(11, exhausted.alert, [expected(exhausted, o, Number.NEGATIVE_INFINITY, { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name })])],
+      ),
     },
   ];
   if (o.sli.events.kind === 'series') {
     // The failure counter is born with its first failure (value 1): increase() cannot see it; the count counts a series
     // born in the window from zero (promql/counter-increase.ts).
-    const series = objectiveSeries(profile, o, [{ minutes: 10, perMinute: PER_MINUTE }, { minutes: 20, perMinute: PER_MINUTE, badEvents: 1 }]);
-    const bad = objectiveSeries(profile, o, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: 20, perMinute: 0, badEvents: 1 }])[0]!;
+    const series = objectiveSeries(profile, o, [{ minutes: 10, perMinute: perMinute(o) }, { minutes: tail, perMinute: perMinute(o), badEvents: 1 }]);
+    const bad = objectiveSeries(profile, o, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: tail, perMinute: 0, badEvents: 1 }])[0]!;
     cases.push({
-      name: `${o.name}: a failure counter that appears with its first failure fires at once`,
+      name: `${o.name}: a failure counter that appears with its first failure fires${forText || ' at once'}`,
       interval: '1m',
       input_series: [bad, ...series.slice(1)],
-      alert_rule_test: names.flatMap((r, i) => [check(9, r.alert, []), check(10, r.alert, [fire(1)[i]!]), check(9 + minutes(o.windows.alert), r.alert, [fire(1)[i]!]), check(10 + minutes(o.windows.alert), r.alert, [])]),
+      alert_rule_test: zeroToleranceChecks(o, names, true, () => []),
     });
   }
   return cases;
@@ -294,7 +380,7 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
   const notYet = Math.ceil((lastRate3 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s - s;
   const firesAt = Math.floor((lastRate2 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s + s;
   const phases: Phase[] =
-    o.sli.kind === 'zeroTolerance' ? [{ minutes: live, perMinute: PER_MINUTE }, { minutes: 90, perMinute: 0, absent: true }] : [{ ...phaseFor(o, o.critical, false, live) }, { minutes: 90, perMinute: 0, absent: true }];
+    o.sli.kind === 'zeroTolerance' ? [{ minutes: live, perMinute: perMinute(o) }, { minutes: 90, perMinute: 0, absent: true }] : [{ ...phaseFor(o, o.critical, false, live) }, { minutes: 90, perMinute: 0, absent: true }];
   return [
     {
       name: `${o.name}: inputs vanish -> ${rule.alert} after ${promDuration(NO_DATA_AFTER_SECONDS)} without samples`,
@@ -314,27 +400,36 @@ function escalationCases(profile: Profile, o: Objective): TestCase[] {
   const base = { [LABEL_PROFILE]: profile.name, [LABEL_OBJECTIVE]: o.name };
   if (e.kind === 'delay') {
     const s = stepOf(o);
-    const critFiring = s + roundUp(minutes(o.critical.forSeconds), s);
+    const zero = o.sli.kind === 'zeroTolerance';
+    // Zero tolerance: one bad event keeps the critical alert firing only while the window holds it.
+    const tl = zero ? zeroToleranceTimeline(o, false) : undefined;
+    const critFiring = tl === undefined ? s + roundUp(minutes(o.critical.forSeconds), s) : tl.first + minutes(o.critical.forSeconds);
     const fires = critFiring + roundUp(minutes(e.afterSeconds), s);
+    const escalates = tl === undefined || fires <= tl.lastSafe;
+    const phases: Phase[] = zero ? [{ minutes: 10, perMinute: perMinute(o) }, { minutes: fires + 10, perMinute: perMinute(o), badEvents: 1 }] : [phaseFor(o, o.critical, true, fires + 10)];
     return [
       {
-        name: `${o.name}: ${thresholdAlertName(o, o.critical)} unresolved for ${promDuration(e.afterSeconds)} escalates to ${e.to}`,
+        name: `${o.name}: ${thresholdAlertName(o, o.critical)} unresolved for ${promDuration(e.afterSeconds)} ${escalates ? 'escalates' : 'cannot escalate (one event leaves the window first)'} to ${e.to}`,
         interval: '1m',
-        input_series: objectiveSeries(profile, o, [phaseFor(o, o.critical, true, fires + 10)]),
-        alert_rule_test: [check(fires - s, rule.alert, []), check(fires, rule.alert, [expected(rule, o, 1, base)])],
+        input_series: objectiveSeries(profile, o, phases),
+        alert_rule_test: [check(fires - s, rule.alert, []), check(escalates ? fires : tl.lastSafe, rule.alert, escalates ? [expected(rule, o, 1, base)] : [])],
       },
     ];
   }
+  // The counted series is born with its n events at 10m: both Prometheus versions count exactly n (no extrapolation)
+  // while the window holds that first sample.
   const w = minutes(e.windowSeconds);
-  return [e.above + 1, e.above].map((n) => ({
-    name: `${o.name}: ${String(n)} events in ${promDuration(e.windowSeconds)} ${n > e.above ? 'escalate' : 'do not escalate'} to ${e.to} (limit ${String(e.above)})`,
-    interval: '1m',
-    input_series: objectiveSeries(profile, o, [
-      { minutes: 10, perMinute: PER_MINUTE, value: 1 },
-      { minutes: 50, perMinute: PER_MINUTE, value: 1, badEvents: n },
-    ]),
-    alert_rule_test: [check(10, rule.alert, []), check(30, rule.alert, n > e.above ? [expected(rule, o, n, {})] : []), check(Math.min(w, 55), rule.alert, n > e.above ? [expected(rule, o, n, {})] : [])],
-  }));
+  const s = stepOf(o);
+  return [e.above + 1, e.above].map((n) => {
+    const fire = () => (n > e.above ? [expected(rule, o, n, {})] : []);
+    return {
+      name: `${o.name}: ${String(n)} events in ${promDuration(e.windowSeconds)} ${n > e.above ? 'escalate' : 'do not escalate'} to ${e.to} (limit ${String(e.above)})`,
+      interval: '1m',
+      input_series: [eventSeries(profile, e.events, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: w + 10, perMinute: 0, badEvents: n }])],
+      // Last evaluation still holding the first sample, first one past it (evaluations every s minutes).
+      alert_rule_test: [check(9, rule.alert, []), check(10, rule.alert, fire()), check(Math.floor((9 + w) / s) * s, rule.alert, fire()), check(roundUp(10 + w, s), rule.alert, [])],
+    };
+  });
 }
 
 function simulatable(o: Objective): boolean {

@@ -99,6 +99,11 @@ function complementValue(m: Matcher, hint: readonly EventSelector[]): string {
   return m.op === '!=' ? m.value : '';
 }
 
+/** True when no series can match both matcher lists (one label required equal to two different values). */
+function disjoint(a: readonly Matcher[], b: readonly Matcher[]): boolean {
+  return a.some((m) => m.op === '=' && b.some((x) => x.label === m.label && x.op === '=' && x.value !== m.value));
+}
+
 export interface SeriesOptions {
   readonly leStyle?: LeStyle;
 }
@@ -117,7 +122,7 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
   const split = (numSel: EventSelector, totalSel: EventSelector, share: (p: Phase) => number, numJump: (p: Phase) => number = zeroInc, compJump: (p: Phase) => number = zeroInc): void => {
     const n = sel(numSel);
     const t = sel(totalSel);
-    if (n.metric === t.metric) {
+    if (n.metric === t.metric && !disjoint(n.matchers, t.matchers)) {
       const extra = n.matchers.filter((m) => !t.matchers.some((x) => x.label === m.label && x.op === m.op && x.value === m.value));
       const numLabels = { ...scope, ...labelsFor(t.matchers), ...labelsFor(extra) };
       const compLabels = { ...scope, ...labelsFor(t.matchers), ...Object.fromEntries(extra.map((m) => [m.label, complementValue(m, hints)])) };
@@ -183,6 +188,12 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
     }
   }
   return out;
+}
+
+/** One counter series matching `selector` in the profile's scope, stepping by each phase's one-off `badEvents`. */
+export function eventSeries(profile: Profile, selector: EventSelector, phases: readonly Phase[]): InputSeries {
+  if (selector.kind !== 'series') throw new Error('PromQL event sources cannot be simulated');
+  return { series: labelsText(selector.metric, { ...labelsFor(profile.selector), ...labelsFor(selector.matchers) }), values: counterValues(phases, () => 0, (p) => p.badEvents ?? 0) };
 }
 
 /**
