@@ -141,8 +141,7 @@ export class AgentSloSpanProcessor {
     const n = normalizeSpanAttributes(span.attributes ?? {});
     if (n.kind === 'ignored') return;
     if (n.kind === 'unmapped') {
-      // Bracket access: the recorder's rejection path is private to the package's recorder, which this processor is part of.
-      this.rec['reject']('unmapped_span', 'span', `span "${span.name}" looks like an LLM or agent span but maps to no GenAI operation`);
+      this.rec.rejectUnmappedSpan(span.name);
       return;
     }
     const a = n.attributes as Attributes;

@@ -130,6 +130,20 @@ describe('span processor: the span-convention mapping table (OpenInference, Open
     await provider.shutdown();
   });
 
+  it('rejects unmapped spans through the recorder\'s guarded entry: a disabled recorder counts nothing', async () => {
+    const h = harness();
+    h.recorder.disable();
+    const { tracer, provider } = tracing(new AgentSloSpanProcessor({ recorder: h.recorder }));
+    tracer.startSpan('llm call', { attributes: { 'llm.model_name': 'gpt-4o-mini' } }).end();
+    expect((await h.collect()).has('agent.instrumentation.rejected')).toBe(false);
+    h.recorder.enable();
+    tracer.startSpan('llm call', { attributes: { 'llm.model_name': 'gpt-4o-mini' } }).end();
+    expect(points((await h.collect()).get('agent.instrumentation.rejected'))).toEqual([
+      { attributes: { 'agent.instrumentation.reason': 'unmapped_span', 'agent.instrumentation.instrument': 'span' }, value: 1 },
+    ]);
+    await provider.shutdown();
+  });
+
   it('reads agent.task.outcome, agent.escalation.reason and the fallback attributes; marks every span as recorded in process', async () => {
     const h = harness();
     const { tracer, provider, spans } = tracing(new AgentSloSpanProcessor({ recorder: h.recorder }));
