@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../output.js';
 import {
@@ -46,6 +46,14 @@ export class AuditError extends Error {
 
 export function anchorPath(loc: AuditLocation): string {
   return loc.anchor ?? `${loc.log}.anchor`;
+}
+
+/**
+ * True when the anchor lies in the log's directory: whoever can write there can truncate the log and re-anchor it,
+ * so the anchor then protects against accidents only (docs/security.md).
+ */
+export function anchorBesideLog(loc: AuditLocation): boolean {
+  return dirname(resolve(anchorPath(loc))) === dirname(resolve(loc.log));
 }
 
 async function readOptional(file: string): Promise<string | undefined> {

@@ -83,6 +83,7 @@ function reportSection(r: ReviewReport): string {
   out.push(
     `<p class="meta">${escapeHtml(`Period: ${r.period.label} (${r.period.start} → ${r.period.end}) · compared with ${r.period.previous.label} · data: ${r.prometheus}, generated ${r.generatedAt}`)}</p>`,
   );
+  if (r.warnings.length > 0) out.push(`<p><strong>Prometheus attached warnings to its answers</strong> (the numbers may be incomplete):</p><ul class="warnings">${r.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>`);
   out.push('<h2>Needs attention</h2>');
   if (r.needsAttention.length === 0) out.push('<p>Nothing needs attention: every active objective met its target, no alerts fired, no budget at risk.</p>');
   else out.push(`<ul class="attention">${r.needsAttention.map((n) => `<li><strong>${escapeHtml(n.objective)}</strong>: ${escapeHtml(n.reasons.join('; '))}</li>`).join('')}</ul>`);
@@ -95,7 +96,9 @@ function reportSection(r: ReviewReport): string {
   out.push('<h2>Approvals and overrides</h2>');
   if (r.audit.file === null) out.push('<p>No audit log given (<code>--audit-log FILE</code>).</p>');
   else {
-    if (r.audit.verified === false) out.push(`<p><strong>The audit log fails verification</strong>: ${escapeHtml(r.audit.problem ?? '')}. Records after that point are not shown.</p>`);
+    if (r.audit.keyRequired === true) out.push('<p><strong>The audit log is keyed (HMAC) and was read without its key</strong>: its records are listed unverified (<code>--audit-key-file</code>).</p>');
+    else if (r.audit.verified === false) out.push(`<p><strong>The audit log fails verification</strong>: ${escapeHtml(r.audit.problem ?? '')}. Records after that point are not shown.</p>`);
+    for (const note of r.audit.notes) out.push(`<p>Note: ${escapeHtml(note)}.</p>`);
     const decisions = decisionsTable(r);
     out.push(decisions === null ? '<p>No approvals or overrides for this period.</p>' : table(decisions, 'decisions'));
     out.push(`<p>${escapeHtml(gateRunsLine(r))}</p>`);

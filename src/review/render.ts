@@ -28,6 +28,7 @@ export function renderMarkdown(r: ReviewReport): string {
   out.push(`- Period: ${r.period.label} (${r.period.start} → ${r.period.end})`);
   out.push(`- Compared with: ${r.period.previous.label} (${r.period.previous.start} → ${r.period.previous.end})`);
   out.push(`- Data: ${r.prometheus}, generated ${r.generatedAt}`, '');
+  if (r.warnings.length > 0) out.push('**Prometheus attached warnings to its answers** (the numbers may be incomplete):', '', ...r.warnings.map((w) => `- ${w.replace(/\s+/g, ' ')}`), '');
 
   out.push('## Needs attention', '');
   if (r.needsAttention.length === 0) out.push('Nothing needs attention: every active objective met its target, no alerts fired, no budget at risk.');
@@ -51,7 +52,9 @@ export function renderMarkdown(r: ReviewReport): string {
   out.push('## Approvals and overrides', '');
   if (r.audit.file === null) out.push('No audit log given (`--audit-log FILE`).');
   else {
-    if (r.audit.verified === false) out.push(`**The audit log fails verification**: ${r.audit.problem ?? ''}. Records after that point are not shown.`, '');
+    if (r.audit.keyRequired === true) out.push(`**The audit log is keyed (HMAC) and was read without its key**: its records are listed unverified (\`--audit-key-file\`).`, '');
+    else if (r.audit.verified === false) out.push(`**The audit log fails verification**: ${r.audit.problem ?? ''}. Records after that point are not shown.`, '');
+    for (const note of r.audit.notes) out.push(`Note: ${note}.`, '');
     const decisions = decisionsTable(r);
     if (decisions === null) out.push('No approvals or overrides for this period.');
     else out.push(...table(decisions));

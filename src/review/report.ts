@@ -62,6 +62,8 @@ export interface ReviewReport {
   readonly period: { readonly kind: PeriodKind; readonly label: string; readonly start: string; readonly end: string; readonly previous: { readonly label: string; readonly start: string; readonly end: string } };
   readonly generatedAt: string;
   readonly prometheus: string;
+  /** Warnings the server attached to its answers (redacted, bounded): the numbers may be incomplete. */
+  readonly warnings: readonly string[];
   readonly objectives: readonly ObjectiveReport[];
   /** Alerts of the profile without an slo_objective label. */
   readonly otherAlerts: readonly FiredAlert[];
@@ -69,6 +71,10 @@ export interface ReviewReport {
     readonly file: string | null;
     readonly verified: boolean | null;
     readonly problem?: string;
+    /** A keyed (HMAC) log read without its key: records are listed, none could be checked. */
+    readonly keyRequired?: boolean;
+    /** What the verification is worth: the anchor beside the log, no key (docs/security.md). */
+    readonly notes: readonly string[];
     readonly gateRuns: readonly AuditEvaluation[];
   };
   readonly needsAttention: readonly { readonly objective: string; readonly reasons: readonly string[] }[];
@@ -150,7 +156,11 @@ export function fmtShare(v: number): string {
 export interface BuildReviewOptions {
   readonly generatedAt: number;
   readonly prometheusUrl: string;
+  /** Warnings the server attached to the answers this review read. */
+  readonly warnings?: readonly string[];
   readonly audit?: AuditSummary;
+  /** Notes on the audit log's trust (anchor beside the log, no key). */
+  readonly auditNotes?: readonly string[];
 }
 
 function objectiveReport(d: ObjectiveReviewData, data: ReviewData, fired: readonly FiredAlert[], opts: BuildReviewOptions): ObjectiveReport {
@@ -212,12 +222,15 @@ export function buildReview(data: ReviewData, opts: BuildReviewOptions): ReviewR
     },
     generatedAt: iso(opts.generatedAt),
     prometheus: opts.prometheusUrl,
+    warnings: opts.warnings ?? [],
     objectives,
     otherAlerts: fired.filter((a) => a.objective === null || !names.has(a.objective)),
     audit: {
       file: audit?.file ?? null,
       verified: audit === undefined ? null : audit.verified,
       ...(audit?.problem === undefined ? {} : { problem: audit.problem }),
+      ...(audit?.keyRequired === true ? { keyRequired: true } : {}),
+      notes: audit === undefined ? [] : (opts.auditNotes ?? []),
       gateRuns,
     },
     needsAttention,

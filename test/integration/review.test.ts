@@ -5,7 +5,7 @@
  * cannot backfill alerting rules; `agent-slo backfill` will derive them from range queries), with the names and
  * labels the generated rules use.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,66 @@ describe('agent-slo review --period week over backfilled runtime-v1 history', ()
     expect(md).toMatch(/\| approval \| apr-[0-9a-f]+ \| alice \|/);
     expect(md).toContain('Release gate runs in the period: 1 (1 approval_required).');
     expect(md).not.toContain('Historical SLO Performance');
+  });
+});
+
+describe('agent-slo review with a keyed audit log (the option set gate and serve use)', () => {
+  const KEY = '0123456789abcdef0123456789abcdef';
+  let keyedLog: string;
+  let anchor: string;
+  let keyFile: string;
+
+  beforeAll(async () => {
+    keyedLog = join(dir, 'keyed.jsonl');
+    await mkdir(join(dir, 'release-job'));
+    anchor = join(dir, 'release-job', 'audit.anchor');
+    keyFile = join(dir, 'audit.key');
+    await writeFile(keyFile, `${KEY}\n`);
+    const where = { log: keyedLog, anchor, key: Buffer.from(KEY) };
+    await appendAudit(where, 'evaluation', { profile: 'runtime-v1', at: iso(at - DAY), verdict: 'blocked', objectives: [{ name: 'tool_success_rate', status: 'blocked' }], reasons: ['critical'] });
+  });
+
+  async function review(args: string[]): Promise<{ code: number; report: ReviewReport; stderr: string }> {
+    const c = io();
+    const code = await runCli(['review', '--at', iso(at), '--format', 'json', '--profile', 'runtime-v1', '--prometheus-url', prom.url, ...args], c);
+    return { code, report: (JSON.parse(c.stdout()) as { reports: ReviewReport[] }).reports[0]!, stderr: c.stderr() };
+  }
+
+  it('with the key and the anchor apart: verified, its gate run listed, nothing to note', async () => {
+    const r = await review(['--audit-log', keyedLog, '--audit-anchor', anchor, '--audit-key-file', keyFile]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.report.audit).toMatchObject({ file: keyedLog, verified: true, notes: [] });
+    expect(r.report.audit.keyRequired).toBeUndefined();
+    expect(r.report.audit.gateRuns.map((g) => g.verdict)).toEqual(['blocked']);
+    expect(r.stderr).toBe('');
+  });
+
+  it('without the key: listed but unverified (keyed), and the missing key is noted', async () => {
+    const r = await review(['--audit-log', keyedLog, '--audit-anchor', anchor]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.report.audit).toMatchObject({ verified: false, keyRequired: true });
+    expect(r.report.audit.gateRuns.map((g) => g.verdict)).toEqual(['blocked']);
+    expect(r.report.audit.notes.join('\n')).toMatch(/verified without a key/);
+    expect(r.stderr).toMatch(/note: the log is verified without a key/);
+  });
+
+  it('an edited keyed record fails verification with the key: not listed', async () => {
+    const forged = join(dir, 'forged.jsonl');
+    const lines = (await readFile(keyedLog, 'utf8')).replace('"blocked"', '"pass"');
+    await writeFile(forged, lines);
+    await copyFile(anchor, join(dir, 'release-job', 'forged.anchor'));
+    const r = await review(['--audit-log', forged, '--audit-anchor', join(dir, 'release-job', 'forged.anchor'), '--audit-key-file', keyFile]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.report.audit.verified).toBe(false);
+    expect(r.report.audit.problem).toMatch(/record seq 1 \(line 1\)/);
+    expect(r.report.audit.gateRuns).toEqual([]);
+  });
+
+  it('says when the anchor sits beside the log (Markdown and stderr)', async () => {
+    const c = io();
+    expect(await runCli(['review', '--at', iso(at), '--profile', 'runtime-v1', '--prometheus-url', prom.url, '--audit-log', auditLog, '--audit-key-file', keyFile], c)).toBe(0);
+    expect(c.stdout()).toMatch(/Note: the anchor .*audit\.jsonl\.anchor sits beside the log: whoever can write .* can truncate the log and re-anchor it undetected/);
+    expect(c.stderr()).toMatch(/note: the anchor .* sits beside the log/);
   });
 });
 

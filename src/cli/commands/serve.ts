@@ -9,7 +9,7 @@ import { printableUrl } from '../../prometheus/connection.js';
 import { addPrometheusOptions, type PrometheusFlags, prometheusClientOptions, SERVE_PROMETHEUS } from '../prometheus-options.js';
 import { packageVersion } from '../../package.js';
 import { addProfileOptions, loadSelectedProfiles, type ProfileSelection } from '../profile-options.js';
-import { auditKey, ENV_AUDIT_ANCHOR, ENV_AUDIT_KEY, ENV_AUDIT_KEY_FILE, ENV_AUDIT_LOG } from '../audit-options.js';
+import { addAuditOptions, type AuditFlags, auditTrustNotes, givenAuditLocation } from '../audit-options.js';
 
 export function parseNonNegative(what: string): (v: string) => number {
   return (v) => {
@@ -25,13 +25,10 @@ function parsePort(v: string): number {
   return n;
 }
 
-interface ServeCliOptions extends ProfileSelection, PrometheusFlags {
+interface ServeCliOptions extends ProfileSelection, PrometheusFlags, AuditFlags {
   port: number;
   host: string;
   cacheSeconds: number;
-  auditLog?: string;
-  auditAnchor?: string;
-  auditKeyFile?: string;
 }
 
 /** Resolves once SIGINT or SIGTERM arrives. */
@@ -53,18 +50,14 @@ export function serveCommand(io: Io): Command {
     .description('serve the SLO status page (/), /api/slo/status (JSON, objectives as top-level keys), /metrics, /healthz and /readyz from Prometheus data (read-only; loopback by default)')
     .addOption(new Option('--port <port>', 'port to listen on (document 002 uses 5050)').argParser(parsePort).default(5050))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
-    .addOption(new Option('--cache-seconds <n>', 'reuse a computed status for this long (0: every request queries)').argParser(parseNonNegative('--cache-seconds')).default(30))
-    .addOption(new Option('--audit-log <file>', 'release-gate audit log (JSONL): the last gate verdict, and the page\'s decision history and dry run').env(ENV_AUDIT_LOG))
-    .addOption(new Option('--audit-anchor <file>', 'the audit log\'s anchor (default <audit-log>.anchor)').env(ENV_AUDIT_ANCHOR))
-    .option('--audit-key-file <file>', `HMAC key of a keyed audit log; without it a keyed log shows as unverified (env ${ENV_AUDIT_KEY_FILE} or ${ENV_AUDIT_KEY}; docs/security.md)`);
+    .addOption(new Option('--cache-seconds <n>', 'reuse a computed status for this long (0: every request queries)').argParser(parseNonNegative('--cache-seconds')).default(30));
+  // The audit log gives the last gate verdict, and the page's decision history and dry run.
+  addAuditOptions(command, 'read');
   addPrometheusOptions(command, SERVE_PROMETHEUS);
   addProfileOptions(command).action(async (opts: ServeCliOptions) => {
     const profiles = await loadSelectedProfiles(opts);
     const prometheus = prometheusClientOptions(opts, SERVE_PROMETHEUS);
-    const auditLog = opts.auditLog;
-    const auditAnchor = opts.auditAnchor;
-    const key = auditKey(opts.auditKeyFile);
-    const where = auditLog === undefined ? undefined : { log: auditLog, ...(auditAnchor === undefined ? {} : { anchor: auditAnchor }), ...(key === undefined ? {} : { key }) };
+    const where = givenAuditLocation(opts);
     let running;
     try {
       running = await startServe({
@@ -75,7 +68,7 @@ export function serveCommand(io: Io): Command {
         cacheSeconds: opts.cacheSeconds,
         ...(where === undefined
           ? {}
-          : { lastGate: () => readLastGate(where), auditLog: where.log, ...(auditAnchor === undefined ? {} : { auditAnchor }), ...(key === undefined ? {} : { auditKey: key }) }),
+          : { lastGate: () => readLastGate(where), auditLog: where.log, ...(where.anchor === undefined ? {} : { auditAnchor: where.anchor }), ...(where.key === undefined ? {} : { auditKey: where.key }) }),
         toolVersion: packageVersion(),
         log: (line) => io.err(`agent-slo serve: ${line}`),
       });
@@ -89,6 +82,7 @@ export function serveCommand(io: Io): Command {
     io.out(`agent-slo serve: profiles ${profiles.map((p) => p.name).join(', ')} from ${printableUrl(prometheus.url)}`);
     io.out(`  ${running.url}/  (SLO status page)`);
     for (const path of ['/api/slo/status', '/metrics', '/healthz', '/readyz']) io.out(`  ${running.url}${path}`);
+    if (where !== undefined) for (const note of auditTrustNotes(where)) io.err(`agent-slo serve: note: audit log ${where.log}: ${note}`);
     const signal = await untilSignal();
     io.out(`agent-slo serve: ${signal}, stopping`);
     await running.close();
