@@ -12,6 +12,7 @@ import { cpuUsage, memoryUsage, uptime } from 'node:process';
 import { createPrometheusClient, type PrometheusClient, type PrometheusClientOptions } from '../prometheus/client.js';
 import { PrometheusClientError } from '../prometheus/errors.js';
 import { expectVector } from '../prometheus/results.js';
+import { WarningSet } from '../prometheus/warnings.js';
 import type { Profile } from '../profile/model.js';
 import { limitConcurrency, observeProfile, type QueryFn } from '../sli/observe.js';
 import { createGuardedServer, type Route, sendJson } from './http.js';
@@ -69,12 +70,14 @@ export class ComponentShapeError extends Error {
 }
 
 /** QueryFn over a client: no series → undefined; exactly one → its value. Counts and times every query. */
-export function clientQueryFn(client: PrometheusClient, metrics?: SelfMetrics): QueryFn {
+export function clientQueryFn(client: PrometheusClient, metrics?: SelfMetrics, warnings?: () => WarningSet): QueryFn {
   return async (expr, time) => {
     const started = performance.now();
     let kind: string | undefined;
     try {
-      const samples = expectVector(await client.instantQuery(expr, time), client.url);
+      const answer = await client.instantQuery(expr, time);
+      warnings?.().add(answer);
+      const samples = expectVector(answer, client.url);
       if (samples.length > 1) {
         kind = 'shape';
         throw new ComponentShapeError(expr, samples.length);
@@ -97,13 +100,14 @@ interface Cached {
 type StatusAnswer = { ok: true; doc: StatusDocument; cached: boolean; ageSeconds: number } | { ok: false; error: unknown };
 
 /** The 503 body for a failed refresh: what failed, where, and when data was last good. */
-export function unavailableBody(err: unknown, prometheusUrl: string, lastSuccessMs: number | undefined, nowMs: number): Record<string, unknown> {
+export function unavailableBody(err: unknown, prometheusUrl: string, lastSuccessMs: number | undefined, nowMs: number, warnings: readonly string[] = []): Record<string, unknown> {
   const base = {
     error: 'prometheus_unavailable',
     prometheus: prometheusUrl,
     at: new Date(nowMs).toISOString(),
     lastSuccessfulEvaluation: lastSuccessMs === undefined ? null : new Date(lastSuccessMs).toISOString(),
     note: 'no status is served while Prometheus cannot answer; cached values are never shown as current',
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
   if (err instanceof PrometheusClientError) return { ...base, reason: err.reason, kind: err.kind, endpoint: err.endpoint };
   if (err instanceof ComponentShapeError) return { ...base, error: 'query_shape', reason: err.message };
@@ -117,7 +121,10 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
   const cacheMs = Math.max(0, (opts.cacheSeconds ?? 30) * 1000);
   const client = createPrometheusClient({ timeoutMs: 15_000, retries: 1, retryBaseDelayMs: 100, ...opts.prometheus });
   const metrics = new SelfMetrics();
-  const query = limitConcurrency(clientQueryFn(client, metrics), opts.concurrency ?? 8);
+  // The warnings of the refresh in progress (one at a time), shown with its result or its failure.
+  let warnings = new WarningSet();
+  let lastWarnings: readonly string[] = [];
+  const query = limitConcurrency(clientQueryFn(client, metrics, () => warnings), opts.concurrency ?? 8);
   const profiles = opts.profiles;
   let cache: Cached | undefined;
   let inflight: Promise<Cached> | undefined;
@@ -131,12 +138,13 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
       ? {}
       : { audit: { log: opts.auditLog, ...(opts.auditAnchor === undefined ? {} : { anchor: opts.auditAnchor }), ...(opts.auditKey === undefined ? {} : { key: opts.auditKey }) } }),
     toolVersion: opts.toolVersion ?? '0.0.0',
-    errorBody: (err) => unavailableBody(err, client.url, lastSuccessMs, now()),
+    errorBody: (err) => unavailableBody(err, client.url, lastSuccessMs, now(), lastWarnings),
   });
 
   async function refresh(): Promise<Cached> {
     const atMs = Math.round(now());
     const at = atMs / 1000;
+    warnings = new WarningSet();
     // Fail fast: after the first failed query, the rest of this refresh does not hit Prometheus again.
     let failed: { error: unknown } | undefined;
     const q: QueryFn = async (expr, time) => {
@@ -156,15 +164,28 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
         profiles: profiles.map((p) => p.name),
         evaluatedAt: at,
         prometheusUrl: client.url,
+        warnings: noteWarnings(),
         ...(gate === undefined ? {} : { lastGate: gate.byProfile, lastGateObjectives: gate.objectives }),
       });
       metrics.refresh(true);
       lastSuccessMs = atMs;
       return { doc, evaluatedAtMs: atMs };
     } catch (err) {
+      noteWarnings();
       metrics.refresh(false);
       throw err;
     }
+  }
+
+  /** The refresh's warnings; the first few logged when they differ from the previous refresh's (not on every refresh). */
+  function noteWarnings(): readonly string[] {
+    const list = warnings.list();
+    if (list.join('\n') !== lastWarnings.join('\n')) {
+      for (const w of list.slice(0, 3)) opts.log?.(`Prometheus warning: ${w}`);
+      if (list.length > 3) opts.log?.(`… ${String(list.length - 3)} more Prometheus warning(s) in /api/slo/status (_meta.warnings)`);
+    }
+    lastWarnings = list;
+    return list;
   }
 
   async function status(): Promise<StatusAnswer> {
@@ -219,7 +240,7 @@ export async function startServe(opts: ServeOptions): Promise<RunningServe> {
         const head = req.method === 'HEAD';
         const answer = await status();
         if (!answer.ok) {
-          sendJson(res, 503, unavailableBody(answer.error, client.url, lastSuccessMs, now()), head);
+          sendJson(res, 503, unavailableBody(answer.error, client.url, lastSuccessMs, now(), lastWarnings), head);
           return 503;
         }
         const meta = { ...answer.doc._meta, ageSeconds: answer.ageSeconds, cached: answer.cached, cacheSeconds: cacheMs / 1000 };

@@ -81,6 +81,8 @@ export interface StatusMeta {
   readonly ageSeconds?: number;
   readonly cached?: boolean;
   readonly cacheSeconds?: number;
+  /** Warnings the server attached to its answers (redacted, bounded: src/prometheus/warnings.ts); absent when none. */
+  readonly warnings?: readonly string[];
 }
 
 export interface StatusDocument {
@@ -192,6 +194,8 @@ export interface BuildStatusInput {
   readonly lastGate?: ReadonlyMap<string, GateVerdictSummary>;
   /** Per profile: objective name → that objective's verdict in the last gate run. */
   readonly lastGateObjectives?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Warnings the server attached to the answers of this evaluation. */
+  readonly warnings?: readonly string[];
 }
 
 /** The whole status document (pure); `_meta.ageSeconds`/`cached` are added by the server when it answers. */
@@ -216,6 +220,7 @@ export function buildStatus(input: BuildStatusInput): StatusDocument {
     source: { prometheus: input.prometheusUrl },
     overall: worstState(statuses.map((s) => s.state)),
     keys: keyMap,
+    ...(input.warnings === undefined || input.warnings.length === 0 ? {} : { warnings: input.warnings }),
   };
   return { ...doc, _meta: meta };
 }
