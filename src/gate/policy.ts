@@ -9,7 +9,7 @@
  */
 import { humanNumber, humanWindow, jsonNumber, unitThreshold, unitValue } from '../format.js';
 import { type LevelValues, levelValues, type Objective, type Profile } from '../profile/model.js';
-import { budgetConsumed, type Components, computeSli, missingBucketReason, type SliOutcome } from '../sli/compute.js';
+import { budgetConsumed, type Components, computeSli, missingBudgetBucket, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
 import type { ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
 import type { PlannedQuery, Source } from './queries.js';
@@ -250,11 +250,8 @@ function budgetCheck(ctx: PolicyContext, o: Objective, obs: ObjectiveObservation
   const bad = b.bad.status === 'ok' ? b.bad.value : undefined;
   const total = b.total.status === 'ok' ? b.total.value : undefined;
   const components = { bad: bad ?? null, total: total ?? null };
-  // A histogram budget without the bucket at its threshold: bad = total − good would count every event as bad.
-  const h = eb.sli.kind === 'histogramAbove' ? eb.sli.histogram : undefined;
-  if (plan.bucket !== undefined && h !== undefined && b.good?.status === 'ok' && b.good.value === undefined && total !== undefined && total > 0) {
-    return check('budget', 'cannot_evaluate', plan.windowSeconds, `cannot evaluate the ${w} error budget: ${missingBucketReason(o, h, plan.bucket.threshold)}`, queries, { components });
-  }
+  const missing = b.good?.status === 'ok' ? missingBudgetBucket(o, b.good.value, total) : undefined;
+  if (missing !== undefined) return check('budget', 'cannot_evaluate', plan.windowSeconds, `cannot evaluate the ${w} error budget: ${missing}`, queries, { components });
   if ((bad !== undefined && !Number.isFinite(bad)) || (total !== undefined && !Number.isFinite(total))) {
     return check('budget', 'cannot_evaluate', plan.windowSeconds, `error budget over ${w}: non-finite count (bad ${fmt(bad)}, total ${fmt(total)})`, queries, { components });
   }

@@ -96,6 +96,16 @@ export function missingBucketReason(objective: Objective, h: HistogramSelector, 
   return `missing histogram bucket: ${promHistogram(h.metric).bucket} has no bucket at the threshold ${unitThreshold(objective.unit, threshold)} (le="${String(le)}"); record the histogram with the generated buckets (buckets.json)`;
 }
 
+/**
+ * A histogram error budget (good = the bucket at its target) whose bucket is missing while there are events: the
+ * named reason, else undefined. bad = total − good would otherwise count every event as bad.
+ */
+export function missingBudgetBucket(objective: Objective, good: number | undefined, total: number | undefined): string | undefined {
+  const b = objective.errorBudget;
+  if (b?.sli.kind !== 'histogramAbove' || good !== undefined || total === undefined || !(total > 0)) return undefined;
+  return missingBucketReason(objective, b.sli.histogram, b.sli.bound);
+}
+
 /** Error budget over its window: consumed fraction (1 = exhausted) from bad and total counts. */
 export function budgetConsumed(allowed: number, bad: number | undefined, total: number | undefined): { status: 'ok'; consumed: number; badRatio: number } | { status: 'no_data'; reason: string } {
   if (!finite(total) || total <= 0) return { status: 'no_data', reason: 'zero events in the budget window' };

@@ -3,7 +3,7 @@
  * burn rates. Queries are the shared ones (src/sli/queries.ts) and values are computed by src/sli/compute.ts, so
  * serve, review and the gate agree. The only I/O is the injected `QueryFn`.
  */
-import { budgetConsumed, computeSli, type Components, type SliOutcome } from './compute.js';
+import { budgetConsumed, computeSli, type Components, missingBudgetBucket, type SliOutcome } from './compute.js';
 import { budgetQueries, type QueryScope, scopeFor, sliQueries } from './queries.js';
 import type { Objective, Profile } from '../profile/model.js';
 
@@ -76,8 +76,11 @@ export async function evaluateBudget(query: QueryFn, objective: Objective, windo
   const b = objective.errorBudget;
   const q = budgetQueries(objective, windowSeconds, scope);
   if (b === undefined || q === undefined) return undefined;
-  const [bad, total] = await Promise.all([query(q.bad, at), query(q.total, at)]);
-  return { windowSeconds, allowed: b.allowed, bad, total, outcome: budgetConsumed(b.allowed, bad, total) };
+  // Histogram budgets: their good count (the bucket at the target) too, so a missing bucket is named, never all bad.
+  const goodQuery = b.sli.kind === 'histogramAbove' ? q.good : undefined;
+  const [bad, total, good] = await Promise.all([query(q.bad, at), query(q.total, at), goodQuery === undefined ? undefined : query(goodQuery, at)]);
+  const missing = goodQuery === undefined ? undefined : missingBudgetBucket(objective, good, total);
+  return { windowSeconds, allowed: b.allowed, bad, total, outcome: missing !== undefined ? { status: 'no_data', reason: missing } : budgetConsumed(b.allowed, bad, total) };
 }
 
 /** Distinct burn-rate windows of an objective (long and short window of every burn-rate alert), shortest first. */

@@ -1,8 +1,8 @@
 /**
  * A quantile objective whose threshold has no histogram bucket, on real Prometheus 2.42 and promtool: kokino's
  * latency_p95 (target 30 s) with the execution-duration histogram recorded without its le="30" bucket. The gate
- * cannot evaluate latency_p95, naming the missing bucket, in the SLI windows and in the error budget; neither the gate
- * nor the generated budget rules count the events as all bad (bad = total − good with good missing would be 1000%
+ * cannot evaluate latency_p95, naming the missing bucket, in the SLI windows and in the error budget; serve/review's
+ * observation says the same; neither they nor the generated budget rules count the events as all bad (bad = total − good with good missing would be 1000%
  * consumed: a freeze). The instrumentation's start-up error is tested in instrumentation/test/sdk.test.ts.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +13,10 @@ import { createBlocks } from '../../src/backfill/blocks.js';
 import { writeOpenMetrics } from '../../src/backfill/openmetrics.js';
 import { LABEL_OBJECTIVE, LABEL_THRESHOLD, RECORD_BUDGET_REMAINING, RECORD_BURN_RATE, RECORD_FRACTION_LE, promHistogram } from '../../src/conventions.js';
 import { generateRuleFile } from '../../src/generate/prometheus/rules.js';
+import { createPrometheusClient } from '../../src/prometheus/client.js';
+import { clientQueryFn } from '../../src/serve/server.js';
+import { observeProfile } from '../../src/sli/observe.js';
+import { scopeFor } from '../../src/sli/queries.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { renderSelector } from '../../src/promql/selector.js';
 import type { GateReport } from '../../src/gate/report/model.js';
@@ -72,6 +76,20 @@ describe('a quantile threshold without a histogram bucket (Prometheus 2.42)', ()
     expect(budget.consumed ?? null).toBeNull();
     // The other objectives read the same history and pass: only the objective with the missing bucket is unknowable.
     for (const o of report.objectives.filter((x) => x.name !== 'latency_p95')) expect(o.status, o.name).toBe('pass');
+  });
+
+  it('serve and review observe the same: no data with the named reason for the SLI and the budget, not exhausted', async () => {
+    const kokino = await loadProfile(new URL('../../profiles/kokino.yaml', import.meta.url).pathname);
+    const query = clientQueryFn(createPrometheusClient({ url: prom.url }));
+    const scope = { scope: (p: typeof kokino, o: (typeof kokino.objectives)[number]) => scopeFor(p, o, [{ label: 'scenario', op: '=', value: SCENARIO }]) };
+    const observed = await observeProfile(query, kokino, AT, scope);
+    const latency = observed.find((o) => o.objective.name === 'latency_p95')!;
+    const named = { status: 'no_data', reason: expect.stringMatching(/^missing histogram bucket: \S+_bucket has no bucket at the threshold 30 s \(le="30"\)/) };
+    expect(latency.windows.gate?.outcome).toMatchObject(named);
+    expect(latency.budget?.outcome).toMatchObject(named);
+    for (const b of latency.burnRates) expect(b.outcome, `burn rate over ${String(b.seconds)} s`).toMatchObject(named);
+    // The average objective's budget reads its own bucket (500 MB), present: an ordinary consumed fraction.
+    expect(observed.find((o) => o.objective.name === 'memory_per_execution')?.budget?.outcome.status).toBe('ok');
   });
 
   it('the generated budget rules record no burn rate and no budget remaining without the bucket (not all bad); with it they do', async () => {
