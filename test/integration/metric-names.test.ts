@@ -13,7 +13,7 @@
  * utf8 = NoTranslation; utf8-unit-suffixes = NoUTF8EscapingWithSuffixes (both with `prometheusVersion: 3` in the
  * spec, whose rules only Prometheus 3 parses).
  *
- * `agent-slo serve` (/api/slo/status) gives the same states and values on every path too.
+ * `agent-slo serve` (/api/slo/status) and `agent-slo review` give the same states and values on every path too.
  *
  * TEST OVERLAYS, as in collector-chain.test.ts (which explains them): rule groups every 2s instead of 5m, and a
  * spec overlay with 1m/3m windows so minutes of traffic give a verdict. SLIs are ratios of one path's own counts,
@@ -27,6 +27,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentSloMetrics, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
 import { type MetricNaming, RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
 import type { GateReport } from '../../src/gate/report/model.js';
+import type { ReviewReport } from '../../src/review/report.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { startServe } from '../../src/serve/server.js';
 import type { ObjectiveStatus } from '../../src/serve/status.js';
@@ -176,12 +177,21 @@ async function served(prom: RunningPrometheus, spec: string, at: number): Promis
   }
 }
 
+/** `agent-slo review --period week` (JSON) for `spec` against `prom` at `at`: per objective, the period's value and state. */
+async function reviewed(prom: RunningPrometheus, spec: string[], at: number): Promise<Map<string, { state: string; value: unknown }>> {
+  const run = await runCliInProcess(['review', ...spec, '--overlay', files.overlay, '--prometheus-url', prom.url, '--at', String(at), '--format', 'json']);
+  expect(run.code, run.err).toBe(0);
+  const { reports } = JSON.parse(run.out) as { reports: ReviewReport[] };
+  const objectives = reports.flatMap((r) => r.objectives);
+  return new Map(objectives.map((o) => [o.name, { state: o.period.state, value: o.period.value }]));
+}
+
 function view(r: GateReport): unknown {
   return { verdict: r.verdict, objectives: r.objectives.map((o) => ({ name: o.name, status: o.status, source: o.source })) };
 }
 
 describe.skipIf(skipReason !== undefined).each(CASES)('metricNames: $mode, end to end', (c) => {
-  it(`Prometheus 3 OTLP (${c.otlp?.translation_strategy ?? 'default translation'})${c.collector ? ' and the collector exporters (defaults)' : ''} give the pull path’s SLIs, states, verdict and serve status`, async () => {
+  it(`Prometheus 3 OTLP (${c.otlp?.translation_strategy ?? 'default translation'})${c.collector ? ' and the collector exporters (defaults)' : ''} give the pull path’s SLIs, states, verdict, serve status and review`, async () => {
     const { spec, rules } = await modeSpecAndRules(c.mode);
     // Prometheus 3's own OTLP receiver with the mode's translation strategy.
     const otlpProm = track(
@@ -272,6 +282,7 @@ describe.skipIf(skipReason !== undefined).each(CASES)('metricNames: $mode, end t
     const shippedSpec = join(repoRoot(), 'profiles', `${PROFILE}.yaml`);
     const refServed = await served(pull, shippedSpec, at);
     expect(refServed.size).toBeGreaterThanOrEqual(5);
+    expect([...refServed.values()].filter((o) => typeof o.value === 'number').length, 'served values from data').toBeGreaterThanOrEqual(5);
     for (const [name, prom] of Object.entries(paths)) {
       const got = await served(prom, spec, at);
       expect([...got.keys()].sort(), name).toEqual([...refServed.keys()].sort());
@@ -280,6 +291,20 @@ describe.skipIf(skipReason !== undefined).each(CASES)('metricNames: $mode, end t
         expect(o.state, `${name} ${k}`).toBe(r.state);
         if (typeof r.value === 'number') expect(Math.abs((o.value as number) - r.value), `${name} ${k}: ${String(o.value)} vs ${r.value}`).toBeLessThan(1e-9);
         else expect(o.value, `${name} ${k}`).toEqual(r.value);
+      }
+    }
+    // review: the same period values and states as on the pull path.
+    const refReview = await reviewed(pull, ['--profile', PROFILE], at);
+    expect(refReview.size).toBeGreaterThanOrEqual(5);
+    expect([...refReview.values()].filter((o) => typeof o.value === 'number').length, 'review values from data').toBeGreaterThanOrEqual(5);
+    for (const [name, prom] of Object.entries(paths)) {
+      const got = await reviewed(prom, ['--spec', spec], at);
+      expect([...got.keys()].sort(), name).toEqual([...refReview.keys()].sort());
+      for (const [k, o] of got) {
+        const r = refReview.get(k)!;
+        expect(o.state, `review ${name} ${k}`).toBe(r.state);
+        if (typeof r.value === 'number') expect(Math.abs((o.value as number) - r.value), `review ${name} ${k}: ${String(o.value)} vs ${r.value}`).toBeLessThan(1e-9);
+        else expect(o.value, `review ${name} ${k}`).toEqual(r.value);
       }
     }
     // Without metricNames the rules and the gate find nothing on this path: cannot evaluate (exit 3).
