@@ -89,10 +89,10 @@ class Mapper {
     return own.map((m) => ({ ...m, label: signalLabelName(m.label, this.naming) }));
   }
 
-  /** A label name with dots (an OTel attribute name) exists in Prometheus only with the UTF-8 namings. */
-  labelSpelling(label: string, at: Path): void {
-    if (!label.includes('.') || isUtf8Naming(this.naming)) return;
-    this.issue(at, `${label} has dots, but metricNames ${this.naming} writes labels with underscores`, `write ${label.replaceAll('.', '_')}, or set metricNames: utf8 (Prometheus 3)`);
+  /** A metric or label name with dots (an OTel name) exists in Prometheus only with the UTF-8 namings. */
+  labelSpelling(name: string, at: Path): void {
+    if (!name.includes('.') || isUtf8Naming(this.naming)) return;
+    this.issue(at, `${name} has dots, but metricNames ${this.naming} writes names with underscores`, `write ${name.replaceAll('.', '_')}, or set metricNames: utf8 (Prometheus 3)`);
   }
 
   matchers(map: Readonly<Record<string, string>> | undefined): Matcher[] {
@@ -160,6 +160,7 @@ class Mapper {
       return { signal: source.signal, metric: signalMetricName(signal.metric, this.naming), unit: signal.unit, matchers: [...own, ...this.userMatchers(source.matchers, own, [...path, 'matchers'])] };
     }
     if (source.unit === undefined) this.issue([...path, 'unit'], 'a histogram metric needs the unit it is recorded in', 'write `unit: s`, `unit: ms` or `unit: By`');
+    if (source.metric !== undefined) this.labelSpelling(source.metric, [...path, 'metric']);
     return { metric: source.metric ?? 'invalid', unit: source.unit ?? 's', matchers: this.userMatchers(source.matchers, [], [...path, 'matchers']) };
   }
 

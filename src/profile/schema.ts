@@ -30,7 +30,7 @@ export const eventSourceSchema = z.strictObject({
 
 export const histogramSourceSchema = z.strictObject({
   signal: z.enum(histogramSignalNames).optional(),
-  metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name (without _bucket)').optional(),
+  metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:.]*$/, 'must be a Prometheus metric name without _bucket (dots only with metricNames utf8 or utf8-unit-suffixes)').optional(),
   unit: z.enum(['s', 'ms', 'By']).optional(),
   matchers: matcherMap.optional(),
 });

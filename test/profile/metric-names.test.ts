@@ -103,7 +103,7 @@ describe('UTF-8 naming modes (Prometheus 3: NoTranslation, NoUTF8EscapingWithSuf
     }
     expect(error).toBeInstanceOf(SpecError);
     expect((error as SpecError).issues).toEqual([
-      expect.objectContaining({ path: 'gate.modelLabel', message: 'gen_ai.request.model has dots, but metricNames otel-js writes labels with underscores', hint: 'write gen_ai_request_model, or set metricNames: utf8 (Prometheus 3)' }),
+      expect.objectContaining({ path: 'gate.modelLabel', message: 'gen_ai.request.model has dots, but metricNames otel-js writes names with underscores', hint: 'write gen_ai_request_model, or set metricNames: utf8 (Prometheus 3)' }),
     ]);
   });
 
@@ -133,6 +133,31 @@ describe('UTF-8 naming modes (Prometheus 3: NoTranslation, NoUTF8EscapingWithSuf
     const all = files.map((f) => f.content).join('\n');
     expect(all).not.toMatch(/\b(gen_ai|agent)_(execute|client|invoke|tasks|task_cost|executions?_|execution_|model_|shadow|conversations|integrity|escalations)\w*[{[]/);
     expect(all).toMatch(/\{\\?"(gen_ai|agent)\.[a-z_.]+\\?"/);
+  });
+});
+
+describe('a histogram named with metric: in OTel spelling', () => {
+  const spec = (extra: string): string => `apiVersion: agent-slo/v1
+kind: SLOProfile
+metadata: { name: own, service: demo }
+defaults: { routing: { owner: "@team", channel: "#alerts" } }
+${extra}
+objectives:
+  - name: latency
+    direction: lower_is_better
+    unit: s
+    target: 1
+    critical: { threshold: 2 }
+    runbook: https://runbooks.example/latency
+    sli:
+      average: { histogram: { metric: http.server.request.duration, unit: s } }
+`;
+
+  it('needs a utf8 naming, and is then queried quoted', () => {
+    expect(() => loadProfileFromTexts([{ file: 'h.yaml', text: spec('') }])).toThrow(/http\.server\.request\.duration has dots, but metricNames otel-js writes names with underscores/);
+    const p = loadProfileFromTexts([{ file: 'h.yaml', text: spec('metricNames: utf8\nprometheusVersion: 3') }]);
+    const rules = generateProfileFiles({ profile: p, specPath: 'h.yaml' }).find((f) => f.path.endsWith('rules.yaml'))!.content;
+    expect(rules).toContain('{"http.server.request.duration_sum"}');
   });
 });
 
