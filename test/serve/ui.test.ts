@@ -71,6 +71,25 @@ describe('chart series', () => {
     expect(s.burn!.windows['1h']!.every(([, v]) => Math.abs((v as number) - 2) < 1e-12)).toBe(true);
   });
 
+  it('a histogram budget without the bucket at its target: null budget and burn points (unknowable), never all bad', async () => {
+    const o = objective(kokino, 'latency_p95');
+    // 1000 executions per step; without the le="30" bucket its queries answer nothing.
+    const range = (withBucket: boolean): RangeFn => (expr, start, end, step) => {
+      if (expr.includes('le=~') && !withBucket) return Promise.resolve(undefined);
+      const out = new Map<number, number>();
+      // bad = total − (good or 0): 30 with the bucket, all 1000 without it.
+      const bad = expr.startsWith('(') && expr.includes(' - (');
+      for (const t of grid(start, end, step)) out.set(t, bad ? (withBucket ? 30 : 1000) : expr.includes('le=~') ? 970 : 1000);
+      return Promise.resolve(out);
+    };
+    const missing = await objectiveSeries(range(false), kokino, o, 1_750_000_000);
+    expect(missing.budget!.points.every(([, v]) => v === null)).toBe(true);
+    expect(Object.values(missing.burn!.windows).every((points) => points.every(([, v]) => v === null))).toBe(true);
+    const present = await objectiveSeries(range(true), kokino, o, 1_750_000_000);
+    expect(present.budget!.points[0]![1]).toBe(1);
+    expect(Object.values(present.burn!.windows).every((points) => points.every(([, v]) => v !== null))).toBe(true);
+  });
+
   it('no series → null points and no-data states, never zeros', async () => {
     const s = await objectiveSeries(() => Promise.resolve(undefined), kokino, objective(kokino, 'availability'), 1_750_000_000);
     expect(s.sli.points.every(([, v]) => v === null)).toBe(true);

@@ -5,7 +5,7 @@
  * evaluation per step, so a point of the SLI chart is the value `/api/slo/status` would have shown at that time.
  * The only I/O is the injected `RangeFn`.
  */
-import { budgetConsumed, type Components, computeSli } from '../../sli/compute.js';
+import { budgetConsumed, type Components, computeSli, missingBudgetBucket } from '../../sli/compute.js';
 import { budgetQueries, type QueryScope, scopeFor, sliQueries } from '../../sli/queries.js';
 import { promDuration } from '../../format.js';
 import type { Objective, Profile } from '../../profile/model.js';
@@ -127,17 +127,24 @@ async function budgetSeries(range: RangeFn, o: Objective, scope: QueryScope, at:
   // Per-step increases over (t − step, t]; their running sums are the bad and total events since the window's start.
   const q = budgetQueries(o, step, scope);
   if (q === undefined) return null;
-  const [bad, total] = await Promise.all([range(q.bad, start + step, at, step), range(q.total, start + step, at, step)]);
+  const goodQuery = b.sli.kind === 'histogramAbove' ? q.good : undefined;
+  const [bad, total, good] = await Promise.all([
+    range(q.bad, start + step, at, step),
+    range(q.total, start + step, at, step),
+    goodQuery === undefined ? undefined : range(goodQuery, start + step, at, step),
+  ]);
   const times = grid(start + step, at, step);
   let allTotal = 0;
   for (const t of times) allTotal += Math.max(0, total?.get(t) ?? 0);
-  const points: ChartPoint[] = [[start, b.allowed > 0 && allTotal > 0 ? 1 : null]];
+  // A histogram budget without the bucket at its target is unknowable (never drawn as all bad).
+  const known = b.allowed > 0 && allTotal > 0 && (goodQuery === undefined || times.every((t) => missingBudgetBucket(o, good?.get(t), total?.get(t)) === undefined));
+  const points: ChartPoint[] = [[start, known ? 1 : null]];
   const badSoFar: ChartPoint[] = [[start, 0]];
   let cumBad = 0;
   for (const t of times) {
     cumBad += Math.max(0, bad?.get(t) ?? 0);
-    badSoFar.push([t, cumBad]);
-    points.push([t, b.allowed > 0 && allTotal > 0 ? 1 - cumBad / (b.allowed * allTotal) : null]);
+    badSoFar.push([t, known ? cumBad : null]);
+    points.push([t, known ? 1 - cumBad / (b.allowed * allTotal) : null]);
   }
   return { window: promDuration(windowSeconds), start, end: at, step, allowed: b.allowed, points, badSoFar, totalEvents: allTotal > 0 ? allTotal : null };
 }
@@ -152,14 +159,20 @@ async function burnSeries(range: RangeFn, o: Objective, scope: QueryScope, at: n
   const answers = await Promise.all(
     windows.map(async (w) => {
       const q = budgetQueries(o, w, scope);
-      if (q === undefined) return [w, undefined, undefined] as const;
-      const [bad, total] = await Promise.all([range(q.bad, start, at, step), range(q.total, start, at, step)]);
-      return [w, bad, total] as const;
+      if (q === undefined) return [w, undefined, undefined, undefined] as const;
+      const goodQuery = b.sli.kind === 'histogramAbove' ? q.good : undefined;
+      const [bad, total, good] = await Promise.all([
+        range(q.bad, start, at, step),
+        range(q.total, start, at, step),
+        goodQuery === undefined ? undefined : range(goodQuery, start, at, step),
+      ]);
+      return [w, bad, total, goodQuery === undefined ? undefined : (good ?? new Map<number, number>())] as const;
     }),
   );
   const out: Record<string, ChartPoint[]> = {};
-  for (const [w, bad, total] of answers) {
+  for (const [w, bad, total, good] of answers) {
     out[promDuration(w)] = grid(start, at, step).map((t): ChartPoint => {
+      if (good !== undefined && missingBudgetBucket(o, good.get(t), total?.get(t)) !== undefined) return [t, null];
       const r = budgetConsumed(b.allowed, bad?.get(t), total?.get(t));
       return [t, r.status === 'ok' ? finiteOrNull(r.consumed) : null];
     });
