@@ -14,7 +14,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { renderAlertmanagerConfig } from '../../src/generate/alertmanager/render.js';
 import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, promHistogram } from '../../src/conventions.js';
 import { generateAlertmanager } from '../../src/generate/alertmanager/config.js';
@@ -23,17 +22,8 @@ import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../../src/stack/types.js';
 import { loadProfile } from '../../src/profile/load.js';
+import { shortForOverlay } from '../harness/short-for.js';
 import { startSink, type Delivery, type SlackPayload, type Sink, type WebhookPayload } from '../harness/sinks.js';
-
-/** The test-only overlay: same rules, `for: 0s`, groups evaluated every second. */
-function shortForOverlay(rulesYaml: string): string {
-  const doc = parse(rulesYaml) as { groups: { interval?: string; rules: { alert?: string; for?: string }[] }[] };
-  for (const g of doc.groups) {
-    g.interval = '1s';
-    for (const r of g.rules) if (r.alert !== undefined) r.for = '0s';
-  }
-  return `# TEST OVERLAY: generated kokino rules with for: 0s and interval: 1s (see alert-delivery.test.ts)\n${stringify(doc, { lineWidth: 0 })}`;
-}
 
 /** One label matcher of a signal as `name="value"`. */
 function labelOf(signal: { matchers: readonly { label: string; value: string }[] }): string {
@@ -109,7 +99,7 @@ beforeAll(async () => {
   const rules = generateRuleFile(profile, 'profiles/kokino.yaml');
   const rulesFile = join(dir, 'rules', 'kokino-short-for.yml');
   await mkdir(dirname(rulesFile), { recursive: true });
-  await writeFile(rulesFile, shortForOverlay(rules.content));
+  await writeFile(rulesFile, shortForOverlay(rules.content, 'generated kokino rules'));
   prom = await startPrometheus({
     ruleFiles: [rulesFile],
     scrapeConfigs: [{ job_name: 'kokino-broker', scrape_interval: '1s', static_configs: [{ targets: [`127.0.0.1:${port}`] }] }],
