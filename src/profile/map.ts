@@ -29,6 +29,7 @@ import type {
   Threshold,
   Windows,
 } from './model.js';
+import { UNMAPPED_EVENTS, UNMAPPED_SLI } from './model.js';
 import type { PathIssue } from './path-issue.js';
 import type { ErrorBudgetWire, EventSourceWire, HistogramSourceWire, ObjectiveWire, ProfileWireV1, ThresholdWire } from './schema.js';
 
@@ -132,7 +133,7 @@ class Mapper {
     const hasPromql = source.promql !== undefined;
     if (hasSignal === hasPromql) {
       this.issue(path, hasSignal ? 'give either signal or promql, not both' : 'names no events', 'write `signal: <name>` or `promql: "<expr with {{window}}>"`');
-      return { kind: 'promql', expr: 'vector(0)' };
+      return UNMAPPED_EVENTS;
     }
     if (source.promql !== undefined) {
       if (source.matchers !== undefined) this.issue([...path, 'matchers'], 'matchers apply to signals only', 'put the matchers inside the PromQL');
@@ -168,7 +169,7 @@ class Mapper {
     const kinds = (['ratio', 'quantile', 'average', 'perEvent', 'zeroTolerance'] as const).filter((k) => wire[k] !== undefined);
     if (kinds.length !== 1) {
       this.issue(path, kinds.length === 0 ? 'has no SLI kind' : `has ${kinds.length} SLI kinds (${kinds.join(', ')})`, 'write exactly one of ratio, quantile, average, perEvent, zeroTolerance');
-      return { kind: 'zeroTolerance', events: { kind: 'promql', expr: 'vector(0)' } };
+      return UNMAPPED_SLI;
     }
     if (wire.ratio !== undefined) {
       const r = wire.ratio;

@@ -34,6 +34,14 @@ export type Sli =
   | { readonly kind: 'zeroTolerance'; readonly events: EventSelector; readonly population?: EventSelector };
 
 export type SliKind = Sli['kind'];
+
+/**
+ * Stand-ins for an event source or SLI the mapper could not read (its problem is already reported there): the
+ * semantic checks recognise them by identity and skip what depends on them, so a missing SLI kind does not add
+ * problems about a zero-tolerance SLI nobody wrote.
+ */
+export const UNMAPPED_EVENTS: EventSelector = { kind: 'promql', expr: 'vector(0)' };
+export const UNMAPPED_SLI: Sli = { kind: 'zeroTolerance', events: UNMAPPED_EVENTS };
 export type Level = 'warning' | 'critical';
 
 export interface Threshold {

@@ -5,7 +5,7 @@
 import { minPrometheusVersion } from '../conventions.js';
 import { promDuration } from '../format.js';
 import { MAX_CONSECUTIVE_WARNINGS, WINDOW_RANGE } from './limits.js';
-import type { EventSelector, Objective, Profile } from './model.js';
+import { type EventSelector, type Objective, type Profile, UNMAPPED_EVENTS, UNMAPPED_SLI } from './model.js';
 import type { PathIssue } from './path-issue.js';
 import { checkUserPromql, usesQuotedNames } from './promql-check.js';
 
@@ -78,6 +78,8 @@ function checkThresholds(o: Objective, at: Path, issues: PathIssue[]): void {
 
 function checkSli(o: Objective, at: Path, issues: PathIssue[], prometheusVersion: number): void {
   const s = o.sli;
+  // An SLI the mapper could not read is reported there; nothing here would be about what the spec says.
+  if (s === UNMAPPED_SLI) return;
   if (s.kind === 'quantile' || s.kind === 'average') {
     const timeUnits = ['s', 'ms'];
     const sizeUnits = ['By', 'MB', 'GB'];
@@ -100,7 +102,7 @@ function checkSli(o: Objective, at: Path, issues: PathIssue[], prometheusVersion
   }
   if (s.kind === 'ratio' && o.unit !== 'ratio') issues.push({ path: [...at, 'unit'], message: `a ratio SLI cannot have unit ${o.unit}`, hint: 'write unit: ratio' });
   for (const { selector, path } of eventSelectors(o)) {
-    if (selector.kind !== 'promql') continue;
+    if (selector.kind !== 'promql' || selector === UNMAPPED_EVENTS) continue;
     const problem = checkUserPromql(selector.expr);
     if (problem !== undefined) issues.push({ path: [...at, ...path, 'promql'], message: problem, hint: 'write an expression such as sum(increase(my_events_total[{{window}}]))' });
     else if (prometheusVersion < 3 && usesQuotedNames(selector.expr)) {

@@ -109,6 +109,15 @@ describe('validate: inputs, one pass, counts', () => {
     expect(r.stderr).toContain(`FAIL ${file}: 6 problems`);
   });
 
+  it('an SLI without a kind is one problem: no problems about a stand-in SLI nobody wrote', () => {
+    const file = 'test/fixtures/specs/broken/no-sli-kind.yaml';
+    const r = runAgentSlo(['validate', file]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('objectives[0].sli: has no SLI kind');
+    expect(r.stderr).not.toMatch(/zero-tolerance|zero tolerance|does not use \{\{window\}\}/);
+    expect(r.stderr).toContain(`FAIL ${file}: 1 problem\n`);
+  });
+
   it('one bad default inherited by every objective is one problem, counted in the singular', () => {
     const file = 'test/fixtures/specs/one-pass/inherited-default.yaml';
     const r = runAgentSlo(['validate', file]);
