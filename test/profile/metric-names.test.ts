@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { HISTOGRAM_SIGNALS, COUNTER_SIGNALS, signalLabelName, signalMetricName } from '../../src/conventions.js';
+import { HISTOGRAM_SIGNALS, COUNTER_SIGNALS, type MetricNaming, signalLabelName, signalMetricName } from '../../src/conventions.js';
 import { generateProfileFiles } from '../../src/generate/all.js';
 import { SpecError } from '../../src/profile/errors.js';
 import { loadProfileFromTexts } from '../../src/profile/load.js';
@@ -50,19 +50,26 @@ describe('metric naming modes (spec metricNames)', () => {
 /** Prometheus 3's OTLP receiver with a UTF-8 translation strategy: OTel names as they are (otlptranslator v1.0.0). */
 describe('UTF-8 naming modes (Prometheus 3: NoTranslation, NoUTF8EscapingWithSuffixes)', () => {
   it('utf8 keeps OTel names without any suffix; utf8-unit-suffixes adds the unit and _total as otlptranslator does', () => {
-    expect(signalMetricName('gen_ai_execute_tool_duration_count', 'utf8')).toBe('gen_ai.execute_tool.duration_count');
-    expect(signalMetricName('gen_ai_invoke_agent_duration_bucket', 'utf8')).toBe('gen_ai.invoke_agent.duration_bucket');
-    // NoTranslation writes no _total on counters.
-    expect(signalMetricName('agent_tasks_total', 'utf8')).toBe('agent.tasks');
-    expect(signalMetricName('agent_task_cost_total', 'utf8')).toBe('agent.task.cost');
-    expect(signalMetricName('gen_ai_execute_tool_duration_count', 'utf8-unit-suffixes')).toBe('gen_ai.execute_tool.duration_seconds_count');
-    expect(signalMetricName('agent_execution_memory_sum', 'utf8-unit-suffixes')).toBe('agent.execution.memory_bytes_sum');
-    expect(signalMetricName('agent_task_cost_total', 'utf8-unit-suffixes')).toBe('agent.task.cost_USD_total');
-    expect(signalMetricName('agent_tasks_total', 'utf8-unit-suffixes')).toBe('agent.tasks_total');
-    expect(signalMetricName('my_latency_bucket', 'utf8')).toBe('my_latency_bucket');
-    expect(signalLabelName('error_type', 'utf8')).toBe('error.type');
-    expect(signalLabelName('error_type', 'unit-suffixes')).toBe('error_type');
-    expect(signalLabelName('my_label', 'utf8-unit-suffixes')).toBe('my_label');
+    const names: [string, MetricNaming, string][] = [
+      ['gen_ai_execute_tool_duration_count', 'utf8', 'gen_ai.execute_tool.duration_count'],
+      ['gen_ai_invoke_agent_duration_bucket', 'utf8', 'gen_ai.invoke_agent.duration_bucket'],
+      // NoTranslation writes no _total on counters.
+      ['agent_tasks_total', 'utf8', 'agent.tasks'],
+      ['agent_task_cost_total', 'utf8', 'agent.task.cost'],
+      ['gen_ai_execute_tool_duration_count', 'utf8-unit-suffixes', 'gen_ai.execute_tool.duration_seconds_count'],
+      ['agent_execution_memory_sum', 'utf8-unit-suffixes', 'agent.execution.memory_bytes_sum'],
+      ['agent_task_cost_total', 'utf8-unit-suffixes', 'agent.task.cost_USD_total'],
+      ['agent_tasks_total', 'utf8-unit-suffixes', 'agent.tasks_total'],
+      // Not a catalogue instrument: as written.
+      ['my_latency_bucket', 'utf8', 'my_latency_bucket'],
+    ];
+    for (const [metric, mode, expected] of names) expect(signalMetricName(metric, mode), `${metric} in ${mode}`).toBe(expected);
+    const labels: [string, MetricNaming, string][] = [
+      ['error_type', 'utf8', 'error.type'],
+      ['error_type', 'unit-suffixes', 'error_type'],
+      ['my_label', 'utf8-unit-suffixes', 'my_label'],
+    ];
+    for (const [label, mode, expected] of labels) expect(signalLabelName(label, mode), `${label} in ${mode}`).toBe(expected);
   });
 
   it('selectors quote UTF-8 metric and label names inside the braces, and leave legacy names bare', () => {
@@ -136,22 +143,31 @@ describe('UTF-8 naming modes (Prometheus 3: NoTranslation, NoUTF8EscapingWithSuf
   });
 });
 
-describe('a histogram named with metric: in OTel spelling', () => {
-  const spec = (extra: string): string => `apiVersion: agent-slo/v1
+/** A spec with one objective (routing and runbook set) and `extra` top-level lines. */
+function oneObjectiveSpec(extra: string, objective: string): string {
+  return `apiVersion: agent-slo/v1
 kind: SLOProfile
-metadata: { name: own, service: demo }
+metadata: { name: one, service: demo }
 defaults: { routing: { owner: "@team", channel: "#alerts" } }
 ${extra}
 objectives:
-  - name: latency
-    direction: lower_is_better
+  - name: o
+    runbook: https://runbooks.example/o
+${objective}`;
+}
+
+describe('a histogram named with metric: in OTel spelling', () => {
+  const spec = (extra: string): string =>
+    oneObjectiveSpec(
+      extra,
+      `    direction: lower_is_better
     unit: s
     target: 1
     critical: { threshold: 2 }
-    runbook: https://runbooks.example/latency
     sli:
       average: { histogram: { metric: http.server.request.duration, unit: s } }
-`;
+`,
+    );
 
   it('needs a utf8 naming, and is then queried quoted', () => {
     expect(() => loadProfileFromTexts([{ file: 'h.yaml', text: spec('') }])).toThrow(/http\.server\.request\.duration has dots, but metricNames otel-js writes names with underscores/);
@@ -162,22 +178,18 @@ objectives:
 });
 
 describe('user PromQL with quoted (UTF-8) names', () => {
-  const spec = (extra: string): string => `apiVersion: agent-slo/v1
-kind: SLOProfile
-metadata: { name: quoted, service: demo }
-defaults: { routing: { owner: "@team", channel: "#alerts" } }
-${extra}
-objectives:
-  - name: failures
-    direction: lower_is_better
+  const spec = (extra: string): string =>
+    oneObjectiveSpec(
+      extra,
+      `    direction: lower_is_better
     unit: events
     target: 0
     critical: { threshold: 0 }
-    runbook: https://runbooks.example/failures
     sli:
       zeroTolerance:
         events: { promql: 'sum(increase({"agent.tasks","agent.task.outcome"="failure"}[{{window}}]))' }
-`;
+`,
+    );
 
   it('is refused on Prometheus 2 (the default target) with the fix, and accepted with prometheusVersion: 3', () => {
     let error: unknown;
