@@ -14,15 +14,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderAlertmanagerConfig } from '../../src/generate/alertmanager/render.js';
 import { COUNTER_SIGNALS, HISTOGRAM_SIGNALS, promHistogram } from '../../src/conventions.js';
-import { generateAlertmanager } from '../../src/generate/alertmanager/config.js';
 import { generateRuleFile } from '../../src/generate/prometheus/rules.js';
 import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../../src/stack/types.js';
 import { loadProfile } from '../../src/profile/load.js';
-import { shortForOverlay } from '../harness/short-for.js';
+import { renderForSinks, shortForOverlay } from '../harness/delivery.js';
 import { startSink, type Delivery, type SlackPayload, type Sink, type WebhookPayload } from '../harness/sinks.js';
 
 /** One label matcher of a signal as `name="value"`. */
@@ -74,18 +72,9 @@ let prom: RunningPrometheus;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'agent-slo-delivery-'));
   const profile = await loadProfile('profiles/kokino.yaml');
-  const [config, template] = generateAlertmanager(profile);
-  await mkdir(join(dir, 'templates'), { recursive: true });
-  await writeFile(join(dir, 'templates', 'agent-slo.tmpl'), template!.content);
-
   slack = await startSink('slack');
   pager = await startSink('webhook');
-  await writeFile(join(dir, 'slack_api_url'), `${slack.url}/services/T000/B000/XXXX\n`);
-  const rendered = renderAlertmanagerConfig(
-    config!.content,
-    { [profile.notifications.webhookUrlEnv!]: `${pager.url}/pager` },
-    { slackApiUrlFile: join(dir, 'slack_api_url'), templatesDir: join(dir, 'templates'), timing: { groupWait: '1s', groupInterval: '2s' } },
-  );
+  const rendered = await renderForSinks(profile, dir, { slack: slack.url, pager: pager.url });
   await writeFile(join(dir, 'alertmanager.yml'), rendered);
   am = await startAlertmanager({ configFile: join(dir, 'alertmanager.yml') });
 

@@ -7,7 +7,7 @@
  * - a rule group of the profile that fails to evaluate raises SLORuleEvaluationFailures, delivered to people;
  * - a collector whose exporter fails to send metric points raises SLOCollectorExportFailures, delivered to people.
  * The stand-in collector serves the collector's self-metric names (otelcol_exporter_send_failed_metric_points_total);
- * the alert depends on that series only. Same short-for overlay as alert-delivery.test.ts (test/harness/short-for.ts).
+ * the alert depends on that series only. Same short-for overlay as alert-delivery.test.ts (test/harness/delivery.ts).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -17,14 +17,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { AM_RECEIVER_HEARTBEAT, EXPORT_FAILURES_ALERT, RULE_FAILURES_ALERT, WATCHDOG_ALERT } from '../../src/conventions.js';
-import { generateAlertmanager } from '../../src/generate/alertmanager/config.js';
-import { renderAlertmanagerConfig } from '../../src/generate/alertmanager/render.js';
 import { generatePipelineRuleFile, pipelineGroupName } from '../../src/generate/prometheus/pipeline.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningAlertmanager, RunningPrometheus } from '../../src/stack/types.js';
-import { shortForOverlay } from '../harness/short-for.js';
+import { renderForSinks, shortForOverlay } from '../harness/delivery.js';
 import { startSink, type Sink, type SlackPayload, type WebhookPayload } from '../harness/sinks.js';
 
 let dir: string;
@@ -49,16 +47,8 @@ const BROKEN_GROUP = `groups:
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'agent-slo-pipeline-delivery-'));
   const profile = await loadProfile('profiles/kokino.yaml');
-  const [config, template] = generateAlertmanager(profile);
-  await mkdir(join(dir, 'templates'), { recursive: true });
-  await writeFile(join(dir, 'templates', 'agent-slo.tmpl'), template!.content);
   [heartbeat, slack, pager] = await Promise.all([startSink('webhook'), startSink('slack'), startSink('webhook')]);
-  await writeFile(join(dir, 'slack_api_url'), `${slack.url}/services/T000/B000/XXXX\n`);
-  const rendered = renderAlertmanagerConfig(
-    config!.content,
-    { [profile.notifications.webhookUrlEnv!]: `${pager.url}/pager` },
-    { slackApiUrlFile: join(dir, 'slack_api_url'), templatesDir: join(dir, 'templates'), timing: { groupWait: '1s', groupInterval: '2s' } },
-  );
+  const rendered = await renderForSinks(profile, dir, { slack: slack.url, pager: pager.url });
   // The deployer's step (docs/stack.md): the heartbeat receiver gets the dead-man's-switch webhook.
   const doc = parse(rendered) as { receivers: { name: string; webhook_configs?: unknown[] }[] };
   const receiver = doc.receivers.find((r) => r.name === AM_RECEIVER_HEARTBEAT)!;
