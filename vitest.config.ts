@@ -20,7 +20,7 @@ const GO_BUILT = [
   'test/integration/utf8-rules-prometheus3.test.ts',
   'test/deploy/compose.test.ts',
   'test/deploy/demo-runtime.test.ts',
-  'test/stack/launcher-local.test.ts',
+  'test/stack/launcher-contract.test.ts',
   'test/integration/thanos.test.ts',
 ];
 
