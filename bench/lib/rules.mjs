@@ -75,14 +75,19 @@ export async function collectEvaluations(url, { evaluations, timeoutMs, pollMs =
       if (g.lastEvaluation !== s.last && !g.lastEvaluation.startsWith('0001-')) {
         s.last = g.lastEvaluation;
         if (!s.warm) s.warm = true;
-        else s.times.push(g.evaluationTime);
+        else {
+          s.times.push(g.evaluationTime);
+          s.rules ??= g.rules.map((r) => ({ name: r.name, query: r.query, times: [] }));
+          g.rules.forEach((r, i) => s.rules[i]?.times.push(r.evaluationTime));
+        }
       }
       for (const r of g.rules) if (r.health === 'err' || r.lastError) errors.add(`${g.name}/${r.name}: ${r.lastError}`);
     }
     if (cpu && cpuFrom === undefined && groups.length > 0 && [...seen.values()].every((s) => s.warm)) cpuFrom = [cpu(), Date.now()];
     if (groups.length > 0 && [...seen.values()].every((s) => s.times.length >= evaluations)) {
       const cpuUsed = cpu && cpuFrom ? { seconds: cpu() - cpuFrom[0], wallSeconds: (Date.now() - cpuFrom[1]) / 1000 } : undefined;
-      return { times: new Map([...seen].map(([k, v]) => [k, v.times.slice(0, evaluations)])), errors: [...errors], cpu: cpuUsed };
+      const rules = [...seen.values()].flatMap((v) => v.rules ?? []);
+      return { times: new Map([...seen].map(([k, v]) => [k, v.times.slice(0, evaluations)])), errors: [...errors], cpu: cpuUsed, rules };
     }
     if (Date.now() > deadline) throw new Error(`rule groups did not evaluate ${evaluations} times within ${timeoutMs} ms: ${[...seen].map(([k, v]) => `${k}=${v.times.length}`).join(', ')}`);
     await sleep(pollMs);

@@ -143,13 +143,19 @@ try {
     for (const s of order) {
       await writeRuleFile(active, s.groups, INTERVAL);
       await prom.reload();
-      const { times, errors: e, cpu: used } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 3) * INTERVAL * 1000 + 60_000, cpu });
+      const { times, errors: e, cpu: used, rules } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 3) * INTERVAL * 1000 + 60_000, cpu });
       for (const x of e) errors.add(`${s.name}: ${x}`);
       const cost = costFromTimes(s.groups, times);
       // CPU per evaluation round (idle subtracted), and per minute with the groups' production mix (wall-time weights).
       const cpuPerRoundMs = (Math.max(0, used.seconds - idleRate * used.wallSeconds) / EVALS) * 1000;
       cost.cpuPerMinuteMs = cpuPerRoundMs * (cost.perMinuteMs / cost.perRoundMs);
       perRound.get(s.name).push(cost);
+      for (const rule of rules) {
+        const k = `${rule.name} ${rule.query}`;
+        const t = (s.ruleTimes ??= new Map()).get(k) ?? [];
+        t.push(median(rule.times));
+        s.ruleTimes.set(k, t);
+      }
       log(`round ${r + 1}/${ROUNDS} ${s.name}: ${cost.perRoundMs.toFixed(2)} ms per evaluation round, ${cost.perMinuteMs.toFixed(2)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute (idle ${(idleRate * 1000).toFixed(1)} ms/s; load ${loadavg()[0].toFixed(1)})`);
       load.push(loadavg()[0]);
     }
@@ -167,6 +173,12 @@ try {
   console.log('|---|---|---:|---:|---:|---:|---|---:|---|---:|---:|');
   for (const r of rows) {
     console.log(`| ${r.s.name} | ${r.s.source} | ${ruleCount(r.s.groups)} | ${r.s.groups.length} | ${r.perRound.toFixed(2)} ms | ${r.perMinute.toFixed(2)} ms | ${r.rounds.map((v) => v.toFixed(1)).join(' / ')} | ${(r.perMinute / slothRow.perMinute).toFixed(2)}× | ${ratios(r).map((v) => v.toFixed(2)).join(' / ')} | ${r.cpu.toFixed(1)} ms | ${(r.cpu / slothRow.cpu).toFixed(2)}× |`);
+  }
+  // Where each system's time goes: its most expensive rules (median over rounds of the per-turn median, wall).
+  for (const s of systems) {
+    const top = [...(s.ruleTimes ?? new Map())].map(([k, t]) => [k, median(t)]).sort((a, b) => b[1] - a[1]).slice(0, 4);
+    console.log(`\n${s.name}, most expensive rules (median wall per evaluation):`);
+    for (const [k, t] of top) console.log(`- ${(t * 1000).toFixed(2)} ms: \`${k.length > 160 ? `${k.slice(0, 160)}…` : k}\``);
   }
 } finally {
   exporter?.close();

@@ -23,7 +23,7 @@
 // gate window, so recorded series could not cover it anyway) for the first profile, median of 3 runs: one profile is
 // what a release job gates (the gate takes one profile per invocation).
 //
-//   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 192] [--resolution 3600] [--pace 30]
+//   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 192] [--resolution 3600] [--pace 30] [--gate-runs 3]
 //
 // Output: a Markdown table for BENCHMARKS.md (## Scale curve) with the growth per 10×.
 import { spawn, spawnSync } from 'node:child_process';
@@ -50,6 +50,7 @@ const POINTS = (args.get('points') ?? 'p1s3,p10s3,p100s3,p1s4,p1s5').split(',').
 const SPAN = Number(args.get('span-hours') ?? 192) * 3600;
 const RES = Number(args.get('resolution') ?? 3600);
 const PACE = Number(args.get('pace') ?? 30);
+const GATE_RUNS = Number(args.get('gate-runs') ?? 3);
 const EVALS = 3;
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
@@ -59,9 +60,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Every series of a point: [metric line prefix, rate per second, fraction] (value = floor(fraction × rate × (t − t0))). */
 function seriesPlan(profiles, n) {
   const plan = [];
-  const svc = (i) => `svc-${i % profiles}`;
+  // Contiguous blocks per profile, so every profile gets the same mix of outcomes (i % 10 below).
+  const svc = (i, of) => `svc-${Math.floor((i * profiles) / of)}`;
   for (let i = 0; i < n; i++) {
-    const s = svc(i);
+    const s = svc(i, n);
     plan.push([`gen_ai_execute_tool_duration_count{service_name="${s}",gen_ai_tool_name="t${i}"${i % 10 === 0 ? ',error_type="timeout"' : ''}}`, i % 10 === 0 ? 0.002 : 0.05, 1]);
     plan.push([`gen_ai_client_operation_duration_count{service_name="${s}",gen_ai_request_model="m${i}"}`, 0.05, 1]);
     plan.push([`agent_model_fallbacks_total{service_name="${s}",gen_ai_request_model="m${i}"}`, 0.001, 1]);
@@ -69,7 +71,7 @@ function seriesPlan(profiles, n) {
     plan.push([`agent_tasks_total{service_name="${s}",gen_ai_agent_name="a${i}",agent_task_outcome="${i % 10 === 0 ? 'escalated' : i % 10 === 1 ? 'failure' : 'success'}"}`, 0.02, 1]);
   }
   for (let i = 0; i < n / 4; i++) {
-    const s = svc(i);
+    const s = svc(i, n / 4);
     const l = `service_name="${s}",gen_ai_agent_name="a${i}"`;
     for (const [le, f] of [['8', 0.9], ['10', 0.97], ['15', 0.99], ['+Inf', 1]]) plan.push([`gen_ai_invoke_agent_duration_bucket{${l},le="${le}"}`, 0.02, f]);
     plan.push([`gen_ai_invoke_agent_duration_count{${l}}`, 0.02, 1]);
@@ -280,7 +282,7 @@ for (const point of POINTS) {
     log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute`);
 
     // Gate.
-    const one = [0, 1, 2].map(() => gateOnce(specs[0], prom.url, dir, END));
+    const one = Array.from({ length: GATE_RUNS }, () => gateOnce(specs[0], prom.url, dir, END));
     load.push(loadavg()[0]);
     log(`gate one profile: ${one.map((g) => g.ms.toFixed(0)).join(' / ')} ms (${one[0].verdict})`);
     results.push({ P, N, series: plan.length, samples, backfillS, rules: ruleCount(groups), groups: groups.length, cost, gateOne: median(one.map((g) => g.ms)), verdict: one[0].verdict, load, headSeries, errors: errors.length });
@@ -293,7 +295,7 @@ for (const point of POINTS) {
 
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 console.log(`\nMeasured on ${commit} (main ${onMain}); history ${SPAN / 3600} h at ${RES} s per sample, live scrape 30 s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
-console.log('| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round (wall) | rule eval per minute (wall) | Prometheus CPU for the rules per minute | gate wall time, one profile (median of 3) | load avg |');
+console.log(`| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round (wall) | rule eval per minute (wall) | Prometheus CPU for the rules per minute | gate wall time, one profile (median of ${GATE_RUNS}) | load avg |`);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of results) {
   console.log(`| ${r.P} × 5 | ${r.N.toLocaleString('en')} (${r.series.toLocaleString('en')}) | ${r.headSeries.toLocaleString('en')} | ${r.rules} (${r.groups}) | ${fmt(r.cost.perRoundMs)} | ${fmt(r.cost.perMinuteMs)} | ${fmt(r.cost.cpuPerMinuteMs)} | ${fmt(r.gateOne)} (${r.verdict}) | ${Math.min(...r.load).toFixed(1)}–${Math.max(...r.load).toFixed(1)} |`);
