@@ -132,13 +132,27 @@ export function prometheusIncrease(
 export interface PrometheusCountOptions extends PrometheusIncreaseOptions {
   /** How long before the window start a sample makes the series present (default presenceLookbackSeconds(range)). */
   lookbackSeconds?: number;
+  /**
+   * The gate's strict window start (counter-increase.ts `strict`): NaN for a series absent in the lookback grown
+   * past its earlier sample (across a gap at the start), a drop below the last sample before the window with no sample in
+   * the 5 minutes before the start, or a new non-zero series while `probe` (default the series itself) had none there
+   * but one in the 25 h before.
+   */
+  strict?: boolean;
+  probe?: readonly Sample[] | false;
 }
 
+/** REACH_BACK and SCRAPE_SLACK of promql/counter-increase.ts, in seconds. */
+const REACH_BACK_SECONDS = 25 * 3600;
+const SCRAPE_SLACK_SECONDS = 300;
+
 /**
- * What the project's count (promql/counter-increase.ts) evaluates to for one series at `timeSeconds` over
- * `rangeSeconds`: prometheusIncrease when the series has a sample within the presence lookback before the window
- * start (closed on Prometheus 2.x, left-open on 3.x), else — born in the window — its last value in the range.
- * Undefined when neither gives a sample.
+ * What the project's count (promql/counter-increase.ts, docs/counting.md) evaluates to for one series at
+ * `timeSeconds` over `rangeSeconds`: prometheusIncrease when the series has a sample within the presence lookback
+ * before the window start (closed on Prometheus 2.x, left-open on 3.x); else its last value minus its last sample
+ * within 25 h before the window (back after a gap), or its last value when there is none or a sample in the window
+ * is below it (born in the window, or restarted inside the gap: counted from zero). Undefined when neither gives a
+ * sample.
  */
 export function prometheusCount(
   samples: readonly Sample[],
@@ -148,10 +162,22 @@ export function prometheusCount(
 ): number | undefined {
   const leftOpen = opts.leftOpen === true;
   const start = toMs(timeSeconds) - toMs(rangeSeconds);
-  const present = samplesIn(samples, start - toMs(opts.lookbackSeconds ?? presenceLookbackSeconds(rangeSeconds)), start, leftOpen).length > 0;
-  if (present) return prometheusIncrease(samples, timeSeconds, rangeSeconds, opts);
+  const before = (list: readonly Sample[], seconds: number) => samplesIn(list, start - toMs(seconds), start, leftOpen).at(-1)?.[1];
   const inRange = samplesIn(samples, start, toMs(timeSeconds), leftOpen);
-  return inRange.length === 0 ? undefined : (inRange[inRange.length - 1] as readonly [number, number])[1];
+  const last = inRange.at(-1)?.[1];
+  const min = inRange.length === 0 ? undefined : Math.min(...inRange.map(([, v]) => v));
+  const reach = before(samples, REACH_BACK_SECONDS);
+  const dropped = reach !== undefined && min !== undefined && min < reach;
+  const present = before(samples, opts.lookbackSeconds ?? presenceLookbackSeconds(rangeSeconds)) !== undefined;
+  if (opts.strict === true && last !== undefined) {
+    const slack = before(samples, SCRAPE_SLACK_SECONDS);
+    if ((!present && reach !== undefined && last > reach) || (dropped && slack === undefined)) return NaN;
+    const probe = opts.probe ?? samples;
+    if (probe !== false && reach === undefined && last > 0 && before(probe, SCRAPE_SLACK_SECONDS) === undefined && before(probe, REACH_BACK_SECONDS) !== undefined) return NaN;
+  }
+  if (present) return prometheusIncrease(samples, timeSeconds, rangeSeconds, opts);
+  if (last === undefined) return undefined;
+  return reach !== undefined && !dropped ? last - reach : last;
 }
 
 /** Deterministic PRNG (mulberry32) in [0, 1), for reproducible varying traffic. */

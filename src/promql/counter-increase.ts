@@ -1,24 +1,53 @@
 /**
  * The one expression every count of this project is built from: events a counter selection counted over a window
- * ending at the evaluation time, summed (optionally `by` labels).
+ * ending at the evaluation time, summed (optionally `by` labels). Design, cases, limits and cost: docs/counting.md.
  *
- *   sum((increase(S[w]) and P) or (last_over_time(S[w]) unless P))    P = last_over_time(S[L] offset w)
- *
- * `increase()` counts from a series' first sample in the window, so it cannot see the value a series already has
- * when it first appears. That value is events too: a failure counter is created by its first failure, and after a
- * collector or scrape outage the first sample of a series created during the outage carries every event of it (the
- * SDK keeps counting; its first export after the gap holds them all). Counted with increase() alone, a release gate
- * would pass on an outage in which every call failed. So each series is split by whether it was present at the
- * window start — a sample within the `L` before it (P):
- * - present: `increase()`, as always (resets and extrapolation handled by Prometheus);
- * - absent (born in the window): its last value, i.e. counted from zero — what Prometheus' created-timestamp zero
- *   ingestion would store.
- * `L` (presenceLookback in sli/queries.ts: 5% of the window, 10 min to 1 h, the gate's coverage slack) decides how
- * long a series may have been silent at the window start and still count as present. Known limit: a series silent
- * for longer than `L` across the window start is counted from zero, its events before the silence included.
+ * Per series S, window w, P = a sample within `lookback` before the window start, R = its last sample within
+ * REACH_BACK before the window start:
+ *   present (P):          increase(S[w])                      Prometheus' own count, resets included
+ *   absent, R known:      last − R; last if it dropped below R  back after a gap: the gap's events once, never its lifetime
+ *   absent, no R:         last                                born in the window: counted from zero
+ * With `strict` (the gate: its window start is a real boundary, and a count must hold no event from before it) the
+ * count is NaN when a series is unknowable: grown across a gap at the start longer than the lookback (how many of
+ * the gap's events fell before the start is not known), a drop below R with no sample in the SCRAPE_SLACK before the start
+ * (a reset inside a gap at the start), or a new series with a non-zero value while the `probe` had no sample in the
+ * SCRAPE_SLACK but one in the reach-back (born inside a gap at the start).
  */
-export function counterIncrease(selector: string, window: string, lookback: string, by: readonly string[] = []): string {
+
+/** How far before a window's start a series' last sample is looked for: gaps up to 1 day are counted exactly. */
+export const REACH_BACK = '25h';
+
+/** A gap shorter than this at a window's start is ordinary scrape spacing (Prometheus' default staleness). */
+export const SCRAPE_SLACK = '5m';
+
+export interface CountOptions {
+  /** NaN when a series' count is unknowable at a strict window start (the gate). */
+  readonly strict?: boolean;
+  /**
+   * strict only: the selection whose samples say "the scrape was working" at the window start (the objective's
+   * denominator; default the counted selection). `false`: no probe — a new series is never unknowable (a
+   * zero-tolerance failure counter without a population is created by its first failure).
+   */
+  readonly probe?: string | false;
+}
+
+export function counterIncrease(selector: string, window: string, lookback: string, by: readonly string[] = [], opts: CountOptions = {}): string {
   const present = `last_over_time(${selector}[${lookback}] offset ${window})`;
+  const last = `last_over_time(${selector}[${window}])`;
+  const min = `min_over_time(${selector}[${window}])`;
+  const before = `last_over_time(${selector}[${REACH_BACK}] offset ${window})`;
+  const drop = `(${min} - ${before}) < 0`;
   const group = by.length === 0 ? '' : ` by (${by.join(', ')})`;
-  return `sum${group}((increase(${selector}[${window}]) and ${present}) or (last_over_time(${selector}[${window}]) unless ${present}))`;
+  const known = `sum${group}((increase(${selector}[${window}]) and ${present}) or ((((${last} - ${before}) unless ${drop}) or ${last}) unless ${present}))`;
+  if (opts.strict !== true) return known;
+  const slack = (sel: string): string => `last_over_time(${sel}[${SCRAPE_SLACK}] offset ${window})`;
+  // Grown across a gap at the start longer than the lookback, or restarted inside a gap at the start.
+  const gapAtStart = `(((${last} - ${before}) > 0) unless ${present}) or (${drop} unless ${slack(selector)})`;
+  const probe = opts.probe ?? selector;
+  if (probe === false) return `(sum${group}(${gapAtStart}) * NaN or ${known})`;
+  // Born inside a gap at the start: new, while the probe was scraped before the gap but not right before the start
+  // (a probe never seen in the reach-back is a first deployment: everything is new, counted from zero).
+  const born = `((((${last} > 0) unless ${before}) unless on() ${slack(probe)}) and on() last_over_time(${probe}[${REACH_BACK}] offset ${window}))`;
+  const unknown = `${born} or ${gapAtStart}`;
+  return `(sum${group}(${unknown}) * NaN or ${known})`;
 }

@@ -41,6 +41,8 @@ export interface ScenarioHistory {
   readonly times: readonly number[];
   /** Counter resets: steps whose end sample holds only that step's increment. */
   readonly resetSteps?: readonly number[];
+  /** Scrape outages [from, to) (seconds): no samples there; the events keep counting and show after it. */
+  readonly outages?: readonly (readonly [number, number])[];
   readonly series: readonly SeriesSpec[];
 }
 
@@ -85,12 +87,14 @@ export function families(histories: readonly ScenarioHistory[]): MetricFamily[] 
         const list = histos.get(s.metric) ?? [];
         list.push({
           labels: s.labels,
-          points: count.map((c, i) => ({
-            timestampSeconds: t(i),
-            buckets: s.bounds.map((b, bi) => [b, le[bi]?.[i] ?? 0] as const),
-            count: c,
-            sum: sum[i] ?? 0,
-          })),
+          points: count
+            .map((c, i) => ({
+              timestampSeconds: t(i),
+              buckets: s.bounds.map((b, bi) => [b, le[bi]?.[i] ?? 0] as const),
+              count: c,
+              sum: sum[i] ?? 0,
+            }))
+            .filter((p) => !inOutage(h, p.timestampSeconds)),
         });
         histos.set(s.metric, list);
       }
@@ -105,7 +109,13 @@ export function families(histories: readonly ScenarioHistory[]): MetricFamily[] 
 /** Cumulative samples of one series from its per-step counts (with the history's counter resets). */
 export function samplesOf(h: ScenarioHistory, perStep: readonly number[]): Sample[] {
   if (perStep.length !== h.times.length - 1) throw new Error(`${h.name}: ${perStep.length} steps for ${h.times.length} timestamps`);
-  return cumulative(perStep, new Set(h.resetSteps ?? [])).map((v, i) => [h.times[i] ?? NaN, v] as const);
+  const out = cumulative(perStep, new Set(h.resetSteps ?? [])).map((v, i) => [h.times[i] ?? NaN, v] as const);
+  return out.filter(([t]) => !inOutage(h, t));
+}
+
+/** True when `t` (seconds) falls in one of the history's scrape outages. */
+export function inOutage(h: ScenarioHistory, t: number): boolean {
+  return (h.outages ?? []).some(([from, to]) => t >= from && t < to);
 }
 
 /**

@@ -48,7 +48,7 @@ function hist(metric: string, labels: Record<string, string>, bounds: number[], 
 const C = SIG.counter;
 const H = SIG.histogram;
 
-export type RuntimeScenario = 'healthy' | 'critical' | 'warn3' | 'warn2' | 'warn3nc' | 'recovery' | 'reset' | 'short';
+export type RuntimeScenario = 'healthy' | 'critical' | 'warn3' | 'warn2' | 'warn3nc' | 'recovery' | 'reset' | 'short' | 'outage';
 
 /** Tool failures per 500 calls per step, by day from the end. */
 const TOOL_FAIL: Record<RuntimeScenario, (d: number) => number> = {
@@ -60,10 +60,12 @@ const TOOL_FAIL: Record<RuntimeScenario, (d: number) => number> = {
   recovery: (d) => (d >= 6 ? 50 : 5), // 10% on days 6 and 7; day 7 lies outside the 7d window
   reset: () => 5,
   short: () => 5,
+  outage: (d) => (d < 7 ? 31 : 1), // 6.2% in the gate window (0.938 < 0.95), 0.2% in the 8 days before
 };
 
 export function runtimeScenario(name: RuntimeScenario, end: number): ScenarioHistory {
-  const start = name === 'short' ? end - 3 * DAY : end - 8 * DAY;
+  // outage: 15 days of history and a 2-hour scrape outage straddling the 7d window start (issue 14).
+  const start = name === 'short' ? end - 3 * DAY : name === 'outage' ? end - 15 * DAY : end - 8 * DAY;
   const ends = steps(start, end);
   const labels = { scenario: name };
   const fail = ends.map((t) => TOOL_FAIL[name](dayFromEnd(end, t)));
@@ -78,7 +80,13 @@ export function runtimeScenario(name: RuntimeScenario, end: number): ScenarioHis
     { kind: 'counter', metric: C.tasks_escalated.metric, labels: labelsFor(C.tasks_escalated.matchers, labels), perStep: ends.map(() => 1) }, // 2.5%
     { kind: 'counter', metric: C.task_cost_usd.metric, labels, perStep: ends.map(() => 1.95) }, // 0.05 USD per successful task
   ];
-  return { name, times: [start, ...ends], series, ...(name === 'reset' ? { resetSteps: [Math.floor(ends.length / 2)] } : {}) };
+  return {
+    name,
+    times: [start, ...ends],
+    series,
+    ...(name === 'reset' ? { resetSteps: [Math.floor(ends.length / 2)] } : {}),
+    ...(name === 'outage' ? { outages: [[end - 7 * DAY - 3600, end - 7 * DAY + 3600]] as const } : {}),
+  };
 }
 
 export type KokinoScenario = 'k-healthy' | 'k-budget' | 'k-critical' | 'k-shadowoff';

@@ -7,7 +7,8 @@
  * Samples every minute; every evaluation is half a minute off the grid, so no sample lies on a window or lookback
  * boundary (Prometheus 2.x closed and 3.x left-open ranges select the same samples), and every expected value is
  * exact in binary floating point (promtool compares the printed values). Windows are 5m, so a series counts as
- * present at the window start when it has a sample within the 10 minutes before it (presenceLookbackSeconds).
+ * present at the window start when it has a sample within the 10 minutes before it (presenceLookbackSeconds);
+ * otherwise its last sample within 25 h before the window is what it counts from (docs/counting.md).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,10 +68,11 @@ const CASES: { at: number; expected: Record<string, number>; increase: Record<st
   {
     at: 18 * 60 + 30,
     // born has samples at 12 and 13 in the lookback before 13m30s → present → increase(): 40 × 300/240 = 50.
-    // returns: no sample in [3m30s, 13m30s] → counted from zero: 80, its 30 events before the silence included (the
-    // documented limit); increase() alone: 20 × 180/120 = 30. pause: samples at 4..6 in the lookback → present →
+    // returns: no sample in [3m30s, 13m30s] → back after a gap: its last value minus its last sample before the
+    // window (minute 3: 30), 80 − 30 = 50 — the silence's events once, not its lifetime (the old count: 80);
+    // increase() alone: 20 × 180/120 = 30. pause: samples at 4..6 in the lookback → present →
     // increase() over 150..180: 30 over 180 s, 90 s to the window start (> 1.1 intervals: +30 s), +30 s at the end: 40.
-    expected: { present: 50, born: 50, reset: 50, returns: 80, pause: 40 },
+    expected: { present: 50, born: 50, reset: 50, returns: 50, pause: 40 },
     increase: { present: 50, born: 50, reset: 50, returns: 30, pause: 40 },
   },
 ];
@@ -79,7 +81,7 @@ function at(seconds: number): string {
   return `${String(Math.floor(seconds / 60))}m${String(seconds % 60)}s`;
 }
 
-describe('counterIncrease: increase() for series present at the window start, series born in the window from zero', () => {
+describe('counterIncrease: increase() for series present at the window start, back after a gap from the sample before it, born in the window from zero', () => {
   it('the independent model gives the hand-worked values', () => {
     expect(presenceLookbackSeconds(300)).toBe(600);
     for (const c of CASES) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { counterIncrease } from '../../src/promql/counter-increase.js';
 import { budgetConsumed, computeSli } from '../../src/sli/compute.js';
 import { budgetQueries, scopeFor, sliQueries } from '../../src/sli/queries.js';
 import { loadProfile } from '../../src/profile/load.js';
@@ -74,9 +75,9 @@ describe('computeSli (DESIGN.md rulings)', () => {
  * series present at the window start (a sample within the hour before it: 5% of 1d or 7d, capped at 1h), the last
  * value for series born in the window.
  */
+/** The project's count of `sel` over `w` with the 1h presence lookback of a 1d window (its cases: test/promql). */
 function count(sel: string, w: string): string {
-  const present = `last_over_time(${sel}[1h] offset ${w})`;
-  return `sum((increase(${sel}[${w}]) and ${present}) or (last_over_time(${sel}[${w}]) unless ${present}))`;
+  return counterIncrease(sel, w, '1h');
 }
 
 describe('sliQueries', () => {
