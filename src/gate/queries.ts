@@ -139,7 +139,8 @@ function windowPlan(profile: Profile, plan: QueryPlan, check: CheckKind, index: 
   const objective = plan.objective;
   // Windows up to the recorded short window read raw series, in the rules as here.
   const recorded = eligible && isRecordedWindow(windowSeconds);
-  const set = windowQueries(plan, windowSeconds);
+  // The gate's windows start at a real boundary: strict counts (docs/counting.md).
+  const set = windowQueries(plan, windowSeconds, true);
   const raw: Partial<Record<ComponentName, PlannedQuery>> = {};
   const rec: Partial<Record<ComponentName, PlannedQuery>> = {};
   let totalComponent: ComponentName | undefined;
@@ -183,7 +184,7 @@ function budgetPlan(profile: Profile, plan: QueryPlan, at: number, recorded: boo
   const objective = plan.objective;
   const eb = objective.errorBudget;
   if (eb === undefined) return undefined;
-  const q = budgetWindowQueries(plan, eb.windowSeconds);
+  const q = budgetWindowQueries(plan, eb.windowSeconds, true);
   if (q === undefined) return undefined;
   // The recorded components are the rules' (profile scope); read only when the scope is the profile's own.
   const names = recorded ? plan.budget : undefined;

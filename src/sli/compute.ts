@@ -35,6 +35,10 @@ function byValue(objective: Objective, value: number, events: number): SliOutcom
   return { status: 'ok', value, events, breached: breached as { target: boolean } };
 }
 
+/** Why a count is NaN (promql/counter-increase.ts strict; docs/counting.md). */
+export const UNKNOWABLE =
+  'a series\' count is unknowable — a scrape gap straddles the window start (the series grew across a gap longer than the presence lookback, restarted inside it, or was born inside it; docs/counting.md)';
+
 /**
  * Computes the SLI from component counts. `quantileValue` is the display value (histogram_quantile) for quantile
  * SLIs; decisions never depend on it.
@@ -42,6 +46,7 @@ function byValue(objective: Objective, value: number, events: number): SliOutcom
 export function computeSli(objective: Objective, c: Components, quantileValue?: number): SliOutcome {
   const s = objective.sli;
   for (const [name, v] of Object.entries(c)) {
+    if (v !== undefined && Number.isNaN(v)) return { status: 'no_data', reason: `component ${name} is NaN: ${UNKNOWABLE}` };
     if (v !== undefined && !Number.isFinite(v)) return { status: 'no_data', reason: `component ${name} is ${String(v)}` };
   }
   switch (s.kind) {

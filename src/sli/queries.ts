@@ -9,7 +9,7 @@ import { promDuration, parseDuration } from '../format.js';
 import { WINDOW_PLACEHOLDER } from '../profile/promql-check.js';
 import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../profile/model.js';
 import { leRegex } from '../promql/le.js';
-import { counterIncrease } from '../promql/counter-increase.js';
+import { type CountOptions, counterIncrease } from '../promql/counter-increase.js';
 import { renderSelector } from '../promql/selector.js';
 
 /** Component names: event counts over the window. `le:<bound>` is a bucket count at a threshold (in the objective's unit). */
@@ -52,10 +52,10 @@ export function presenceLookbackSeconds(windowSeconds: number): number {
 }
 
 /** The count of a counter selection over `window` (a Prometheus duration), with the window's presence lookback. */
-export function windowCount(selector: string, window: string, by: readonly string[] = []): string {
+export function windowCount(selector: string, window: string, by: readonly string[] = [], count: CountOptions = {}): string {
   const seconds = parseDuration(window);
   if (seconds === undefined) throw new Error(`not a duration: ${window}`);
-  return counterIncrease(selector, window, promDuration(presenceLookbackSeconds(seconds)), by);
+  return counterIncrease(selector, window, promDuration(presenceLookbackSeconds(seconds)), by, count);
 }
 
 /** What a component counts, independent of the window: a counter selection, or user PromQL with `{{window}}`. */
@@ -63,10 +63,20 @@ export type CountSource =
   | { readonly kind: 'counter'; readonly selector: string; readonly by: readonly string[] }
   | { readonly kind: 'promql'; readonly template: string };
 
-/** The count of `source` over `window` (a Prometheus duration). */
-export function countExpr(source: CountSource, window: string): string {
+/** The count of `source` over `window` (a Prometheus duration); `count`: the gate's strict options. */
+export function countExpr(source: CountSource, window: string, count: CountOptions = {}): string {
   if (source.kind === 'promql') return `(${source.template.replaceAll(WINDOW_PLACEHOLDER, window)})`;
-  return windowCount(source.selector, window, source.by);
+  return windowCount(source.selector, window, source.by, count);
+}
+
+/**
+ * Strict count options for a plan's windows (the gate's: its window start is a real boundary; docs/counting.md),
+ * probing the denominator `total` (none for a zero-tolerance counter without population, or user PromQL).
+ */
+function strictCount(plan: QueryPlan, total: string, strict: boolean): CountOptions {
+  if (!strict) return {};
+  const t = componentOf(plan, total);
+  return { strict: true, probe: t.source.kind === 'counter' && (t.isTotal || total !== plan.total) ? t.source.selector : false };
 }
 
 function eventSource(selector: EventSelector, scope: QueryScope): CountSource {
@@ -205,10 +215,11 @@ export function componentOf(plan: QueryPlan, name: string): PlannedComponent {
 }
 
 /** Component and display queries of a plan over `windowSeconds`. */
-export function windowQueries(plan: QueryPlan, windowSeconds: number): SliQuerySet {
+export function windowQueries(plan: QueryPlan, windowSeconds: number, strict = false): SliQuerySet {
   const w = promDuration(windowSeconds);
   const objective = plan.objective;
-  const components: ComponentQuery[] = plan.sli.map((c) => ({ name: c.name as ComponentName, expr: countExpr(c.source, w), isTotal: c.isTotal }));
+  const opts = strictCount(plan, plan.total, strict);
+  const components: ComponentQuery[] = plan.sli.map((c) => ({ name: c.name as ComponentName, expr: countExpr(c.source, w, opts), isTotal: c.isTotal }));
   const e = (i: number): string => components[i]?.expr ?? '';
   const s = objective.sli;
   let display: string;
@@ -242,11 +253,12 @@ export function sliQueries(objective: Objective, windowSeconds: number, scope: Q
 }
 
 /** Bad and total event counts of a plan's error budget over `windowSeconds` (bad = total − good when counting good). */
-export function budgetWindowQueries(plan: QueryPlan, windowSeconds: number): { bad: string; total: string; good?: string } | undefined {
+export function budgetWindowQueries(plan: QueryPlan, windowSeconds: number, strict = false): { bad: string; total: string; good?: string } | undefined {
   const b = plan.budget;
   if (b === undefined) return undefined;
   const w = promDuration(windowSeconds);
-  const count = (name: string): string => countExpr(componentOf(plan, name).source, w);
+  const opts = strictCount(plan, b.total, strict);
+  const count = (name: string): string => countExpr(componentOf(plan, name).source, w, opts);
   const total = count(b.total);
   if (b.bad !== undefined) return { bad: count(b.bad), total };
   const good = count(b.good ?? b.total);

@@ -25,7 +25,7 @@ import { prometheusServers } from '../harness/prometheus-servers.js';
 const END = scenarioEnd();
 /** The gate's evaluation instant: 30 s after the last sample, off the sample grid. */
 const AT = scenarioAt(END);
-const RUNTIME: RuntimeScenario[] = ['healthy', 'critical', 'warn3', 'warn2', 'warn3nc', 'recovery', 'reset', 'short'];
+const RUNTIME: RuntimeScenario[] = ['healthy', 'critical', 'warn3', 'warn2', 'warn3nc', 'recovery', 'reset', 'short', 'outage'];
 const KOKINO: KokinoScenario[] = ['k-healthy', 'k-budget', 'k-critical', 'k-shadowoff'];
 const histories = new Map<string, ScenarioHistory>();
 for (const n of RUNTIME) histories.set(n, runtimeScenario(n, END));
@@ -220,6 +220,21 @@ describe.each(servers)('gate scenarios on $label', (server) => {
       }
       // The consecutive windows (3 × 24h) are covered and evaluated.
       expect(chk(obj(report, 'tool_success_rate'), 'consecutive').status).toBe('pass');
+    });
+
+    it('a 2-hour scrape outage straddling at − 7d with a real 7d breach → cannot evaluate, with the reason (never pass on a lifetime count)', async () => {
+      // 15 days of history, 6.2% tool failures over the last 7 days (true 7d success 0.938 < 0.95), 0.2% before. The
+      // old count took each series as born in the window and counted its 15-day lifetime (0.966, pass). Every series
+      // grew across a gap at the window start longer than the 1h presence lookback (its last sample 65 minutes before
+      // the start): how many of the gap's events fell before the start is unknowable, so the strict count is NaN and
+      // the gate cannot evaluate, saying why (docs/counting.md).
+      const { run, report } = await gate('runtime-v1', 'outage');
+      const tool = obj(report, 'tool_success_rate');
+      expect(run.code, run.err).toBe(3);
+      expect(report.verdict).toBe('cannot_evaluate');
+      expect(tool.status).toBe('cannot_evaluate');
+      expect(tool.reasons.join('\n')).toMatch(/is NaN: a series' count is unknowable — a scrape gap straddles the window start/);
+      expect(1 - 31 / 500).toBeCloseTo(0.938, 12);
     });
 
     it('counter reset in the middle → values still equal the generated counts, pass', async () => {
