@@ -46,7 +46,7 @@ function parentOf(root: unknown, path: Path): Record<string | number, unknown> |
 
 const MAX_ROUNDS = 16;
 /** Combinations of placeholder values per objective beyond which the objective is left out instead. */
-const MAX_VARIANTS = 512;
+const MAX_VARIANTS = 64;
 
 type Candidates = (objective: Record<string | number, unknown>, index: number) => readonly unknown[];
 
@@ -103,7 +103,7 @@ export function wellFormedPart(doc: unknown, schema: z.ZodType<ProfileWireV1>): 
     const candidate = { ...root, objectives: objectiveIndex.map((i) => objectives[i]) };
     const parsed = schema.safeParse(candidate);
     if (parsed.success) {
-      const variants = placeholderVariants(candidate, objectiveIndex, unknown, schema);
+      const variants = placeholderVariants(parsed.data, objectiveIndex, unknown);
       if (typeof variants === 'number') {
         dropped.add(variants);
         continue;
@@ -160,25 +160,16 @@ export function wellFormedPart(doc: unknown, schema: z.ZodType<ProfileWireV1>): 
  * one objective at a time, the others keeping their first values; or the index of an objective with more than
  * MAX_VARIANTS combinations (to be left out).
  */
-function placeholderVariants(
-  doc: Record<string | number, unknown>,
-  objectiveIndex: readonly number[],
-  unknown: ReadonlyMap<number, ReadonlySet<string>>,
-  schema: z.ZodType<ProfileWireV1>,
-): ProfileWireV1[] | number {
+function placeholderVariants(wire: ProfileWireV1, objectiveIndex: readonly number[], unknown: ReadonlyMap<number, ReadonlySet<string>>): ProfileWireV1[] | number {
   const out: ProfileWireV1[] = [];
-  const list = doc.objectives as Record<string | number, unknown>[];
   for (const [i, fields] of unknown) {
     const j = objectiveIndex.indexOf(i);
-    const objective = list[j];
+    const objective = wire.objectives[j];
     if (j < 0 || objective === undefined) continue;
     const combos = combinations([...fields].map((field) => ({ field, values: OBJECTIVE_FIELD_CANDIDATES[field]!(objective, i) })), MAX_VARIANTS);
     if (combos === undefined) return i;
-    for (const combo of combos.slice(1)) {
-      const variant = { ...doc, objectives: list.map((o, k) => (k === j ? { ...o, ...structuredClone(combo) } : o)) };
-      const parsed = schema.safeParse(variant);
-      if (parsed.success) out.push(parsed.data);
-    }
+    // Every candidate value passes the schema (they are written to), so a variant is the parsed document with them.
+    for (const combo of combos.slice(1)) out.push({ ...wire, objectives: wire.objectives.map((o, k) => (k === j ? { ...o, ...structuredClone(combo) } : o)) });
   }
   return out;
 }
