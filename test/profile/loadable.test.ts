@@ -97,6 +97,7 @@ async function promtoolTests(root: string, files: readonly string[], batches: nu
   let passed = 0;
   const failed: { file: string; out: string }[] = [];
   for (const { out } of outs) {
+    if (/^promtool test was killed/m.test(out)) throw new Error(out.slice(out.lastIndexOf('promtool test was killed')).trim());
     for (const block of out.split(/^(?=Unit Testing: )/m).filter((b) => b.startsWith('Unit Testing: '))) {
       const file = /^Unit Testing:\s+(\S+)/.exec(block)![1]!;
       if (/^\s+SUCCESS\s*$/m.test(block) && !block.includes('FAILED')) passed++;
