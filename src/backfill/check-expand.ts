@@ -19,7 +19,7 @@ import {
   RECORD_PREFIX,
 } from '../conventions.js';
 import { objectiveComponents, type ObjectiveComponents, paddedCount } from '../generate/components.js';
-import { isAlertingRule, type AlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
+import { isAlertingRule, type AlertingRule, recordedSeries, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../generate/windows.js';
 import { escapeRegex } from '../escape.js';
 import { promDuration, parseDuration } from '../format.js';
@@ -58,7 +58,7 @@ export interface Expander {
 /** Builds the expander for one profile's generated rules. */
 export function createExpander(profile: Profile, groups: readonly RuleGroup[]): Expander {
   const components = new Map<string, ObjectiveComponents>(profile.objectives.map((o) => [o.name, objectiveComponents(profile, o)]));
-  const recording: RecordingRule[] = groups.flatMap((g) => g.rules.filter((r): r is RecordingRule => !isAlertingRule(r)));
+  const recording: RecordingRule[] = groups.flatMap((g) => recordedSeries(g.rules));
   const recordNames = [...new Set(recording.map((r) => r.record))].filter((n) => n !== RECORD_COMPONENT_RATE).sort((a, b) => b.length - a.length);
 
   const comp = (labels: Map<string, string>): { c: ObjectiveComponents; name: string } => {
@@ -76,6 +76,8 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
     `\\(sum without \\(${LABEL_COMPONENT}\\) \\(sum_over_time\\(${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]\\)\\) \\* [0-9]+\\)`,
     'g',
   );
+  // The short-window count the rules read from the rate recorded in the same evaluation (recording.ts ruleCount).
+  const shortCount = new RegExp(`\\(sum without \\(${LABEL_COMPONENT}\\) \\(${rate}\\{([^}]*)\\}\\) \\* [0-9]+\\)`, 'g');
   const rateRange = new RegExp(`${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]`, 'g');
   const instant = recordNames.length === 0 ? undefined : new RegExp(`(${recordNames.map(escapeRegex).join('|')})\\{([^}]*)\\}(?!\\[)`, 'g');
 
@@ -85,6 +87,10 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
       const w = parseDuration(win);
       if (w === undefined) throw new ExpandError(`bad window ${win}`);
       return withLabels(rawCount(c, name, w), objLabels(c));
+    });
+    out = out.replace(shortCount, (_m, sel: string) => {
+      const { c, name } = comp(parseMatchers(sel));
+      return withLabels(rawCount(c, name, SHORT_WINDOW_SECONDS), objLabels(c));
     });
     out = out.replace(rateRange, (_m, sel: string, win: string) => {
       const { c, name } = comp(parseMatchers(sel));

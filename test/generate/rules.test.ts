@@ -19,7 +19,7 @@ import {
 import { shippedProfilePath } from '../../src/profile/shipped.js';
 import { generateBucketsFile } from '../../src/generate/buckets.js';
 import { formatValue } from '../../src/generate/humanize.js';
-import { isAlertingRule } from '../../src/generate/prometheus/rule-types.js';
+import { isAlertingRule, recordedSeries } from '../../src/generate/prometheus/rule-types.js';
 import { profileRuleGroups } from '../../src/generate/prometheus/rules.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
@@ -44,12 +44,12 @@ describe('rule generation', () => {
   it('long windows never average ratios: they divide sums of recorded 5m rates', async () => {
     const p = await load('runtime-v1');
     const sli = profileRuleGroups(p)
-      .flatMap((g) => g.rules)
-      .filter((r) => !isAlertingRule(r) && r.record === RECORD_SLI && r.labels?.slo_window === '7d');
+      .flatMap((g) => recordedSeries(g.rules))
+      .filter((r) => r.record === RECORD_SLI && r.labels?.slo_window === '7d');
     expect(sli).toHaveLength(5);
     for (const r of sli) {
       expect(r.expr).not.toMatch(/avg_over_time/);
-      if (!isAlertingRule(r) && r.labels?.slo_objective !== 'response_latency_p95') expect(r.expr).toMatch(/sum_over_time\(agent_slo:component:rate5m\{[^}]*\}\[6d23h59m59s\]\)\) \* 300/);
+      if (r.labels?.slo_objective !== 'response_latency_p95') expect(r.expr).toMatch(/sum_over_time\(agent_slo:component:rate5m\{[^}]*\}\[6d23h59m59s\]\)\) \* 300/);
     }
   });
 
@@ -75,7 +75,9 @@ describe('rule generation', () => {
       .flatMap((g) => g.rules.filter(isAlertingRule))
       .find((a) => a.alert === 'SLOLatencyP95Critical')!;
     expect(crit.expr).toMatch(/^agent_slo:fraction_le\{.*slo_threshold="60"\} < 0\.95/);
-    const fr = profileRuleGroups(p).flatMap((g) => g.rules).find((r) => !isAlertingRule(r) && r.record === 'agent_slo:component:rate5m' && r.labels?.slo_component === 'le:60');
+    const fr = profileRuleGroups(p)
+      .flatMap((g) => recordedSeries(g.rules))
+      .find((r) => r.record === 'agent_slo:component:rate5m' && r.labels?.slo_component === 'le:60');
     expect(fr?.expr).toContain('le=~"60|60\\\\.0"');
   });
 

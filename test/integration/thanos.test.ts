@@ -19,7 +19,7 @@ import { generateProfileArtifacts } from '../../src/demo/artifacts.js';
 import { liveOverlayProfile } from '../../src/demo/live-profile.js';
 import { startDemoRuntime, type DemoRuntime } from '../../src/demo/runtime.js';
 import type { GateReport, ReportObjective } from '../../src/gate/report/model.js';
-import { isAlertingRule, type RecordingRule } from '../../src/generate/prometheus/rule-types.js';
+import { recordedSeries, type RecordingRule } from '../../src/generate/prometheus/rule-types.js';
 import { loadProfile } from '../../src/profile/load.js';
 import { startAlertmanager } from '../../src/stack/alertmanager.js';
 import type { RunningAlertmanager } from '../../src/stack/types.js';
@@ -174,8 +174,8 @@ describe.skipIf(binary.path === undefined)('Thanos Ruler evaluates the generated
     expect(live.name).toBe(profileName);
     const artifacts = await generateProfileArtifacts(join(work, 'overlay'), live, { live: true });
     componentRule = artifacts.ruleGroups
-      .flatMap((g) => g.rules)
-      .find((r): r is RecordingRule => !isAlertingRule(r) && r.record === RECORD_COMPONENT_RATE && r.labels?.slo_objective === 'tool_success_rate' && r.labels.slo_component === 'total');
+      .flatMap((g) => recordedSeries(g.rules))
+      .find((r) => r.record === RECORD_COMPONENT_RATE && r.labels?.slo_objective === 'tool_success_rate' && r.labels.slo_component === 'total');
     expect(componentRule).toBeDefined();
     sink = await startSink('webhook');
     am = await startAlertmanager({

@@ -99,7 +99,9 @@ beforeAll(async () => {
       `-remoteWrite.url=${vmUrl}`,
       `-replay.timeFrom=${iso(START + 3600)}`,
       `-replay.timeTo=${iso(END)}`,
-      '-replay.rulesDelay=1500ms',
+      // Each rule reads the one before it (the joined events rule reads the rates right away): give VictoriaMetrics
+      // time to make written samples searchable between rules.
+      '-replay.rulesDelay=10s',
       '-replay.disableProgressBar',
     ],
     logLines: 400,

@@ -6,17 +6,17 @@
 import { LABEL_BURN, LABEL_OBJECTIVE, LABEL_PROFILE, LABEL_WINDOW, RECORD_BUDGET_REMAINING, RECORD_BURN_RATE, alertName } from '../../conventions.js';
 import { promDuration } from '../../format.js';
 import type { BurnRateAlert } from '../../profile/model.js';
-import { type BudgetRef, countAt, type ObjectiveComponents, objectiveMatchers } from '../components.js';
+import { type BudgetRef, type ObjectiveComponents, objectiveMatchers } from '../components.js';
 import { formatPercent } from '../humanize.js';
 import { goTemplateLiteral } from '../../escape.js';
 import { alertAnnotations, alertLabels } from '../labels.js';
-import { baseLabels, eventsSelector, sliSelector as sliSelectorAt } from './recording.js';
+import { baseLabels, eventsSelector, joinedRule, ruleCount, sliSelector as sliSelectorAt, windowLabel } from './recording.js';
 import type { AlertingRule, RecordingRule } from './rule-types.js';
 import { burnRateCanFire, burnWindows } from '../windows.js';
 
 function badRatio(c: ObjectiveComponents, b: BudgetRef, w: number): string {
-  const total = countAt(c, b.total, w);
-  const bad = b.bad !== undefined ? countAt(c, b.bad, w) : `(${total} - ${countAt(c, b.good ?? b.total, w)})`;
+  const total = ruleCount(c, b.total, w);
+  const bad = b.bad !== undefined ? ruleCount(c, b.bad, w) : `(${total} - ${ruleCount(c, b.good ?? b.total, w)})`;
   return `${bad} / (${total} > 0)`;
 }
 
@@ -28,16 +28,16 @@ export function burnRateSelector(c: ObjectiveComponents, w: number): string {
 export function budgetRecordingRules(c: ObjectiveComponents): RecordingRule[] {
   const b = c.objective.errorBudget;
   if (b === undefined || c.budget === undefined) return [];
-  const rules: RecordingRule[] = [];
-  for (const w of burnWindows(c.objective)) {
+  const parts = burnWindows(c.objective).map((w) => {
     // A ratio SLI is its own budget SLI: read the SLI recorded earlier in the group instead of recounting.
     const sli = c.objective.sli;
     const ratio =
-      sli.kind === 'ratio' ? (sli.numerator === 'good' ? `1 - ${sliSelectorAt(c, w)}` : sliSelectorAt(c, w)) : badRatio(c, c.budget, w);
+      sli.kind === 'ratio' ? (sli.numerator === 'good' ? `1 - ${sliSelectorAt(c, w)}` : sliSelectorAt(c, w)) : badRatio(c, c.budget!, w);
     // Zero tolerance: any bad event is an infinite burn rate (compute.ts: consumed = +Inf); none is 0.
-    const expr = b.allowed === 0 ? `((${ratio}) > 0) * 0 + Inf or ((${ratio}) == 0)` : `(${ratio}) / ${String(b.allowed)}`;
-    rules.push({ record: RECORD_BURN_RATE, expr, labels: { ...baseLabels(c), [LABEL_WINDOW]: promDuration(w) } });
-  }
+    return { labels: windowLabel(w), expr: b.allowed === 0 ? `((${ratio}) > 0) * 0 + Inf or ((${ratio}) == 0)` : `(${ratio}) / ${String(b.allowed)}` };
+  });
+  // One rule for every burn window.
+  const rules: RecordingRule[] = [joinedRule(RECORD_BURN_RATE, c, parts)];
   rules.push({
     record: RECORD_BUDGET_REMAINING,
     expr: `1 - max without (${LABEL_WINDOW}) (${burnRateSelector(c, b.windowSeconds)})`,

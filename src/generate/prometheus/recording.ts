@@ -19,29 +19,53 @@ import {
 import { promDuration } from '../../format.js';
 import { type Objective, thresholdsOf, unitScale } from '../../profile/model.js';
 import { histogramBounds } from '../../sli/queries.js';
+import { recordedRateSelector } from '../../sli/recorded.js';
 import { STATE_CODES } from '../../sli/state.js';
 import { countAt, type ObjectiveComponents, objectiveMatchers, shortRateExpr } from '../components.js';
 import type { RecordingRule } from './rule-types.js';
-import { objectiveWindows } from '../windows.js';
+import { objectiveWindows, SHORT_WINDOW_SECONDS } from '../windows.js';
 
 
 export function baseLabels(c: ObjectiveComponents): Record<string, string> {
   return { [LABEL_PROFILE]: c.profile, [LABEL_OBJECTIVE]: c.objective.name };
 }
 
-function windowLabels(c: ObjectiveComponents, w: number): Record<string, string> {
-  return { ...baseLabels(c), [LABEL_WINDOW]: promDuration(w) };
-}
-
 function scaled(expr: string, scale: number): string {
   return scale === 1 ? expr : `${expr} / ${String(scale)}`;
 }
 
+/**
+ * Events of a component over `w` as the recording rules read them: the short window from the component's rate
+ * recorded earlier in the same evaluation (the raw series are read once per evaluation, by the rate rule), every
+ * other window as countAt.
+ */
+export function ruleCount(c: ObjectiveComponents, name: string, w: number): string {
+  if (w !== SHORT_WINDOW_SECONDS) return countAt(c, name, w);
+  return `(sum without (${LABEL_COMPONENT}) (${recordedRateSelector(c.profile, c.objective.name, name)}) * ${String(SHORT_WINDOW_SECONDS)})`;
+}
+
+/**
+ * One rule recording several series: each part's expression labelled with its labels (`label_replace`), joined by
+ * `or` — the same series as one rule each, read by the same selectors, in fewer rules. The parts are kept on the rule
+ * (rule-types.ts recordedSeries) for readers that need one series' expression.
+ */
+export function joinedRule(record: string, c: ObjectiveComponents, parts: readonly { labels: Record<string, string>; expr: string }[], comment?: string): RecordingRule {
+  const expr = parts
+    .map((p) => Object.entries(p.labels).reduce((e, [k, v]) => `label_replace(${e}, "${k}", "${v}", "", "")`, `(${p.expr})`))
+    .join(' or ');
+  return { record, expr, labels: baseLabels(c), parts, ...(comment === undefined ? {} : { comment }) };
+}
+
+/** The window label of a part. */
+export function windowLabel(w: number): Record<string, string> {
+  return { [LABEL_WINDOW]: promDuration(w) };
+}
+
 /** SLI value over `w` in the objective's unit (for quantiles: histogram_quantile, display only). */
-export function sliExpr(c: ObjectiveComponents, w: number): string {
+export function sliExpr(c: ObjectiveComponents, w: number, count: (c: ObjectiveComponents, name: string, w: number) => string = countAt): string {
   const o = c.objective;
   const s = o.sli;
-  const n = (name: string) => countAt(c, name, w);
+  const n = (name: string) => count(c, name, w);
   switch (s.kind) {
     case 'ratio':
       return `${n(s.numerator)} / (${n('total')} > 0)`;
@@ -99,31 +123,32 @@ function stateExpr(c: ObjectiveComponents): string {
   return `(${terms.join(' + ')}) or on() vector(${String(noData)})`;
 }
 
-/** Short-window component rates, then per-window events / SLI / fractions. State comes last (see stateRule). */
+/**
+ * Short-window component rates (one rule: every component of the objective, raw series read once), then the event
+ * count, the SLI and, for quantiles, the bucket fractions over every window (one rule each). State comes last
+ * (see stateRule).
+ */
 export function recordingRules(c: ObjectiveComponents): RecordingRule[] {
-  const rules: RecordingRule[] = [];
   const o = c.objective;
-  for (const comp of c.components) {
-    rules.push({
-      record: RECORD_COMPONENT_RATE,
-      expr: shortRateExpr(c, comp.name),
-      labels: { ...baseLabels(c), [LABEL_COMPONENT]: comp.name },
-    });
-  }
-  const fw = fractionWindows(o);
-  for (const w of objectiveWindows(o)) {
-    rules.push({ record: RECORD_EVENTS, expr: countAt(c, c.total, w), labels: windowLabels(c, w) });
-    rules.push({ record: RECORD_SLI, expr: sliExpr(c, w), labels: windowLabels(c, w) });
-    if (o.sli.kind === 'quantile' && fw.includes(w)) {
-      for (const { value, bound } of fractionThresholds(o)) {
-        rules.push({
-          record: RECORD_FRACTION_LE,
-          expr: `${countAt(c, `le:${String(value)}`, w)} / (${countAt(c, 'count', w)} > 0)`,
-          labels: { ...windowLabels(c, w), [LABEL_THRESHOLD]: String(value) },
-          comment: `fraction of events at or below ${String(value)} ${o.unit} (bucket le=${String(bound)})`,
-        });
-      }
-    }
+  const rates = c.components.map((comp) => ({ labels: { [LABEL_COMPONENT]: comp.name }, expr: shortRateExpr(c, comp.name) }));
+  const only = rates.length === 1 ? rates[0] : undefined;
+  const rules: RecordingRule[] = [
+    only !== undefined
+      ? { record: RECORD_COMPONENT_RATE, expr: only.expr, labels: { ...baseLabels(c), ...only.labels } }
+      : joinedRule(RECORD_COMPONENT_RATE, c, rates, `per-second rates over ${promDuration(SHORT_WINDOW_SECONDS)} of ${c.components.map((x) => x.name).join(', ')} (${LABEL_COMPONENT})`),
+  ];
+  const windows = objectiveWindows(o);
+  rules.push(joinedRule(RECORD_EVENTS, c, windows.map((w) => ({ labels: windowLabel(w), expr: ruleCount(c, c.total, w) }))));
+  rules.push(joinedRule(RECORD_SLI, c, windows.map((w) => ({ labels: windowLabel(w), expr: sliExpr(c, w, ruleCount) }))));
+  if (o.sli.kind === 'quantile') {
+    const parts = fractionWindows(o).flatMap((w) =>
+      fractionThresholds(o).map(({ value }) => ({
+        labels: { ...windowLabel(w), [LABEL_THRESHOLD]: String(value) },
+        expr: `${ruleCount(c, `le:${String(value)}`, w)} / (${ruleCount(c, 'count', w)} > 0)`,
+      })),
+    );
+    const bounds = fractionThresholds(o).map(({ value, bound }) => `${String(value)} ${o.unit} (le=${String(bound)})`);
+    if (parts.length > 0) rules.push(joinedRule(RECORD_FRACTION_LE, c, parts, `fraction of events at or below ${bounds.join(', ')}`));
   }
   return rules;
 }

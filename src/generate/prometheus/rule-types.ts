@@ -6,6 +6,11 @@ export interface RecordingRule {
   readonly labels?: Readonly<Record<string, string>>;
   /** Rendered as a YAML comment above the rule. */
   readonly comment?: string;
+  /**
+   * When one rule records several series (every window or component of an objective, joined by `or`): each series'
+   * own labels and expression. Not rendered; readers that need one series' expression use recordedSeries().
+   */
+  readonly parts?: readonly { readonly labels: Readonly<Record<string, string>>; readonly expr: string }[];
 }
 
 export interface AlertingRule {
@@ -31,4 +36,13 @@ export interface RuleGroup {
 
 export function isAlertingRule(rule: Rule): rule is AlertingRule {
   return 'alert' in rule;
+}
+
+/** The recording rules of `rules`, a rule recording several series split into one rule per series (its parts). */
+export function recordedSeries(rules: readonly Rule[]): RecordingRule[] {
+  return rules.flatMap((r) => {
+    if (isAlertingRule(r)) return [];
+    if (r.parts === undefined) return [r];
+    return r.parts.map((p) => ({ record: r.record, expr: p.expr, labels: { ...r.labels, ...p.labels } }));
+  });
 }
