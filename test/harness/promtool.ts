@@ -13,7 +13,7 @@ const PROMTOOL_TIMEOUT_MS = 600_000;
  * Runs a promtool binary (default `promtool` on PATH, Debian's 2.42) and returns its exit code and combined output.
  * `interleaved`: stdout and stderr share one pipe, so each failure stays next to the file it belongs to.
  */
-export async function runPromtool(args: readonly string[], cwd: string, binary = 'promtool', interleaved = false): Promise<{ code: number; out: string }> {
+export async function runPromtool(args: readonly string[], cwd: string, binary = 'promtool', interleaved = false): Promise<{ code: number; out: string; killed?: string }> {
   try {
     const [file, argv] = interleaved ? ['sh', ['-c', 'exec "$0" "$@" 2>&1', binary, ...args]] : [binary, [...args]];
     const r = await run(file, argv, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: PROMTOOL_TIMEOUT_MS });
@@ -21,8 +21,9 @@ export async function runPromtool(args: readonly string[], cwd: string, binary =
   } catch (err) {
     const e = err as { code?: number; killed?: boolean; signal?: string; stdout?: string; stderr?: string };
     // A kill (the timeout under heavy load) says so, instead of passing for a test failure with no lines.
-    const killed = e.killed === true || e.signal != null ? `\npromtool ${args[0] ?? ''} was killed (${e.signal ?? 'signal'}) after at most ${String(PROMTOOL_TIMEOUT_MS / 1000)} s\n` : '';
-    return { code: typeof e.code === 'number' ? e.code : -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}${killed}` };
+    const killed = e.killed === true || e.signal != null ? `promtool ${args[0] ?? ''} was killed (${e.signal ?? 'signal'}) after at most ${String(PROMTOOL_TIMEOUT_MS / 1000)} s` : undefined;
+    const out = `${e.stdout ?? ''}${e.stderr ?? ''}${killed === undefined ? '' : `\n${killed}\n`}`;
+    return { code: typeof e.code === 'number' ? e.code : -1, out, ...(killed === undefined ? {} : { killed }) };
   }
 }
 

@@ -96,8 +96,8 @@ async function promtoolTests(root: string, files: readonly string[], batches: nu
   const outs = await Promise.all(parts.map((part) => runPromtool(['test', 'rules', ...part], root, 'promtool', true)));
   let passed = 0;
   const failed: { file: string; out: string }[] = [];
-  for (const { out } of outs) {
-    if (/^promtool test was killed/m.test(out)) throw new Error(out.slice(out.lastIndexOf('promtool test was killed')).trim());
+  for (const { out, killed } of outs) {
+    if (killed !== undefined) throw new Error(killed);
     for (const block of out.split(/^(?=Unit Testing: )/m).filter((b) => b.startsWith('Unit Testing: '))) {
       const file = /^Unit Testing:\s+(\S+)/.exec(block)![1]!;
       if (/^\s+SUCCESS\s*$/m.test(block) && !block.includes('FAILED')) passed++;
