@@ -24,6 +24,11 @@
 // what a release job gates (the gate takes one profile per invocation).
 //
 //   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 192] [--resolution 3600] [--pace 30] [--gate-runs 3]
+//     [--scrape 30] [--block-hours 24] [--wait-minutes 10]
+// --scrape: live scrape interval (s); --block-hours: promtool's --max-block-duration (fewer passes over the input:
+// promtool re-reads the whole file once per block); --wait-minutes: how long a slow point may take for its first rule
+// evaluation and for its measured ones. Every group evaluation is logged as it completes, so a point that cannot
+// finish still leaves its measured evaluations in the log.
 //
 // Output: a Markdown table for BENCHMARKS.md (## Scale curve) with the growth per 10×.
 import { spawn, spawnSync } from 'node:child_process';
@@ -51,6 +56,9 @@ const SPAN = Number(args.get('span-hours') ?? 192) * 3600;
 const RES = Number(args.get('resolution') ?? 3600);
 const PACE = Number(args.get('pace') ?? 30);
 const GATE_RUNS = Number(args.get('gate-runs') ?? 3);
+const SCRAPE = Number(args.get('scrape') ?? 30);
+const BLOCK_HOURS = Number(args.get('block-hours') ?? 24);
+const WAIT_MS = Number(args.get('wait-minutes') ?? 10) * 60_000;
 const EVALS = 3;
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
@@ -114,7 +122,7 @@ async function writeHistory(file, plan, start, end, t0) {
 
 function promtoolBlocks(input, outDir) {
   return new Promise((resolve, reject) => {
-    const p = spawn('nice', ['-n', '5', 'promtool', 'tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', input, outDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn('nice', ['-n', '5', 'promtool', 'tsdb', 'create-blocks-from', 'openmetrics', `--max-block-duration=${BLOCK_HOURS}h`, input, outDir], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d) => { err = (err + d).slice(-4000); });
     p.on('close', (c) => (c === 0 ? resolve() : reject(new Error(`promtool exited ${c}: ${err}`))));
@@ -133,7 +141,7 @@ async function query(url, q) {
 
 function gateOnce(spec, url, dir, at) {
   const t = performance.now();
-  const r = spawnSync('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--at', String(at), '--timeout', '10m', '--deadline', '30m',
+  const r = spawnSync('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--at', String(at), '--timeout', '30m', '--deadline', '90m',
     '--format', 'json', '-o', join(dir, 'gate.json'), '--audit-log', join(dir, 'audit.jsonl')], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t;
   if (r.status === null || r.status > 3) throw new Error(`gate exited ${r.status}: ${r.stderr}`);
@@ -153,6 +161,27 @@ function gateOnce(spec, url, dir, at) {
   return { ms, verdict };
 }
 
+/** Logs every rule group evaluation as Prometheus reports it (name, wall seconds, slowest rule), until stopped. */
+function watchEvaluations(url) {
+  const last = new Map();
+  let stopped = false;
+  (async () => {
+    while (!stopped) {
+      try {
+        const body = await (await fetch(`${url}/api/v1/rules`)).json();
+        for (const g of body.data.groups) {
+          if (g.lastEvaluation.startsWith('0001-') || last.get(g.name) === g.lastEvaluation) continue;
+          last.set(g.name, g.lastEvaluation);
+          const slow = [...g.rules].sort((a, b) => b.evaluationTime - a.evaluationTime)[0];
+          log(`evaluated ${g.name}: ${g.evaluationTime.toFixed(2)} s (slowest rule ${slow?.name} ${slow?.evaluationTime.toFixed(2)} s)`);
+        }
+      } catch { /* Prometheus restarting or stopped */ }
+      await sleep(5000);
+    }
+  })();
+  return () => { stopped = true; };
+}
+
 const results = [];
 for (const point of POINTS) {
   const { profiles: P, series: N } = point;
@@ -160,6 +189,7 @@ for (const point of POINTS) {
   const dataDir = join(dir, 'data');
   let prom;
   let exporter;
+  let unwatch = () => {};
   try {
     log(`point: ${P} profile(s), ${N} series per metric`);
     // Profiles: runtime-v1 with its own name and selector.
@@ -191,7 +221,7 @@ for (const point of POINTS) {
     await moveBlocks(join(dir, 'raw-blocks'), dataDir);
     await rm(join(dir, 'raw.om'));
     const backfillS = (performance.now() - t) / 1000;
-    log(`history: ${plan.length} series × ${samples / plan.length} samples (${(samples / 1e6).toFixed(1)} M) in ${backfillS.toFixed(0)} s`);
+    log(`history: ${plan.length} series × ${samples / plan.length} samples (${(samples / 1e6).toFixed(1)} M) in ${backfillS.toFixed(0)} s (span ${SPAN / 3600} h at ${RES} s)`);
 
     // Live exporter + Prometheus with the rules at the bench pace.
     exporter = createServer((_req, res) => {
@@ -215,14 +245,15 @@ for (const point of POINTS) {
       dataDir,
       ruleFiles: [ruleFile],
       evaluationInterval: `${PACE}s`,
-      scrapeInterval: '30s',
+      scrapeInterval: `${SCRAPE}s`,
       scrapeConfigs: [{
-        job_name: 'runtime', scrape_timeout: '25s', static_configs: [{ targets: [`127.0.0.1:${exporter.address().port}`] }],
+        job_name: 'runtime', scrape_timeout: `${SCRAPE - 5}s`, static_configs: [{ targets: [`127.0.0.1:${exporter.address().port}`] }],
         metric_relabel_configs: [{ action: 'labeldrop', regex: 'job|instance' }],
       }],
       readyTimeoutMs: 600_000,
     });
     prom = await start(rulesFile);
+    unwatch = watchEvaluations(prom.url);
     const liveStart = Math.floor(Date.now() / 1000);
 
     // Synthetic history for the recorded series long windows read, from the rules' first live evaluation.
@@ -236,7 +267,7 @@ for (const point of POINTS) {
       await sleep(5000);
       const body = await (await fetch(`${prom.url}/api/v1/rules`)).json();
       if (body.data.groups.every((g) => !g.lastEvaluation.startsWith('0001-'))) break;
-      if (i > 120) throw new Error('the rule groups did not all evaluate within 10 minutes');
+      if (i * 5000 > WAIT_MS) throw new Error(`the rule groups did not all evaluate within ${WAIT_MS / 60_000} minutes`);
     }
     const found = (await Promise.all(names.map((n) => query(prom.url, n)))).flat();
     const recEnd = liveStart - 60;
@@ -256,10 +287,12 @@ for (const point of POINTS) {
     await promtoolBlocks(join(dir, 'rec.om'), join(dir, 'rec-blocks'));
     await moveBlocks(join(dir, 'rec-blocks'), dataDir);
     log(`recorded history: ${found.length} series (${names.join(', ')}), ${recSamples} samples; restarting Prometheus to load the blocks`);
+    unwatch();
     await prom.stop();
     const activeFile = join(dir, 'active.yaml');
     await writeFile(activeFile, 'groups: []\n', 'utf8');
     prom = await start(activeFile);
+    unwatch = watchEvaluations(prom.url);
 
     // Rule evaluation.
     log(`compaction settled: ${await waitForCompaction(prom.url)} blocks loaded`);
@@ -271,7 +304,7 @@ for (const point of POINTS) {
     const idleRate = (cpu() - idle0[0]) / ((Date.now() - idle0[1]) / 1000);
     await writeFile(activeFile, await readFile(rulesFile, 'utf8'), 'utf8');
     await prom.reload();
-    const { times, errors, cpu: used } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 4) * PACE * 1000 + 600_000, pollMs: 2000, cpu });
+    const { times, errors, cpu: used } = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 4) * PACE * 1000 + WAIT_MS, pollMs: 2000, cpu });
     if (errors.length) log(`rule errors: ${errors.slice(0, 5).join('; ')}`);
     const cost = costFromTimes(groups, times);
     const cpuPerRoundMs = (Math.max(0, used.seconds - idleRate * used.wallSeconds) / EVALS) * 1000;
@@ -282,11 +315,15 @@ for (const point of POINTS) {
     log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute`);
 
     // Gate.
+    unwatch();
     const one = Array.from({ length: GATE_RUNS }, () => gateOnce(specs[0], prom.url, dir, END));
     load.push(loadavg()[0]);
     log(`gate one profile: ${one.map((g) => g.ms.toFixed(0)).join(' / ')} ms (${one[0].verdict})`);
     results.push({ P, N, series: plan.length, samples, backfillS, rules: ruleCount(groups), groups: groups.length, cost, gateOne: median(one.map((g) => g.ms)), verdict: one[0].verdict, load, headSeries, errors: errors.length });
+  } catch (err) {
+    log(`point p${P}s${Math.log10(N)} not completed: ${err.message}`);
   } finally {
+    unwatch();
     exporter?.close();
     await prom?.stop();
     await rm(dir, { recursive: true, force: true });
@@ -294,7 +331,7 @@ for (const point of POINTS) {
 }
 
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
-console.log(`\nMeasured on ${commit} (main ${onMain}); history ${SPAN / 3600} h at ${RES} s per sample, live scrape 30 s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
+console.log(`\nMeasured on ${commit} (main ${onMain}); history ${SPAN / 3600} h at ${RES} s per sample, live scrape ${SCRAPE} s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
 console.log(`| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round (wall) | rule eval per minute (wall) | Prometheus CPU for the rules per minute | gate wall time, one profile (median of ${GATE_RUNS}) | load avg |`);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of results) {
