@@ -11,6 +11,7 @@ import type { ComponentName } from '../sli/queries.js';
 import { recordedCoverageSeconds } from '../sli/recorded.js';
 import type { CoverageObservation, ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
 import { humanWindow } from '../format.js';
+import { type ExplainContext, explainUnknowable } from './unknowable.js';
 import type { CoveragePlan, GatePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } from './queries.js';
 
 export interface EvaluateOptions {
@@ -89,14 +90,31 @@ export class QueryRunner {
   }
 
   async run(q: PlannedQuery): Promise<QueryResult> {
+    return readAnswer(q, await this.answer(q));
+  }
+
+  /** A NaN strict count with the unknowable series and their gap named (extra queries, only in that case). */
+  async explained(q: PlannedQuery, r: QueryResult): Promise<QueryResult> {
+    if (r.status !== 'ok' || r.value === undefined || !Number.isNaN(r.value) || q.strict === undefined) return r;
+    const why = await explainUnknowable(this.explainer, q.strict, q.time);
+    return why === '' ? r : { ...r, unknowable: why };
+  }
+
+  /** Every series of a query's answer (cached like `run`). */
+  answer(q: PlannedQuery): Promise<Answer> {
     const key = `${q.time}\u0000${q.expr}`;
     let p = this.cache.get(key);
     if (p === undefined) {
       p = this.limited(q);
       this.cache.set(key, p);
     }
-    return readAnswer(q, await p);
+    return p;
   }
+
+  private readonly explainer: ExplainContext = {
+    run: (expr, time) => this.answer({ expr, time }),
+    admit: (text, maxChars) => this.client.admit(text, maxChars),
+  };
 
   private async limited(q: PlannedQuery): Promise<Answer> {
     if (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -122,6 +140,10 @@ async function window(runner: QueryRunner, w: WindowPlan, source: Source, quanti
   ]);
   const components: Partial<Record<ComponentName, QueryResult>> = {};
   for (const [name, r] of entries) components[name] = r;
+  // The first NaN count is the one the policy reports (sli/compute.ts): explain that one only.
+  const nan = entries.find(([, r]) => r.status === 'ok' && r.value !== undefined && Number.isNaN(r.value));
+  const planned = nan !== undefined ? queries?.[nan[0]] : undefined;
+  if (nan !== undefined && planned !== undefined) components[nan[0]] = await runner.explained(planned, nan[1]);
   return { plan: w, source: recorded ? 'recorded' : 'raw', components, ...(shown !== undefined ? { display: shown } : {}) };
 }
 

@@ -9,7 +9,12 @@ import type { CoveragePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } fr
  * (error, timeout, warnings, partial, wrong type, several samples) is an `error` with a user-facing reason.
  */
 export type QueryResult =
-  | { readonly status: 'ok'; readonly value: number | undefined }
+  | {
+      readonly status: 'ok';
+      readonly value: number | undefined;
+      /** A NaN count of a strict window: which series are unknowable and across which gap (gate/unknowable.ts). */
+      readonly unknowable?: string;
+    }
   | { readonly status: 'error'; readonly reason: string };
 
 export interface WindowObservation {

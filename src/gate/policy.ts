@@ -123,7 +123,11 @@ function queriesOf(w: WindowObservation): PlannedQuery[] {
 
 function sli(o: Objective, w: WindowObservation, c: Components): SliOutcome {
   const display = w.display?.status === 'ok' ? w.display.value : undefined;
-  return computeSli(o, c, display);
+  const out = computeSli(o, c, display);
+  // A NaN count (the first, as computeSli names it): which series are unknowable, across which gap (unknowable.ts).
+  const why = Object.values(w.components).find((r) => r?.status === 'ok' && r.value !== undefined && Number.isNaN(r.value));
+  if (out.status !== 'no_data' || why?.status !== 'ok' || why.unknowable === undefined) return out;
+  return { ...out, reason: `${out.reason}: ${why.unknowable}` };
 }
 
 function windowText(w: WindowObservation): string {

@@ -11,6 +11,7 @@
  */
 import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, type Matcher } from '../conventions.js';
 import { type Objective, type Profile, unitScale } from '../profile/model.js';
+import type { StrictCount } from '../promql/counter-increase.js';
 import { isRecordedWindow, recordedCountExpr, recordedCountsExpr, recordedSamplesByObjectiveExpr, ruleIntervalSeconds } from '../sli/recorded.js';
 import {
   budgetWindowQueries,
@@ -35,6 +36,8 @@ export interface PlannedQuery {
    * series this result is read from. Without it the answer must hold at most one series.
    */
   readonly pick?: Readonly<Record<string, string>>;
+  /** A raw strict count: its inputs, so that a NaN answer is explained (the series and the gap; unknowable.ts). */
+  readonly strict?: StrictCount;
 }
 
 /** The components of one window, in both sources. */
@@ -148,7 +151,7 @@ function windowPlan(profile: Profile, plan: QueryPlan, check: CheckKind, index: 
   // (recordedCountsExpr; each value equals the rules' own count, recordedComponentExpr).
   const batch = recordedCountsExpr(profile.name, ruleIntervalSeconds(objective), windowSeconds);
   for (const c of set.components) {
-    raw[c.name] = { expr: c.expr, time: end };
+    raw[c.name] = { expr: c.expr, time: end, ...(c.strict !== undefined ? { strict: c.strict } : {}) };
     rec[c.name] = { expr: batch, time: end, pick: { [LABEL_OBJECTIVE]: objective.name, [LABEL_COMPONENT]: c.name } };
     if (c.isTotal) totalComponent = c.name;
   }

@@ -25,3 +25,20 @@ export function parseExpiry(text: string, fromSeconds: number): number | undefin
 export function isoSeconds(seconds: number): string {
   return new Date(seconds * 1000).toISOString();
 }
+
+/** A time for people in reasons: `2026-11-26 10:55:00 UTC` (whole seconds). */
+export function utcTime(seconds: number): string {
+  return new Date(Math.round(seconds) * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
+/** A length of time for people, largest units first: `2h5m`, `1d2h`, `45s` (whole seconds). */
+export function spanText(seconds: number): string {
+  let rest = Math.max(0, Math.round(seconds));
+  if (rest === 0) return '0s';
+  let out = '';
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) out += `${String(Math.floor(rest / size))}${unit}`;
+    rest %= size;
+  }
+  return out;
+}

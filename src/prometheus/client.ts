@@ -49,6 +49,11 @@ export interface PrometheusClient {
   ready(opts?: RequestOptions): Promise<boolean>;
   /** GET /api/v1/status/buildinfo. */
   buildinfo(opts?: RequestOptions): Promise<BuildInfo>;
+  /**
+   * Server data (label values, series names) made safe to put in a report or log: redacted through this
+   * connection's credentials and cut to `maxChars` (secrets.ts SecretSet.admit).
+   */
+  admit(text: string, maxChars: number): string;
   /** Releases the connection pool. */
   close(): Promise<void>;
 }
@@ -165,6 +170,10 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       return api('GET', '/api/v1/status/buildinfo', new URLSearchParams(), opts, (data, _n, endpoint) =>
         parseBuildInfo(data, endpoint),
       );
+    },
+
+    admit(text, maxChars) {
+      return conn.secrets.admit(text, maxChars);
     },
 
     close() {

@@ -31,23 +31,60 @@ export interface CountOptions {
   readonly probe?: string | false;
 }
 
-export function counterIncrease(selector: string, window: string, lookback: string, by: readonly string[] = [], opts: CountOptions = {}): string {
-  const present = `last_over_time(${selector}[${lookback}] offset ${window})`;
-  const last = `last_over_time(${selector}[${window}])`;
+/** A strict count's inputs: what explains its NaN (the unknowable series and their gaps; gate/unknowable.ts). */
+export interface StrictCount {
+  readonly selector: string;
+  readonly window: string;
+  readonly lookback: string;
+  readonly opts: CountOptions;
+}
+
+/** The per-series pieces both the count and the unknowable series are built from. */
+function parts(selector: string, window: string, lookback: string): { present: string; last: string; before: string; drop: string } {
   const min = `min_over_time(${selector}[${window}])`;
   const before = `last_over_time(${selector}[${REACH_BACK}] offset ${window})`;
-  const drop = `(${min} - ${before}) < 0`;
+  return {
+    present: `last_over_time(${selector}[${lookback}] offset ${window})`,
+    last: `last_over_time(${selector}[${window}])`,
+    before,
+    drop: `(${min} - ${before}) < 0`,
+  };
+}
+
+export function counterIncrease(selector: string, window: string, lookback: string, by: readonly string[] = [], opts: CountOptions = {}): string {
+  const { present, last, before, drop } = parts(selector, window, lookback);
   const group = by.length === 0 ? '' : ` by (${by.join(', ')})`;
   const known = `sum${group}((increase(${selector}[${window}]) and ${present}) or ((((${last} - ${before}) unless ${drop}) or ${last}) unless ${present}))`;
   if (opts.strict !== true) return known;
+  return `(sum${group}(${unknowableSeries(selector, window, lookback, opts)}) * NaN or ${known})`;
+}
+
+/**
+ * strict: per series (labels kept), the series whose count is unknowable. Value: the growth across the gap (> 0),
+ * the drop below the last value before the start (< 0, a restart), or the value of a series born in the gap.
+ */
+export function unknowableSeries(selector: string, window: string, lookback: string, opts: CountOptions = {}): string {
+  const { present, last, before, drop } = parts(selector, window, lookback);
   const slack = (sel: string): string => `last_over_time(${sel}[${SCRAPE_SLACK}] offset ${window})`;
   // Grown across a gap at the start longer than the lookback, or restarted inside a gap at the start.
   const gapAtStart = `(((${last} - ${before}) > 0) unless ${present}) or (${drop} unless ${slack(selector)})`;
   const probe = opts.probe ?? selector;
-  if (probe === false) return `(sum${group}(${gapAtStart}) * NaN or ${known})`;
+  if (probe === false) return gapAtStart;
   // Born inside a gap at the start: new, while the probe was scraped before the gap but not right before the start
   // (a probe never seen in the reach-back is a first deployment: everything is new, counted from zero).
   const born = `((((${last} > 0) unless ${before}) unless on() ${slack(probe)}) and on() last_over_time(${probe}[${REACH_BACK}] offset ${window}))`;
-  const unknown = `${born} or ${gapAtStart}`;
-  return `(sum${group}(${unknown}) * NaN or ${known})`;
+  return `${born} or ${gapAtStart}`;
+}
+
+/**
+ * Per series of `selector`: the time (seconds) of its last sample within REACH_BACK before the start of the window
+ * ending at the evaluation time. Exact: each `step` sees the latest sample of the 5m lookback, and steps are closer.
+ */
+export function lastSampleBeforeStart(selector: string, window: string, step = '1m'): string {
+  return `max_over_time(timestamp(${selector})[${REACH_BACK}:${step}] offset ${window})`;
+}
+
+/** Per series of `selector`: the time of its first sample inside the window ending at the evaluation time, within `step`. */
+export function firstSampleInWindow(selector: string, window: string, step = '15s'): string {
+  return `min_over_time(timestamp(${selector})[${window}:${step}])`;
 }

@@ -25,3 +25,21 @@ export function parseMatcher(text: string): Matcher | undefined {
   if (m === null) return undefined;
   return { label: m[1]!, op: m[2] as Matcher['op'], value: m[3]! };
 }
+
+/** The metric name of a selector rendered by renderSelector (`metric{…}` or `{"utf8.name",…}`); undefined otherwise. */
+export function selectorMetric(selector: string): string | undefined {
+  const legacy = /^([a-zA-Z_:][a-zA-Z0-9_:]*)/.exec(selector);
+  if (legacy !== null) return legacy[1];
+  const quoted = /^\{"((?:[^"\\]|\\.)*)"/.exec(selector);
+  return quoted?.[1]?.replace(/\\(.)/g, '$1');
+}
+
+/** `selector` narrowed to the series with these label values (an `=` matcher per label; `__name__` is skipped). */
+export function narrowSelector(selector: string, labels: Readonly<Record<string, string>>): string {
+  const extra = Object.entries(labels)
+    .filter(([k]) => k !== '__name__')
+    .map(([k, v]) => `${renderLabelName(k)}=${quotePromqlString(v)}`);
+  if (extra.length === 0) return selector;
+  if (!selector.endsWith('}')) return `${selector}{${extra.join(',')}}`;
+  return `${selector.slice(0, -1)}${selector.endsWith('{}') ? '' : ','}${extra.join(',')}}`;
+}

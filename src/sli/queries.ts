@@ -9,7 +9,7 @@ import { promDuration, parseDuration } from '../format.js';
 import { WINDOW_PLACEHOLDER } from '../profile/promql-check.js';
 import { type EventSelector, type HistogramSelector, type Objective, type Profile, thresholdsOf, unitScale } from '../profile/model.js';
 import { leRegex } from '../promql/le.js';
-import { type CountOptions, counterIncrease } from '../promql/counter-increase.js';
+import { type CountOptions, counterIncrease, type StrictCount } from '../promql/counter-increase.js';
 import { renderSelector } from '../promql/selector.js';
 
 /** Component names: event counts over the window. `le:<bound>` is a bucket count at a threshold (in the objective's unit). */
@@ -21,6 +21,8 @@ export interface ComponentQuery {
   readonly expr: string;
   /** True when this component is the denominator whose absence or zero means "no data". */
   readonly isTotal: boolean;
+  /** A strict count (the gate's): its inputs, to name the series and the gap when the count is NaN. */
+  readonly strict?: StrictCount;
 }
 
 export interface SliQuerySet {
@@ -62,6 +64,13 @@ export function windowCount(selector: string, window: string, by: readonly strin
 export type CountSource =
   | { readonly kind: 'counter'; readonly selector: string; readonly by: readonly string[] }
   | { readonly kind: 'promql'; readonly template: string };
+
+/** A strict count's inputs (counter sources only: user PromQL is never NaN by this design). */
+export function strictCountOf(source: CountSource, window: string, count: CountOptions): StrictCount | undefined {
+  const seconds = parseDuration(window);
+  if (source.kind !== 'counter' || count.strict !== true || seconds === undefined) return undefined;
+  return { selector: source.selector, window, lookback: promDuration(presenceLookbackSeconds(seconds)), opts: count };
+}
 
 /** The count of `source` over `window` (a Prometheus duration); `count`: the gate's strict options. */
 export function countExpr(source: CountSource, window: string, count: CountOptions = {}): string {
@@ -219,7 +228,10 @@ export function windowQueries(plan: QueryPlan, windowSeconds: number, strict = f
   const w = promDuration(windowSeconds);
   const objective = plan.objective;
   const opts = strictCount(plan, plan.total, strict);
-  const components: ComponentQuery[] = plan.sli.map((c) => ({ name: c.name as ComponentName, expr: countExpr(c.source, w, opts), isTotal: c.isTotal }));
+  const components: ComponentQuery[] = plan.sli.map((c) => {
+    const strictCount = strictCountOf(c.source, w, opts);
+    return { name: c.name as ComponentName, expr: countExpr(c.source, w, opts), isTotal: c.isTotal, ...(strictCount !== undefined ? { strict: strictCount } : {}) };
+  });
   const e = (i: number): string => components[i]?.expr ?? '';
   const s = objective.sli;
   let display: string;

@@ -17,7 +17,8 @@ import { writeOpenMetrics } from '../../src/backfill/openmetrics.js';
 import type { GateReport, ReportCheck, ReportObjective } from '../../src/gate/report/model.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
-import { counterSum, DAY, families, histogramSum, labelsFor, type ScenarioHistory, SIG } from '../gate/scenario-data.js';
+import { histogramSeries } from '../../src/conventions.js';
+import { counterSum, DAY, families, histogramSum, type HistogramSpec, inOutage, labelsFor, samplesOf, type ScenarioHistory, SIG } from '../gate/scenario-data.js';
 import { kokinoScenario, type KokinoScenario, runtimeScenario, type RuntimeScenario, scenarioAt, scenarioEnd } from '../gate/scenarios.js';
 import { runCliInProcess, type InProcessRun } from '../harness/cli.js';
 import { prometheusServers } from '../harness/prometheus-servers.js';
@@ -236,6 +237,45 @@ describe.each(servers)('gate scenarios on $label', (server) => {
       expect(tool.reasons.join('\n')).toMatch(/is NaN: a series' count is unknowable — a scrape gap straddles the window start/);
       expect(1 - 31 / 500).toBeCloseTo(0.938, 12);
     });
+
+    it('the outage\'s "cannot evaluate" reason names the series and the gap (UTC, duration) in every format; label values are redacted', async () => {
+      // Expected from the generated history, not from the gate: the 7d window starts at AT − 7d; the gap runs from
+      // the last sample before it to the first after it, across which the succeeded-tool series (good) grew.
+      const h = histories.get('outage')!;
+      const start = AT - 7 * DAY;
+      const seen = h.times.filter((t) => !inOutage(h, t));
+      const from = Math.max(...seen.filter((t) => t <= start));
+      const to = Math.min(...seen.filter((t) => t > start));
+      const utc = (t: number): string => new Date(t * 1000).toISOString().replace('T', ' ').replace('.000Z', ' UTC');
+      const d = to - from;
+      const duration = `${Math.floor(d / 3600)}h${(d % 3600) / 60}m`;
+      const good = h.series[0] as HistogramSpec;
+      const samples = samplesOf(h, good.perStep.map((p) => p.count));
+      const at = (t: number): number => samples.find(([x]) => x === t)?.[1] ?? NaN;
+      expect(at(to)).toBeGreaterThan(at(from));
+      const series = `${histogramSeries(H.tool_duration.metric).count}{scenario="outage"}`;
+      const why = `1 series unknowable at the window start ${utc(start)}: ${series}: grew across a scrape gap from ${utc(from)} to ${utc(to)} (${duration}), longer than the 1h presence lookback`;
+      expect(duration).toBe('2h5m');
+
+      // One run writes every format (json on stdout).
+      const files = ['text', 'markdown', 'junit'].map((f) => [f, join(work, `outage-reason.${f}`)] as const);
+      const run = await cli(['gate', '--profile', 'runtime-v1', '--prometheus-url', prom.url, '--selector', 'scenario=outage', '--at', String(AT),
+        '--report', 'json=-', ...files.flatMap(([f, file]) => ['--report', `${f}=${file}`]), '--audit-log', auditLog()]);
+      expect(run.code, run.err).toBe(3);
+      const report = JSON.parse(run.out) as GateReport;
+      const gateCheck = chk(obj(report, 'tool_success_rate'), 'gate');
+      expect(gateCheck.status).toBe('cannot_evaluate');
+      expect(gateCheck.reason).toContain(`component good is NaN: `);
+      expect(gateCheck.reason).toContain(why);
+      expect(report.reasons.join('\n')).toContain(why);
+      const unescape = (x: string): string => x.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      for (const [format, file] of files) expect(unescape(await readFile(file, 'utf8')), format).toContain(why);
+      // Label values are server text: a credential sent to the server never comes back in a reason.
+      const redacted = await gate('runtime-v1', 'outage', ['--header', 'X-Scope-OrgID: outage']);
+      const text = chk(obj(redacted.report, 'tool_success_rate'), 'gate').reason;
+      expect(text).toContain(`${histogramSeries(H.tool_duration.metric).count}{scenario="[REDACTED]"}: grew across a scrape gap`);
+      expect(text).not.toContain('"outage"');
+    }, 180_000);
 
     it('counter reset in the middle → values still equal the generated counts, pass', async () => {
       const { run, report } = await gate('runtime-v1', 'reset');
