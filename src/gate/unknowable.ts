@@ -38,7 +38,12 @@ type Named = Series & { readonly selector: string };
 async function perSeries(ctx: ExplainContext, named: readonly Named[], expr: (selector: string) => string, time: number): Promise<Map<string, number> | string> {
   const a = await ctx.run(named.map((s) => expr(s.selector)).join(' or '), time);
   if (a.status === 'error') return a.reason;
-  return new Map(a.series.map((s) => [identity(s.labels), s.value]));
+  return new Map(a.series.filter((s) => isTime(s.value)).map((s) => [identity(s.labels), s.value]));
+}
+
+/** A server's answer is outside text: only a finite time a Date can hold is read as a sample time. */
+function isTime(v: number | undefined): v is number {
+  return v !== undefined && Number.isFinite(v) && Math.abs(v) < 8.64e12;
 }
 
 /** "from … to … (duration)" of a gap. */
@@ -53,7 +58,8 @@ export async function explainUnknowable(ctx: ExplainContext, count: StrictCount,
   const u = unknowableSeries(count.selector, count.window, count.lookback, count.opts);
   const listed = await ctx.run(`topk(${String(NAMED_SERIES)}, ${u}) or label_replace(count(${u}), "${COUNT_LABEL}", "all", "", "")`, end);
   if (listed.status === 'error') return `the unknowable series could not be listed: ${listed.reason}`;
-  const total = listed.series.find((s) => s.labels[COUNT_LABEL] === 'all')?.value ?? 0;
+  const counted = listed.series.find((s) => s.labels[COUNT_LABEL] === 'all')?.value;
+  const total = counted !== undefined && Number.isFinite(counted) ? counted : 0;
   const named = listed.series
     .filter((s) => s.labels[COUNT_LABEL] === undefined)
     .sort((a, b) => b.value - a.value || (identity(a.labels) < identity(b.labels) ? -1 : 1))
@@ -71,7 +77,8 @@ export async function explainUnknowable(ctx: ExplainContext, count: StrictCount,
   let probeLast: number | undefined;
   if (born && probe !== false) {
     const a = await ctx.run(`max(${lastSampleBeforeStart(probe, count.window, '4m')})`, end);
-    probeLast = a.status === 'ok' ? a.series[0]?.value : undefined;
+    const v = a.status === 'ok' ? a.series[0]?.value : undefined;
+    probeLast = isTime(v) ? v : undefined;
   }
 
   const metric = selectorMetric(count.selector) ?? '';

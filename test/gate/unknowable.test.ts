@@ -95,6 +95,9 @@ describe('explainUnknowable', () => {
     expect(await explainUnknowable(context([]), COUNT, END)).toBe('');
     const listFails = await explainUnknowable(context([], { fail: /^topk/ }), COUNT, END);
     expect(listFails).toBe('the unknowable series could not be listed: query timed out');
+    // Times from the server are outside data: NaN or out of range is no time, never a crash.
+    const odd = await explainUnknowable(context([{ labels: { job: 'a' }, value: Number.NaN, before: Number.NaN, first: 1e300 }]), COUNT, END);
+    expect(odd).toContain('calls_total{job="a"}: born inside a scrape gap at the start (no sample found in the window, none in the 25h before the start)');
   });
 });
 
