@@ -58,16 +58,18 @@ export function keepsEveryEvaluation(group: string, file: string, intervalSecond
 }
 
 /**
- * The first of `candidate(0)`, `candidate(1)`, … that keeps every evaluation of the group. An interval of 1 s or
- * less has no such phase (the hole is 1 s wide); it is refused.
+ * The first of `candidate(0)`, `candidate(1)`, … that keeps every evaluation of the group (at each of the intervals
+ * given: one path serves every interval the group is backfilled at). An interval of 1 s or less has no such phase
+ * (the hole is 1 s wide); it is refused.
  */
-export function safeRuleFilePath(group: string, intervalSeconds: number, candidate: (attempt: number) => string): string {
-  if (intervalNs(intervalSeconds) <= HOLE_NS) {
-    throw new RangeError(`group ${group}: an interval of ${intervalSeconds}s leaves no evaluation phase that promtool backfills without holes (use 2s or more)`);
+export function safeRuleFilePath(group: string, intervalSeconds: number | readonly number[], candidate: (attempt: number) => string): string {
+  const intervals = typeof intervalSeconds === 'number' ? [intervalSeconds] : intervalSeconds;
+  for (const i of intervals) {
+    if (intervalNs(i) <= HOLE_NS) throw new RangeError(`group ${group}: an interval of ${i}s leaves no evaluation phase that promtool backfills without holes (use 2s or more)`);
   }
   for (let attempt = 0; attempt < 10_000; attempt++) {
     const file = candidate(attempt);
-    if (keepsEveryEvaluation(group, file, intervalSeconds)) return file;
+    if (intervals.every((i) => keepsEveryEvaluation(group, file, i))) return file;
   }
-  throw new Error(`group ${group}: no rule-file path among 10000 candidates keeps every evaluation (interval ${intervalSeconds}s)`);
+  throw new Error(`group ${group}: no rule-file path among 10000 candidates keeps every evaluation (interval ${intervals.join('s, ')}s)`);
 }

@@ -135,6 +135,20 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
   const results: RuleLevelResult[] = [];
   // Beside the data dir, so moving blocks in is a rename on the same file system.
   const work = await mkdtemp(join(dirname(opts.dataDir), '.agent-slo-rules-backfill-'));
+  // One rule-file path per group for every level: the path sets the evaluation phase, so every level of a group is
+  // evaluated at the same timestamps and a rule reading an earlier level in the same evaluation (the SLI divides by
+  // the events) finds that level's sample at its own timestamp, as in a live group.
+  const paths = new Map<string, string>();
+  const pathOf = (g: RuleGroup): string => {
+    let path = paths.get(g.name);
+    if (path === undefined) {
+      const intervals = [g.intervalSeconds, ...(opts.higherLevels?.intervalSeconds === undefined ? [] : [opts.higherLevels.intervalSeconds])];
+      const base = `group-${String(paths.size)}`;
+      path = safeRuleFilePath(g.name, intervals, (n) => join(work, `${base}${n === 0 ? '' : `-${String(n)}`}.yaml`));
+      paths.set(g.name, path);
+    }
+    return path;
+  };
   try {
     for (const level of levels) {
       opts.signal?.throwIfAborted();
@@ -147,8 +161,8 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
       const outs = await Promise.all(
         level.groups.map(async (group, gi) => {
           const g = interval === undefined ? group : { ...group, intervalSeconds: interval };
-          // The path sets the group's evaluation phase: pick one promtool keeps every evaluation with (group-phase.ts).
-          const file = safeRuleFilePath(g.name, g.intervalSeconds, (n) => join(work, `level-${level.level}-${gi}${n === 0 ? '' : `-${n}`}.yaml`));
+          // The path sets the group's evaluation phase: one promtool keeps every evaluation with (group-phase.ts).
+          const file = pathOf(group);
           const text = renderRuleFile([`level ${level.level} of the generated recording rules (backfill only)`], [g]);
           await writeFile(file, text, 'utf8');
           const out = join(work, `out-${level.level}-${gi}`);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlocks } from '../../src/backfill/blocks.js';
-import { backfillRecordingRules } from '../../src/backfill/import-rules.js';
+import { backfillRecordingRules, recordingRuleLevels } from '../../src/backfill/import-rules.js';
+import { RECORD_FRACTION_LE, RECORD_SLI } from '../../src/conventions.js';
 import { type MetricFamily, type Sample, writeOpenMetrics } from '../../src/backfill/openmetrics.js';
 import { counterFromRates, seededRandom } from '../../src/backfill/scenario.js';
 import { shippedProfilePath } from '../../src/profile/shipped.js';
@@ -119,7 +120,8 @@ beforeAll(async () => {
     endSeconds: END,
     // Long windows are only compared at END: levels above the 5m rates are recorded over the last 30 minutes.
     higherLevels: { startSeconds: END - 1800 },
-    maxLevel: 2,
+    // Up to the level recording the compared series (the SLI and fractions divide by the events recorded before them).
+    maxLevel: Math.max(...recordingRuleLevels(groups).filter((l) => l.records.some((r) => r === RECORD_SLI || r === RECORD_FRACTION_LE)).map((l) => l.level)),
     reload: restart,
   });
 }, 900_000);

@@ -14,10 +14,11 @@ import { baseLabels, eventsSelector, joinedRule, ruleCount, sliSelector as sliSe
 import type { AlertingRule, RecordingRule } from './rule-types.js';
 import { burnRateCanFire, burnWindows } from '../windows.js';
 
+/** Bad / total over `w`; a budget counting the SLI's own total reads the events recorded earlier in the group. */
 function badRatio(c: ObjectiveComponents, b: BudgetRef, w: number): string {
-  const total = ruleCount(c, b.total, w);
-  const bad = b.bad !== undefined ? ruleCount(c, b.bad, w) : `(${total} - ${ruleCount(c, b.good ?? b.total, w)})`;
-  return `${bad} / (${total} > 0)`;
+  const total = b.total === c.total ? eventsSelector(c, w) : ruleCount(c, b.total, w);
+  const bad = b.bad !== undefined ? ruleCount(c, b.bad, w) : `(${total} - on() ${ruleCount(c, b.good ?? b.total, w)})`;
+  return `${bad} / on() (${total} > 0)`;
 }
 
 export function burnRateSelector(c: ObjectiveComponents, w: number): string {

@@ -61,23 +61,34 @@ export function windowLabel(w: number): Record<string, string> {
   return { [LABEL_WINDOW]: promDuration(w) };
 }
 
-/** SLI value over `w` in the objective's unit (for quantiles: histogram_quantile, display only). */
-export function sliExpr(c: ObjectiveComponents, w: number, count: (c: ObjectiveComponents, name: string, w: number) => string = countAt): string {
+/**
+ * SLI value over `w` in the objective's unit (for quantiles: histogram_quantile, display only). With `recordedTotal`
+ * (the rules: eventsSelector, the denominator the events rule recorded earlier in the same evaluation) the
+ * denominator is read from it instead of counted again; one series on each side, so it is matched on no labels.
+ */
+export function sliExpr(
+  c: ObjectiveComponents,
+  w: number,
+  count: (c: ObjectiveComponents, name: string, w: number) => string = countAt,
+  recordedTotal?: string,
+): string {
   const o = c.objective;
   const s = o.sli;
   const n = (name: string) => count(c, name, w);
+  const total = recordedTotal ?? n(c.total);
+  const on = recordedTotal === undefined ? '' : 'on() ';
   switch (s.kind) {
     case 'ratio':
-      return `${n(s.numerator)} / (${n('total')} > 0)`;
+      return `${n(s.numerator)} / ${on}(${total} > 0)`;
     case 'average':
-      return scaled(`${n('sum')} / (${n('count')} > 0)`, unitScale(o.unit, s.histogram.unit));
+      return scaled(`${n('sum')} / ${on}(${total} > 0)`, unitScale(o.unit, s.histogram.unit));
     case 'perEvent':
       // value/0 is +Inf when value > 0 (a critical breach); 0/0 is no data.
-      return `(${n('value')} / ${n('events')}) unless (${n('value')} == 0 and ${n('events')} == 0)`;
+      return `(${n('value')} / ${on}${total}) unless ${on}(${n('value')} == 0 and ${on}${total} == 0)`;
     case 'quantile':
       return scaled(`histogram_quantile(${String(s.quantile)}, sum by (le) (${n('buckets')}))`, unitScale(o.unit, s.histogram.unit));
     case 'zeroTolerance':
-      return s.population === undefined ? `${n('bad')} or on() vector(0)` : `${n('bad')} and (${n('population')} > 0)`;
+      return s.population === undefined ? `${total} or on() vector(0)` : `${n('bad')} and ${on}(${total} > 0)`;
   }
 }
 
@@ -139,12 +150,13 @@ export function recordingRules(c: ObjectiveComponents): RecordingRule[] {
   ];
   const windows = objectiveWindows(o);
   rules.push(joinedRule(RECORD_EVENTS, c, windows.map((w) => ({ labels: windowLabel(w), expr: ruleCount(c, c.total, w) }))));
-  rules.push(joinedRule(RECORD_SLI, c, windows.map((w) => ({ labels: windowLabel(w), expr: sliExpr(c, w, ruleCount) }))));
+  // The SLI divides by the events recorded just above (rules in a group run in order; backfill: the next level).
+  rules.push(joinedRule(RECORD_SLI, c, windows.map((w) => ({ labels: windowLabel(w), expr: sliExpr(c, w, ruleCount, eventsSelector(c, w)) }))));
   if (o.sli.kind === 'quantile') {
     const parts = fractionWindows(o).flatMap((w) =>
       fractionThresholds(o).map(({ value }) => ({
         labels: { ...windowLabel(w), [LABEL_THRESHOLD]: String(value) },
-        expr: `${ruleCount(c, `le:${String(value)}`, w)} / (${ruleCount(c, 'count', w)} > 0)`,
+        expr: `${ruleCount(c, `le:${String(value)}`, w)} / on() (${c.total === 'count' ? eventsSelector(c, w) : ruleCount(c, 'count', w)} > 0)`,
       })),
     );
     const bounds = fractionThresholds(o).map(({ value, bound }) => `${String(value)} ${o.unit} (le=${String(bound)})`);
