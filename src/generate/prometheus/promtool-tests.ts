@@ -19,7 +19,7 @@ import type { AlertingRule } from './rule-types.js';
 import { ruleFilePath } from './rules.js';
 import { eventSeries, type InputSeries, type LeStyle, objectiveSeries, type Phase, syntheticQuantile } from './test-series.js';
 import { GENERATED_NOTICE, type GeneratedFile } from '../types.js';
-import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../windows.js';
+import { objectiveWindows, ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../windows.js';
 
 interface ExpAlert {
   exp_labels: Record<string, string>;
@@ -58,6 +58,28 @@ function stepOf(o: Objective): number {
 }
 function at(mins: number): string {
   return promDuration(mins * MIN);
+}
+
+/**
+ * Input samples per minute. Rules evaluate on whole minutes and Prometheus 3 ranges are left-open ((t − w, t]), so a
+ * raw window must be longer than the sample spacing to hold the two samples increase() needs: a 1m window gets
+ * samples every 30s (a 1m scrape interval cannot serve it: docs/counting.md "Limits"); all others every 1m.
+ */
+function samplesPerMinute(o: Objective): number {
+  const windows = [...objectiveWindows(o), ...(o.escalation?.kind === 'condition' ? [o.escalation.windowSeconds] : [])];
+  const shortest = Math.min(...windows.filter(isRawWindow));
+  let k = 1;
+  while (MIN / k >= shortest) k++;
+  return k;
+}
+
+function inputInterval(o: Objective): string {
+  return promDuration(MIN / samplesPerMinute(o));
+}
+
+/** The objective's input series over `phases`, sampled per samplesPerMinute. */
+function inputs(profile: Profile, o: Objective, phases: readonly Phase[], leStyle?: LeStyle): InputSeries[] {
+  return objectiveSeries(profile, o, phases, { samplesPerMinute: samplesPerMinute(o), ...(leStyle === undefined ? {} : { leStyle }) });
 }
 
 /** The annotations of `rule` with `$value` and the quantile query replaced by the expected numbers. */
@@ -187,8 +209,8 @@ function thresholdCases(profile: Profile, o: Objective, leStyles: LeStyle[]): Te
       const side = (b: boolean) => (b ? 'just past' : 'just short of');
       cases.push({
         name: `${o.name}: ${side(breach)} the ${t.level} threshold (${String(t.value)}), then ${side(!breach)} it${o.sli.kind === 'quantile' ? ` [le spelled ${leStyle}]` : ''}`,
-        interval: '1m',
-        input_series: objectiveSeries(profile, o, [p1, p2], { leStyle }),
+        interval: inputInterval(o),
+        input_series: inputs(profile, o, [p1, p2], leStyle),
         alert_rule_test: checks,
       });
     }
@@ -225,8 +247,8 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
       const checkAt = 30;
       cases.push({
         name: `${o.name}: ${rule.alert} with ${formatPercent(bad)} bad events (burn rate ${(a.burnRate * factor).toFixed(2)} vs ${a.burnRate.toFixed(2)})`,
-        interval: '1m',
-        input_series: objectiveSeries(profile, o, [budgetPhase(o, bad, checkAt + 5)]),
+        interval: inputInterval(o),
+        input_series: inputs(profile, o, [budgetPhase(o, bad, checkAt + 5)]),
         alert_rule_test: [
           check(stepOf(o), rule.alert, factor > 1 ? [expected(rule, o, bad / b.allowed, extra)] : []),
           check(checkAt, rule.alert, factor > 1 ? [expected(rule, o, bad / b.allowed, extra)] : []),
@@ -240,8 +262,8 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
     const r1 = Math.min(0.99, 1.3 * edge * (p1Min + p2Min + 1) / p1Min);
     cases.push({
       name: `${o.name}: ${rule.alert} fires while both windows burn, and stops when the ${promDuration(a.shortWindowSeconds)} window recovers`,
-      interval: '1m',
-      input_series: objectiveSeries(profile, o, [budgetPhase(o, r1, p1Min), budgetPhase(o, 0, p2Min)]),
+      interval: inputInterval(o),
+      input_series: inputs(profile, o, [budgetPhase(o, r1, p1Min), budgetPhase(o, 0, p2Min)]),
       alert_rule_test: [check(p1Min, rule.alert, [expected(rule, o, r1 / b.allowed, extra)]), check(p1Min + p2Min, rule.alert, [])],
     });
   }
@@ -251,8 +273,8 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
       const bad = b.allowed * factor;
       cases.push({
         name: `${o.name}: ${exhausted.alert} with ${formatPercent(bad)} bad events over the budget window (allowed ${formatPercent(b.allowed)})`,
-        interval: '1m',
-        input_series: objectiveSeries(profile, o, [budgetPhase(o, bad, 65)]),
+        interval: inputInterval(o),
+        input_series: inputs(profile, o, [budgetPhase(o, bad, 65)]),
         alert_rule_test: [check(60, exhausted.alert, factor > 1 ? [expected(exhausted, o, 1 - factor, base)] : [])],
       });
     }
@@ -270,18 +292,21 @@ function burnCases(profile: Profile, o: Objective): TestCase[] {
 function zeroToleranceTimeline(o: Objective, born: boolean): { first: number; lastSafe: number; cleared: number; values: (t: number) => number[] } {
   const w = minutes(o.windows.alert);
   const first = born ? 10 : 11;
+  // Sampled between whole minutes, the pre-event sample (at first − 1/k) stays inside both versions' ranges as long
+  // as a born series' first sample does: the existing series then behaves like a born one.
+  const sameAsBorn = born || samplesPerMinute(o) > 1;
   if (isRawWindow(o.windows.alert)) {
-    // Prometheus 2.42 (closed ranges) still sees the pre-event sample at exactly `first − 1 + w`, 3.x has cleared.
-    return { first, lastSafe: first - (born ? 1 : 2) + w, cleared: first + w, values: () => [1] };
+    // Prometheus 2.42 (closed ranges) still sees a pre-event sample at exactly `first − 1 + w`, 3.x has cleared.
+    return { first, lastSafe: first - (sameAsBorn ? 1 : 2) + w, cleared: first + w, values: () => [1] };
   }
   const perEval = ruleIntervalSeconds(o) / SHORT_WINDOW_SECONDS;
   const held = (t: number, last: number, weight: number) => weight * Math.max(0, Math.min(last, t) - Math.max(first, t - w + 1) + 1);
   const rates = SHORT_WINDOW_SECONDS / MIN;
   return {
     first,
-    lastSafe: first + w + (born ? rates - 2 : rates - 3),
+    lastSafe: first + w + (sameAsBorn ? rates - 2 : rates - 3),
     cleared: first + w + rates - 1,
-    values: (t) => [held(t, first + rates - 1, perEval), born ? held(t, first + rates - 1, perEval) : held(t, first + rates - 2, perEval * rates / (rates - 1))],
+    values: (t) => [held(t, first + rates - 1, perEval), sameAsBorn ? held(t, first + rates - 1, perEval) : held(t, first + rates - 2, perEval * rates / (rates - 1))],
   };
 }
 
@@ -320,14 +345,14 @@ function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
   const cases: TestCase[] = [
     {
       name: `${o.name}: no bad events, no alert`,
-      interval: '1m',
-      input_series: objectiveSeries(profile, o, [{ minutes: 30, perMinute: perMinute(o) }]),
+      interval: inputInterval(o),
+      input_series: inputs(profile, o, [{ minutes: 30, perMinute: perMinute(o) }]),
       alert_rule_test: names.map((r) => check(20, r.alert, [])),
     },
     {
       name: `${o.name}: one bad event on an existing series fires${forText} and clears when it leaves the ${promDuration(o.windows.alert)} window`,
-      interval: '1m',
-      input_series: objectiveSeries(profile, o, [
+      interval: inputInterval(o),
+      input_series: inputs(profile, o, [
         { minutes: 10, perMinute: perMinute(o) },
         { minutes: tail, perMinute: perMinute(o), badEvents: 1 },
       ]),
@@ -339,11 +364,11 @@ function zeroToleranceCases(profile: Profile, o: Objective): TestCase[] {
   if (o.sli.events.kind === 'series') {
     // The failure counter is born with its first failure (value 1): increase() cannot see it; the count counts a series
     // born in the window from zero (promql/counter-increase.ts).
-    const series = objectiveSeries(profile, o, [{ minutes: 10, perMinute: perMinute(o) }, { minutes: tail, perMinute: perMinute(o), badEvents: 1 }]);
-    const bad = objectiveSeries(profile, o, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: tail, perMinute: 0, badEvents: 1 }])[0]!;
+    const series = inputs(profile, o, [{ minutes: 10, perMinute: perMinute(o) }, { minutes: tail, perMinute: perMinute(o), badEvents: 1 }]);
+    const bad = inputs(profile, o, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: tail, perMinute: 0, badEvents: 1 }])[0]!;
     cases.push({
       name: `${o.name}: a failure counter that appears with its first failure fires${forText || ' at once'}`,
-      interval: '1m',
+      interval: inputInterval(o),
       input_series: [bad, ...series.slice(1)],
       alert_rule_test: zeroToleranceChecks(o, names, true, () => []),
     });
@@ -370,13 +395,15 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
   const live = 30;
   // Checks stay off range-boundary instants: Prometheus 2.42 ranges include both ends ([t-w, t]), Prometheus 3.x
   // ranges exclude the start ((t-w, t]), so an instant exactly one window after a sample is decided differently.
-  // The inputs' last samples are at live-1m and live. The 5m rate (two samples in the window) is last recorded at
-  // the last evaluation t <= live+4m under 2.42 and t < live+4m under 3.x; absent_over_time[1h] then holds from
-  // the first evaluation after (2.42) or at (3.x) last recorded + 1h. "Not yet" is checked one step before the
-  // earlier (3.x) boundary, "fires" one step after the later (2.42) one, so both versions agree on each check.
+  // The inputs' last samples are at live-1/k and live (k samples per minute). The 5m rate (two samples in the
+  // window) is last recorded at the last evaluation t <= live-1/k+5m under 2.42 and t < live-1/k+5m under 3.x;
+  // absent_over_time[1h] then holds from the first evaluation after (2.42) or at (3.x) last recorded + 1h. "Not yet"
+  // is checked one step before the earlier (3.x) boundary, "fires" one step after the later (2.42) one, so both
+  // versions agree on each check.
   const s = stepOf(o);
-  const lastRate2 = Math.floor((live + 4) / s) * s;
-  const lastRate3 = Math.ceil((live + 4) / s) * s - s;
+  const lastPair = live + minutes(SHORT_WINDOW_SECONDS) - 1 / samplesPerMinute(o);
+  const lastRate2 = Math.floor(lastPair / s) * s;
+  const lastRate3 = Math.ceil(lastPair / s) * s - s;
   const notYet = Math.ceil((lastRate3 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s - s;
   const firesAt = Math.floor((lastRate2 + minutes(NO_DATA_AFTER_SECONDS)) / s) * s + s;
   const phases: Phase[] =
@@ -384,8 +411,8 @@ function noDataCases(profile: Profile, o: Objective): TestCase[] {
   return [
     {
       name: `${o.name}: inputs vanish -> ${rule.alert} after ${promDuration(NO_DATA_AFTER_SECONDS)} without samples`,
-      interval: '1m',
-      input_series: objectiveSeries(profile, o, phases),
+      interval: inputInterval(o),
+      input_series: inputs(profile, o, phases),
       alert_rule_test: [check(live + 10, rule.alert, []), check(notYet, rule.alert, []), check(firesAt, rule.alert, [expected(rule, o, 0, base)])],
     },
   ];
@@ -410,8 +437,8 @@ function escalationCases(profile: Profile, o: Objective): TestCase[] {
     return [
       {
         name: `${o.name}: ${thresholdAlertName(o, o.critical)} unresolved for ${promDuration(e.afterSeconds)} ${escalates ? 'escalates' : 'cannot escalate (one event leaves the window first)'} to ${e.to}`,
-        interval: '1m',
-        input_series: objectiveSeries(profile, o, phases),
+        interval: inputInterval(o),
+        input_series: inputs(profile, o, phases),
         alert_rule_test: [check(fires - s, rule.alert, []), check(escalates ? fires : tl.lastSafe, rule.alert, escalates ? [expected(rule, o, 1, base)] : [])],
       },
     ];
@@ -424,8 +451,8 @@ function escalationCases(profile: Profile, o: Objective): TestCase[] {
     const fire = () => (n > e.above ? [expected(rule, o, n, {})] : []);
     return {
       name: `${o.name}: ${String(n)} events in ${promDuration(e.windowSeconds)} ${n > e.above ? 'escalate' : 'do not escalate'} to ${e.to} (limit ${String(e.above)})`,
-      interval: '1m',
-      input_series: [eventSeries(profile, e.events, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: w + 10, perMinute: 0, badEvents: n }])],
+      interval: inputInterval(o),
+      input_series: [eventSeries(profile, e.events, [{ minutes: 10, perMinute: 0, absent: true }, { minutes: w + 10, perMinute: 0, badEvents: n }], { samplesPerMinute: samplesPerMinute(o) })],
       // Last evaluation still holding the first sample, first one past it (evaluations every s minutes).
       alert_rule_test: [check(9, rule.alert, []), check(10, rule.alert, fire()), check(Math.floor((9 + w) / s) * s, rule.alert, fire()), check(roundUp(10 + w, s), rule.alert, [])],
     };

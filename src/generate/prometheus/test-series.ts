@@ -52,24 +52,45 @@ function num(v: number): string {
  * phase holds the start value 0 at t=0 and then runs its minutes (t=1..m); later phases follow minute by minute.
  * A series that starts after an absent phase begins with its first step's value (a counter born with its first
  * events, which increase() alone cannot see; the count counts it from zero).
+ * With `perMinute` samples per minute (a scrape interval of 60/k s), the samples at whole minutes are the same and
+ * k − 1 samples between two of them step linearly (a jump lands in the last step before its minute); the minute
+ * after an absent one has no samples before its whole-minute sample.
  */
-function counterValues(phases: readonly Phase[], perMinute: (p: Phase) => number, jump: (p: Phase) => number = () => 0): string {
+function counterValues(phases: readonly Phase[], perMinute: (p: Phase) => number, jump: (p: Phase) => number = () => 0, samplesPerMinute = 1): string {
+  const k = samplesPerMinute;
   const parts: string[] = [];
+  let blanks = 0;
+  const push = (text: string): void => {
+    if (blanks > 0) parts.push(`_x${String(blanks)}`);
+    blanks = 0;
+    parts.push(text);
+  };
+  /** `n` samples from `from` in steps of `step` (promtool's expanding notation). */
+  const run = (from: number, step: number, n: number): void => {
+    if (n >= 1) push(`${num(from)}+${num(step)}x${String(n - 1)}`);
+  };
   let value = 0;
   let started = false;
+  let afterGap = false;
   phases.forEach((p, i) => {
     if (p.absent === true) {
-      parts.push(`_x${String(p.minutes)}`);
+      // A first phase covers t = 0..m−1 when absent (t = 0..m otherwise), a later one the next m minutes.
+      blanks += i === 0 ? (p.minutes - 1) * k + 1 : p.minutes * k;
+      afterGap = true;
       return;
     }
     const inc = perMinute(p);
-    if (!started && i === 0) parts.push('0');
+    if (!started && i === 0) push('0');
     started = true;
+    if (afterGap) blanks += k - 1;
+    else run(value + inc / k, inc / k, k - 1);
+    afterGap = false;
     value += inc + jump(p);
-    parts.push(num(value));
-    if (p.minutes >= 2) parts.push(`${num(value + inc)}+${num(inc)}x${String(p.minutes - 2)}`);
+    push(num(value));
+    run(value + inc / k, inc / k, (p.minutes - 1) * k);
     value += inc * (p.minutes - 1);
   });
+  if (blanks > 0) parts.push(`_x${String(blanks)}`);
   return parts.join(' ');
 }
 
@@ -106,6 +127,8 @@ function disjoint(a: readonly Matcher[], b: readonly Matcher[]): boolean {
 
 export interface SeriesOptions {
   readonly leStyle?: LeStyle;
+  /** Samples per minute (default 1: a 1m scrape interval); see counterValues. */
+  readonly samplesPerMinute?: number;
 }
 
 /** Input series for `objective` over `phases` (must be series selectors; user PromQL cannot be synthesised). */
@@ -119,6 +142,7 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
   };
   const hints: EventSelector[] = o.escalation?.kind === 'condition' ? [o.escalation.events] : [];
   const zeroInc = () => 0;
+  const counter = (perMinute: (p: Phase) => number, jump?: (p: Phase) => number): string => counterValues(phases, perMinute, jump, opts.samplesPerMinute);
   const split = (numSel: EventSelector, totalSel: EventSelector, share: (p: Phase) => number, numJump: (p: Phase) => number = zeroInc, compJump: (p: Phase) => number = zeroInc): void => {
     const n = sel(numSel);
     const t = sel(totalSel);
@@ -126,11 +150,11 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
       const extra = n.matchers.filter((m) => !t.matchers.some((x) => x.label === m.label && x.op === m.op && x.value === m.value));
       const numLabels = { ...scope, ...labelsFor(t.matchers), ...labelsFor(extra) };
       const compLabels = { ...scope, ...labelsFor(t.matchers), ...Object.fromEntries(extra.map((m) => [m.label, complementValue(m, hints)])) };
-      out.push({ series: labelsText(n.metric, numLabels), values: counterValues(phases, (p) => p.perMinute * share(p), numJump) });
-      out.push({ series: labelsText(n.metric, compLabels), values: counterValues(phases, (p) => p.perMinute * (1 - share(p)), compJump) });
+      out.push({ series: labelsText(n.metric, numLabels), values: counter((p) => p.perMinute * share(p), numJump) });
+      out.push({ series: labelsText(n.metric, compLabels), values: counter((p) => p.perMinute * (1 - share(p)), compJump) });
     } else {
-      out.push({ series: labelsText(n.metric, { ...scope, ...labelsFor(n.matchers) }), values: counterValues(phases, (p) => p.perMinute * share(p), numJump) });
-      out.push({ series: labelsText(t.metric, { ...scope, ...labelsFor(t.matchers) }), values: counterValues(phases, (p) => p.perMinute) });
+      out.push({ series: labelsText(n.metric, { ...scope, ...labelsFor(n.matchers) }), values: counter((p) => p.perMinute * share(p), numJump) });
+      out.push({ series: labelsText(t.metric, { ...scope, ...labelsFor(t.matchers) }), values: counter((p) => p.perMinute) });
     }
   };
   switch (s.kind) {
@@ -146,16 +170,16 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
     case 'perEvent': {
       const v = sel(s.value);
       const e = sel(s.events);
-      out.push({ series: labelsText(v.metric, { ...scope, ...labelsFor(v.matchers) }), values: counterValues(phases, (p) => p.perMinute * (p.value ?? 0)) });
-      out.push({ series: labelsText(e.metric, { ...scope, ...labelsFor(e.matchers) }), values: counterValues(phases, (p) => p.perMinute) });
+      out.push({ series: labelsText(v.metric, { ...scope, ...labelsFor(v.matchers) }), values: counter((p) => p.perMinute * (p.value ?? 0)) });
+      out.push({ series: labelsText(e.metric, { ...scope, ...labelsFor(e.matchers) }), values: counter((p) => p.perMinute) });
       break;
     }
     case 'zeroTolerance': {
       const b = sel(s.events);
-      out.push({ series: labelsText(b.metric, { ...scope, ...labelsFor(b.matchers) }), values: counterValues(phases, zeroInc, (p) => p.badEvents ?? 0) });
+      out.push({ series: labelsText(b.metric, { ...scope, ...labelsFor(b.matchers) }), values: counter(zeroInc, (p) => p.badEvents ?? 0) });
       if (s.population !== undefined) {
         const pop = sel(s.population);
-        out.push({ series: labelsText(pop.metric, { ...scope, ...labelsFor(pop.matchers) }), values: counterValues(phases, (p) => p.perMinute) });
+        out.push({ series: labelsText(pop.metric, { ...scope, ...labelsFor(pop.matchers) }), values: counter((p) => p.perMinute) });
       }
       break;
     }
@@ -175,15 +199,15 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
       };
       const points = s.kind === 'quantile' ? bounds : bounds.filter((b) => b.value === o.target);
       for (const b of points) {
-        out.push({ series: labelsText(names.bucket, { ...labels, le: leText(b.bound, style) }), values: counterValues(phases, (p) => p.perMinute * fracAt(p, b.value)) });
+        out.push({ series: labelsText(names.bucket, { ...labels, le: leText(b.bound, style) }), values: counter((p) => p.perMinute * fracAt(p, b.value)) });
       }
       if (s.kind === 'quantile') {
-        out.push({ series: labelsText(names.bucket, { ...labels, le: leText(roundBound(maxBound * 2), style) }), values: counterValues(phases, (p) => p.perMinute) });
+        out.push({ series: labelsText(names.bucket, { ...labels, le: leText(roundBound(maxBound * 2), style) }), values: counter((p) => p.perMinute) });
       }
-      out.push({ series: labelsText(names.bucket, { ...labels, le: '+Inf' }), values: counterValues(phases, (p) => p.perMinute) });
-      out.push({ series: labelsText(names.count, labels), values: counterValues(phases, (p) => p.perMinute) });
+      out.push({ series: labelsText(names.bucket, { ...labels, le: '+Inf' }), values: counter((p) => p.perMinute) });
+      out.push({ series: labelsText(names.count, labels), values: counter((p) => p.perMinute) });
       const mean = (p: Phase) => (s.kind === 'average' ? (p.value ?? 0) * scale : maxBound);
-      out.push({ series: labelsText(names.sum, labels), values: counterValues(phases, (p) => p.perMinute * mean(p)) });
+      out.push({ series: labelsText(names.sum, labels), values: counter((p) => p.perMinute * mean(p)) });
       break;
     }
   }
@@ -191,9 +215,9 @@ export function objectiveSeries(profile: Profile, o: Objective, phases: readonly
 }
 
 /** One counter series matching `selector` in the profile's scope, stepping by each phase's one-off `badEvents`. */
-export function eventSeries(profile: Profile, selector: EventSelector, phases: readonly Phase[]): InputSeries {
+export function eventSeries(profile: Profile, selector: EventSelector, phases: readonly Phase[], opts: SeriesOptions = {}): InputSeries {
   if (selector.kind !== 'series') throw new Error('PromQL event sources cannot be simulated');
-  return { series: labelsText(selector.metric, { ...labelsFor(profile.selector), ...labelsFor(selector.matchers) }), values: counterValues(phases, () => 0, (p) => p.badEvents ?? 0) };
+  return { series: labelsText(selector.metric, { ...labelsFor(profile.selector), ...labelsFor(selector.matchers) }), values: counterValues(phases, () => 0, (p) => p.badEvents ?? 0, opts.samplesPerMinute) };
 }
 
 /**
