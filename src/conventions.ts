@@ -333,6 +333,12 @@ export const LABEL_ESCALATION = 'escalation';
 export const RECORD_SHORT_WINDOW = '5m';
 export const RECORD_COMPONENT_RATE = `${RECORD_PREFIX}:component:rate${RECORD_SHORT_WINDOW}`;
 export const LABEL_COMPONENT = 'slo_component';
+/**
+ * Hourly roll-up of the component rates (docs/counting.md "Hourly roll-up"): one sample per hour per component, the
+ * hour's count (Σ rate × interval over the last hour), recorded at the group's first evaluation of each hour; windows
+ * of 7 days and more sum these instead of thousands of 1- or 5-minute rates.
+ */
+export const RECORD_COMPONENT_ROLLUP = `${RECORD_PREFIX}:component:increase1h`;
 /** The SLI value over a window (label slo_window), in the objective's unit. */
 export const RECORD_SLI = `${RECORD_PREFIX}:sli`;
 /** Per objective: 0 meets target, 1 below target, 2 warning, 3 critical, -1 no data, -2 not active (optional objective without inputs), over the alert window. */

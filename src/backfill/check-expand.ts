@@ -3,8 +3,9 @@
  * unless every rule level was backfilled at the rule interval. To evaluate them over any span of raw history, every
  * recorded series an expression reads is replaced by the expression of the rule that records it, with the rule's
  * labels attached (`label_replace`), recursively:
- * - a long-window count `sum_over_time(<component 5m rate>[W]) × 60` becomes the raw count `increase(...[W])` of the
- *   same component (what the gate's raw path evaluates: exact for counters, not an approximation of the rules);
+ * - a long-window count `sum_over_time(<component 5m rate>[W]) × 60`, or the hourly roll-up count of a window of 7d
+ *   and more, becomes the raw count `increase(...[W])` of the same component (what the gate's raw path evaluates:
+ *   exact for counters, not an approximation of the rules);
  * - any other range over a recorded rate becomes a subquery at the rule interval (`(<rate expr>)[W:1m]`);
  * - instant selectors of recorded series (SLI, events, fractions, burn rates, budget, state) become their rules.
  * `ALERTS{alertname="X"}` cannot be expanded: such alerts (escalations) are derived from X's derived firing spans.
@@ -16,8 +17,10 @@ import {
   LABEL_ALERTNAME,
   PROM_ALERTS,
   RECORD_COMPONENT_RATE,
+  RECORD_COMPONENT_ROLLUP,
   RECORD_PREFIX,
 } from '../conventions.js';
+import { ROLLUP_PART_LABEL, ROLLUP_SECONDS } from '../sli/recorded.js';
 import { objectiveComponents, type ObjectiveComponents, paddedCount } from '../generate/components.js';
 import { isAlertingRule, type AlertingRule, recordedSeries, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { ruleIntervalSeconds, SHORT_WINDOW_SECONDS } from '../generate/windows.js';
@@ -71,6 +74,11 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
   const objLabels = (c: ObjectiveComponents): Record<string, string> => ({ [LABEL_PROFILE]: c.profile, [LABEL_OBJECTIVE]: c.objective.name });
 
   const rate = escapeRegex(RECORD_COMPONENT_RATE);
+  // The roll-up count of windows of 7d and more (sli/recorded.ts rollupCountExpr): hours [W − 1h − 1s] + the last hour.
+  const rollupCount = new RegExp(
+    `\\(sum without \\(${LABEL_COMPONENT}, ${ROLLUP_PART_LABEL}\\) \\(label_replace\\(sum_over_time\\(${escapeRegex(RECORD_COMPONENT_ROLLUP)}\\{([^}]*)\\}\\[([0-9a-z]+)\\]\\), "${ROLLUP_PART_LABEL}", "hours", "", ""\\) or sum_over_time\\(${rate}\\{[^}]*\\}\\[[0-9a-z]+\\]\\) \\* [0-9]+\\)\\)`,
+    'g',
+  );
   // The long-window count countAt() writes.
   const longCount = new RegExp(
     `\\(sum without \\(${LABEL_COMPONENT}\\) \\(sum_over_time\\(${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]\\)\\) \\* [0-9]+\\)`,
@@ -82,7 +90,13 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
   const instant = recordNames.length === 0 ? undefined : new RegExp(`(${recordNames.map(escapeRegex).join('|')})\\{([^}]*)\\}(?!\\[)`, 'g');
 
   const step = (expr: string): string => {
-    let out = expr.replace(longCount, (_m, sel: string, win: string) => {
+    let out = expr.replace(rollupCount, (_m, sel: string, win: string) => {
+      const { c, name } = comp(parseMatchers(sel));
+      const hours = parseDuration(win);
+      if (hours === undefined) throw new ExpandError(`bad window ${win}`);
+      return withLabels(rawCount(c, name, hours + 1 + ROLLUP_SECONDS), objLabels(c));
+    });
+    out = out.replace(longCount, (_m, sel: string, win: string) => {
       const { c, name } = comp(parseMatchers(sel));
       const w = parseDuration(win);
       if (w === undefined) throw new ExpandError(`bad window ${win}`);

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { promDuration } from '../format.js';
 import { isAlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { renderRuleFile } from '../generate/prometheus/rules-file.js';
+import { escapeRegex } from '../escape.js';
 import { BackfillError, spawnError } from './blocks.js';
 import { safeRuleFilePath } from './group-phase.js';
 
@@ -139,6 +140,10 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
   // evaluated at the same timestamps and a rule reading an earlier level in the same evaluation (the SLI divides by
   // the events) finds that level's sample at its own timestamp, as in a live group.
   const paths = new Map<string, string>();
+  const recording = opts.groups.flatMap((g) => g.rules.filter((r): r is RecordingRule => !isAlertingRule(r)));
+  const readOverRange = new Set(
+    recording.map((r) => r.record).filter((n) => recording.some((r) => new RegExp(`(^|[^a-zA-Z0-9_:])${escapeRegex(n)}\\{[^}]*\\}\\[`).test(r.expr))),
+  );
   const pathOf = (g: RuleGroup): string => {
     let path = paths.get(g.name);
     if (path === undefined) {
@@ -156,22 +161,34 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
       const higher = level.level > 1 ? opts.higherLevels : undefined;
       const start = Math.max(opts.startSeconds, higher?.startSeconds ?? opts.startSeconds);
       const interval = higher?.intervalSeconds;
+      // A series later rules read over a range (the 5m rates, the hourly roll-up) needs its whole history at the
+      // group's own interval; the others only the span asked for (higherLevels).
+      const history = (r: RecordingRule): boolean => higher !== undefined && readOverRange.has(r.record);
+      const passes = [
+        { name: 'history', start: opts.startSeconds, interval: undefined, groups: level.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => history(r as RecordingRule)) })) },
+        { name: '', start, interval, groups: level.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => !history(r as RecordingRule)) })) },
+      ].map((p) => ({ ...p, groups: p.groups.filter((g) => g.rules.length > 0) }));
       progress(`level ${level.level}: ${level.rules} rules (${level.records.join(', ')}) in ${level.groups.length} groups from ${new Date(start * 1000).toISOString()}${interval !== undefined ? ` every ${promDuration(interval)}` : ''}`);
-      // One promtool per group, concurrently: promtool writes one block per rule and 2h, and block writes dominate.
-      const outs = await Promise.all(
-        level.groups.map(async (group, gi) => {
-          const g = interval === undefined ? group : { ...group, intervalSeconds: interval };
-          // The path sets the group's evaluation phase: one promtool keeps every evaluation with (group-phase.ts).
-          const file = pathOf(group);
-          const text = renderRuleFile([`level ${level.level} of the generated recording rules (backfill only)`], [g]);
-          await writeFile(file, text, 'utf8');
-          const out = join(work, `out-${level.level}-${gi}`);
-          const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${opts.prometheusUrl()}`, `--start=${String(start)}`, `--end=${String(opts.endSeconds)}`, `--output-dir=${out}`, file];
-          const r = await runPromtool(opts.promtool ?? 'promtool', args, () => undefined, opts.signal);
-          if (r.code !== 0) throw new BackfillError(`promtool create-blocks-from rules (level ${level.level}, group ${group.name}) exited with code ${String(r.code)}`, r.output);
-          return out;
-        }),
-      );
+      const outs: string[] = [];
+      for (const pass of passes) {
+        // One promtool per group, concurrently: promtool writes one block per rule and 2h, and block writes dominate.
+        outs.push(
+          ...(await Promise.all(
+            pass.groups.map(async (group, gi) => {
+              const g = pass.interval === undefined ? group : { ...group, intervalSeconds: pass.interval };
+              // The path sets the group's evaluation phase: one promtool keeps every evaluation with (group-phase.ts).
+              const file = pathOf(group);
+              const text = renderRuleFile([`level ${level.level} of the generated recording rules (backfill only)`], [g]);
+              await writeFile(file, text, 'utf8');
+              const out = join(work, `out-${level.level}-${pass.name}${gi}`);
+              const args = ['tsdb', 'create-blocks-from', 'rules', '--quiet', `--url=${opts.prometheusUrl()}`, `--start=${String(pass.start)}`, `--end=${String(opts.endSeconds)}`, `--output-dir=${out}`, file];
+              const r = await runPromtool(opts.promtool ?? 'promtool', args, () => undefined, opts.signal);
+              if (r.code !== 0) throw new BackfillError(`promtool create-blocks-from rules (level ${level.level}, group ${group.name}) exited with code ${String(r.code)}`, r.output);
+              return out;
+            }),
+          )),
+        );
+      }
       let blocks = 0;
       for (const out of outs) {
         let entries: string[] = [];

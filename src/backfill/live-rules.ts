@@ -71,10 +71,13 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     }, { once: true });
   });
 
-/** Waits until Prometheus answers `records` with data at `atSeconds` (the blocks just moved in are loaded). */
+/**
+ * Waits until Prometheus answers `records` with data in the 2 hours before `atSeconds` (the blocks just moved in are
+ * loaded): a range, not an instant, because the hourly roll-up has one sample an hour.
+ */
 async function waitForLevel(opts: LiveRuleBackfillOptions, level: number, records: readonly string[], atSeconds: number): Promise<void> {
   const started = Date.now();
-  const expr = `count({__name__=~"${escapePromqlString(nameRegex(records))}"})`;
+  const expr = `count(last_over_time({__name__=~"${escapePromqlString(nameRegex(records))}"}[2h]))`;
   let reported = 0;
   for (;;) {
     const [n] = await opts.query(expr, atSeconds);

@@ -4,12 +4,14 @@
  * evaluated every ruleIntervalSeconds(objective); the count of a component over a longer window is the sum of
  * those rates times the interval (consecutive rates partition time, so counts are summed, never averaged, and a
  * missing evaluation adds nothing instead of NaN). The gate reads the very same expression, so a value the gate
- * computes from recorded series equals what the rules record (`agent_slo:events`, `agent_slo:sli`).
+ * computes from recorded series equals what the rules record (`agent_slo:events`, `agent_slo:sli`) — except over
+ * windows of 7 days and more, where the rules read the hourly roll-up (rollupCountExpr: at most one hour's slice
+ * swapped, docs/counting.md "Hourly roll-up") and the gate keeps the exact sum.
  *
  * `recordedCoverageSeconds` is the matching notion of coverage: the recorded sum over W holds
  * samples × interval seconds of events, so that is how much of W the recorded series cover.
  */
-import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE } from '../conventions.js';
+import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE, RECORD_COMPONENT_ROLLUP } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
 import type { Objective } from '../profile/model.js';
 
@@ -30,14 +32,18 @@ export function ruleIntervalSeconds(objective: Objective): number {
   return objective.windows.alert <= 3600 ? 60 : 300;
 }
 
-/** `agent_slo:component:rate5m{slo_profile=…,slo_objective=…[,slo_component=…]}`. */
-export function recordedRateSelector(profile: string, objective: string, component?: string): string {
+function componentSelector(record: string, profile: string, objective: string, component?: string): string {
   const matchers: Matcher[] = [
     { label: LABEL_PROFILE, op: '=', value: profile },
     { label: LABEL_OBJECTIVE, op: '=', value: objective },
   ];
   if (component !== undefined) matchers.push({ label: LABEL_COMPONENT, op: '=', value: component });
-  return renderSelector(RECORD_COMPONENT_RATE, matchers);
+  return renderSelector(record, matchers);
+}
+
+/** `agent_slo:component:rate5m{slo_profile=…,slo_objective=…[,slo_component=…]}`. */
+export function recordedRateSelector(profile: string, objective: string, component?: string): string {
+  return componentSelector(RECORD_COMPONENT_RATE, profile, objective, component);
 }
 
 /**
@@ -96,4 +102,50 @@ export function recordedCountsExpr(profile: string, intervalSeconds: number, win
 export function recordedSamplesByObjectiveExpr(profile: string, windowSeconds: number): string {
   const sel = renderSelector(RECORD_COMPONENT_RATE, [{ label: LABEL_PROFILE, op: '=', value: profile }]);
   return `max by (${LABEL_OBJECTIVE}) (count_over_time(${sel}[${recordedRange(windowSeconds)}]))`;
+}
+
+/** The roll-up period (RECORD_COMPONENT_ROLLUP): one sample per hour. */
+export const ROLLUP_SECONDS = 3600;
+/** Windows from this length on (and whole hours) are counted from the hourly roll-up in the rules. */
+export const ROLLUP_MIN_WINDOW_SECONDS = 7 * 86_400;
+/** Label telling the roll-up hours from the rolling last hour inside a roll-up count (summed away: never recorded). */
+export const ROLLUP_PART_LABEL = 'slo_rollup_part';
+
+/** True when the rules count a window of `windowSeconds` from the hourly roll-up. */
+export function isRollupWindow(windowSeconds: number): boolean {
+  return windowSeconds >= ROLLUP_MIN_WINDOW_SECONDS && windowSeconds % ROLLUP_SECONDS === 0;
+}
+
+/**
+ * The roll-up rule of an objective: every component's count over the last hour (Σ rate × interval over [1h − 1s]),
+ * kept only at the group's first evaluation of each hour (`minute() < interval`: exactly one evaluation per hour
+ * whatever the group's phase), so consecutive samples are one hour apart and their hours partition time.
+ */
+export function rollupExpr(profile: string, objective: Objective): string {
+  const interval = ruleIntervalSeconds(objective);
+  return `sum_over_time(${recordedRateSelector(profile, objective.name)}[${recordedRange(ROLLUP_SECONDS)}]) * ${String(interval)} and on() (minute() < ${String(interval / 60)})`;
+}
+
+/**
+ * A component's count over a roll-up window W in the rules: Σ of the hourly samples in (t − W + 1h, t] (whole hours
+ * up to the last roll-up t_h) plus the rolling last hour (t − 1h, t] from the 5m rates. That is the window
+ * (t_h − W + 1h, t] with the slice (t − 1h, t_h] counted twice in place of the window's first slice of the same
+ * length (t − W, t_h − W + 1h]: never an event from before the window; at most one hour's events swapped
+ * (docs/counting.md "Hourly roll-up"). Either part alone when the other has no sample.
+ */
+export function rollupCountExpr(profile: string, objective: Objective, component: string, windowSeconds: number): string {
+  const hours = componentSelector(RECORD_COMPONENT_ROLLUP, profile, objective.name, component);
+  const rates = recordedRateSelector(profile, objective.name, component);
+  return (
+    `(sum without (${LABEL_COMPONENT}, ${ROLLUP_PART_LABEL}) (label_replace(sum_over_time(${hours}[${recordedRange(windowSeconds - ROLLUP_SECONDS)}]), "${ROLLUP_PART_LABEL}", "hours", "", "")` +
+    ` or sum_over_time(${rates}[${recordedRange(ROLLUP_SECONDS)}]) * ${String(ruleIntervalSeconds(objective))}))`
+  );
+}
+
+/**
+ * Roll-up hours in a window of `windowSeconds` (the most of any component): W/1h − 1 when no hourly evaluation was
+ * missed; each one short is an hour left out of the rules' long-window counts (docs/counting.md "Hourly roll-up").
+ */
+export function rollupCoverageExpr(profile: string, objective: string, windowSeconds: number): string {
+  return `max(count_over_time(${componentSelector(RECORD_COMPONENT_ROLLUP, profile, objective)}[${recordedRange(windowSeconds - ROLLUP_SECONDS)}]))`;
 }

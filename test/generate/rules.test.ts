@@ -41,7 +41,7 @@ describe('rule generation', () => {
     }
   });
 
-  it('long windows never average ratios: they divide sums of recorded 5m rates', async () => {
+  it('long windows never average ratios: they divide sums of recorded counts (7d: the hourly roll-up + the last hour of 5m rates)', async () => {
     const p = await load('runtime-v1');
     const sli = profileRuleGroups(p)
       .flatMap((g) => recordedSeries(g.rules))
@@ -49,7 +49,10 @@ describe('rule generation', () => {
     expect(sli).toHaveLength(5);
     for (const r of sli) {
       expect(r.expr).not.toMatch(/avg_over_time/);
-      if (r.labels?.slo_objective !== 'response_latency_p95') expect(r.expr).toMatch(/sum_over_time\(agent_slo:component:rate5m\{[^}]*\}\[6d23h59m59s\]\)\) \* 300/);
+      if (r.labels?.slo_objective !== 'response_latency_p95') {
+        expect(r.expr).toMatch(/sum_over_time\(agent_slo:component:increase1h\{[^}]*\}\[6d22h59m59s\]\)/);
+        expect(r.expr).toMatch(/sum_over_time\(agent_slo:component:rate5m\{[^}]*\}\[59m59s\]\) \* 300/);
+      }
     }
   });
 

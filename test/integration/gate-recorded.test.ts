@@ -8,7 +8,8 @@
  * "recorded" and must give exactly the verdicts of `--raw` and values within the rules' promise (0.1 percentage
  * point for ratios). 12 hours earlier they cover only 162h (6d18h) of the 7d gate window: the gate window is evaluated raw
  * and the report says "raw (recorded series cover only …)", while the consecutive 24h windows still read recorded
- * series. The recorded value also equals what the rules themselves recorded (agent_slo:sli{slo_window="7d"}).
+ * series. The recorded value is the exact sum of the recorded rates; the rules' own agent_slo:sli{slo_window="7d"} (read
+ * from the hourly roll-up) agrees with it within the same promise.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillRecordingRules, type RuleBackfillOptions, type RuleLevelResult } from '../../src/backfill/import-rules.js';
 import { importHistory } from '../../src/backfill/import.js';
 import { RECORD_SLI } from '../../src/conventions.js';
+import { objectiveComponents } from '../../src/generate/components.js';
 import { profileRuleGroups } from '../../src/generate/prometheus/rules.js';
+import { sliExpr } from '../../src/generate/prometheus/recording.js';
 import type { GateReport, ReportObjective } from '../../src/gate/report/model.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
@@ -174,7 +177,7 @@ describe('gate from recorded series (runtime-v1 on Prometheus 2.42, rules backfi
     expect(esc.reasons.join('\n')).toMatch(/warning breached in 3 consecutive 24h windows/);
   });
 
-  it('the gate value from recorded series equals what the rules recorded (agent_slo:sli over 7d)', async () => {
+  it('the gate value from recorded series is the exact sum of the recorded rates; the rules\' 7d (hourly roll-up) agrees within their promise', async () => {
     const query = async (expr: string, time: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
       const res = await fetch(`${prom!.url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: expr, time: String(time) }) });
       const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
@@ -192,11 +195,16 @@ describe('gate from recorded series (runtime-v1 on Prometheus 2.42, rules backfi
       const { report } = await gate(t);
       const got = obj(report!, o.name);
       expect(got.source).toBe('recorded');
+      // The gate's value is the SLI over the exact sum of the recorded rates in the window (countAt; quantiles:
+      // histogram_quantile over the recorded bucket rates, the gate's display value from recorded series) …
+      const exact = await query(sliExpr(objectiveComponents(profile, o), 7 * DAY), t);
+      expect(exact, `${o.name}: the exact recorded SLI at ${t}`).toHaveLength(1);
+      expect(got.value as number, o.name).toBeCloseTo(Number(exact[0]!.value[1]), 9);
+      // … while the rules count 7d from the hourly roll-up, which swaps at most an hour's slice at the window start
+      // for the same slice of the last hour (docs/counting.md "Hourly roll-up"): within the rules' promise.
       const res = await query(sel(o.name), t);
       expect(res, `${o.name}: the rule evaluation at ${t}`).toHaveLength(1);
-      // Same expression, same instant: equal to float precision (quantiles: the rules record histogram_quantile
-      // over the recorded bucket rates, which is the gate's display value from recorded series).
-      expect(got.value as number, o.name).toBeCloseTo(Number(res[0]!.value[1]), 9);
+      expectAgree(profile, o.name, Number(res[0]!.value[1]), got.value, `${o.name} rules 7d (roll-up) vs gate`);
     }
   });
 

@@ -11,6 +11,7 @@ import {
   LABEL_THRESHOLD,
   LABEL_WINDOW,
   RECORD_COMPONENT_RATE,
+  RECORD_COMPONENT_ROLLUP,
   RECORD_EVENTS,
   RECORD_FRACTION_LE,
   RECORD_SLI,
@@ -19,7 +20,7 @@ import {
 import { promDuration } from '../../format.js';
 import { type Objective, thresholdsOf, unitScale } from '../../profile/model.js';
 import { histogramBounds } from '../../sli/queries.js';
-import { recordedRateSelector } from '../../sli/recorded.js';
+import { isRollupWindow, recordedRateSelector, rollupCountExpr, rollupExpr } from '../../sli/recorded.js';
 import { STATE_CODES } from '../../sli/state.js';
 import { countAt, type ObjectiveComponents, objectiveMatchers, shortRateExpr } from '../components.js';
 import type { RecordingRule } from './rule-types.js';
@@ -36,10 +37,12 @@ function scaled(expr: string, scale: number): string {
 
 /**
  * Events of a component over `w` as the recording rules read them: the short window from the component's rate
- * recorded earlier in the same evaluation (the raw series are read once per evaluation, by the rate rule), every
- * other window as countAt.
+ * recorded earlier in the same evaluation (the raw series are read once per evaluation, by the rate rule), windows
+ * of 7 days and more from the hourly roll-up (the gate keeps the exact sum of the rates: countAt), every other
+ * window as countAt.
  */
 export function ruleCount(c: ObjectiveComponents, name: string, w: number): string {
+  if (isRollupWindow(w)) return rollupCountExpr(c.profile, c.objective, name, w);
   if (w !== SHORT_WINDOW_SECONDS) return countAt(c, name, w);
   return `(sum without (${LABEL_COMPONENT}) (${recordedRateSelector(c.profile, c.objective.name, name)}) * ${String(SHORT_WINDOW_SECONDS)})`;
 }
@@ -149,6 +152,9 @@ export function recordingRules(c: ObjectiveComponents): RecordingRule[] {
       : joinedRule(RECORD_COMPONENT_RATE, c, rates, `per-second rates over ${promDuration(SHORT_WINDOW_SECONDS)} of ${c.components.map((x) => x.name).join(', ')} (${LABEL_COMPONENT})`),
   ];
   const windows = objectiveWindows(o);
+  if (windows.some(isRollupWindow)) {
+    rules.push({ record: RECORD_COMPONENT_ROLLUP, expr: rollupExpr(c.profile, o), labels: baseLabels(c), comment: `hourly roll-up of the rates (one sample an hour) for the windows of 7d and more` });
+  }
   rules.push(joinedRule(RECORD_EVENTS, c, windows.map((w) => ({ labels: windowLabel(w), expr: ruleCount(c, c.total, w) }))));
   // The SLI divides by the events recorded just above (rules in a group run in order; backfill: the next level).
   rules.push(joinedRule(RECORD_SLI, c, windows.map((w) => ({ labels: windowLabel(w), expr: sliExpr(c, w, ruleCount, eventsSelector(c, w)) }))));

@@ -40,7 +40,7 @@ export function ruleFilePath(profile: string): string {
 }
 
 export function ruleFileHeader(profile: Profile, specPath: string): string[] {
-  return [GENERATED_NOTICE, `Source: ${specPath} (profile ${profile.name}: ${profile.title})`, 'One group per objective, evaluated every 1m (alert windows up to 1h) or 5m; long windows sum the recorded 5m rates x the interval over [W - 1s] (Prometheus 2 ranges include both ends).'];
+  return [GENERATED_NOTICE, `Source: ${specPath} (profile ${profile.name}: ${profile.title})`, 'One group per objective, evaluated every 1m (alert windows up to 1h) or 5m; long windows sum the recorded 5m rates x the interval over [W - 1s] (Prometheus 2 ranges include both ends); windows of 7d and more sum the hourly roll-up (increase1h) plus the last hour (docs/counting.md).'];
 }
 
 export function generateRuleFile(profile: Profile, specPath: string): GeneratedFile {
