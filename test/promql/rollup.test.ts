@@ -111,7 +111,7 @@ describe.each(servers)('the hourly roll-up of the generated rules, promtool of $
     const tests = TIMES.flatMap((t) => [
       { expr: EVENTS('7d'), eval_time: `${String(t)}m`, exp_samples: [{ labels: `${RECORD_EVENTS}{slo_profile="kokino",slo_objective="availability",slo_window="7d"}`, value: model(t, WEEK) }] },
       { expr: EVENTS('30d'), eval_time: `${String(t)}m`, exp_samples: [{ labels: `${RECORD_EVENTS}{slo_profile="kokino",slo_objective="availability",slo_window="30d"}`, value: model(t, MONTH) }] },
-      { expr: `count_over_time(${RECORD_COMPONENT_ROLLUP}${SEL}[1h59m])`, eval_time: `${String(t)}m`, exp_samples: [{ labels: `${SEL}`, value: 2 }] },
+      { expr: `count_over_time(${RECORD_COMPONENT_ROLLUP}${SEL}[1h59m30s])`, eval_time: `${String(t)}m`, exp_samples: [{ labels: `${SEL}`, value: 2 }] },
     ]);
     const r = await promtoolTest('rollup', only([RECORD_COMPONENT_ROLLUP, RECORD_EVENTS]), [rates], tests);
     expect(r.out).toContain('SUCCESS');
