@@ -28,7 +28,7 @@ const GO_BUILT = [
  * Suites that run against every Prometheus major (describe.each over test/harness/prometheus-servers.ts): included
  * by both projects, each project provides its majors, so the 2.x cases never wait for the Prometheus 3 build.
  */
-const EVERY_PROMETHEUS = ['test/integration/gate-scenarios.test.ts', 'test/promql/counter-increase.test.ts', 'test/promql/gaps.test.ts', 'test/promql/rollup.test.ts', 'test/integration/rule-backfill-phase.test.ts'];
+const EVERY_PROMETHEUS = ['test/integration/gate-scenarios.test.ts', 'test/profile/loadable.test.ts', 'test/promql/counter-increase.test.ts', 'test/promql/gaps.test.ts', 'test/promql/rollup.test.ts', 'test/integration/rule-backfill-phase.test.ts'];
 
 export default defineConfig({
   resolve: {
