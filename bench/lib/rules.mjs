@@ -50,6 +50,20 @@ export function historyCarryingGroups(groups) {
     .filter((g) => g.rules.length > 0);
 }
 
+/**
+ * The hourly roll-up shape (`sum_over_time(SRC{sel}[<1h]) * K and on() (minute() < M)`, docs/counting.md "Hourly
+ * roll-up"): one sample an hour, the sum of the last hour's SRC samples × K. Returns { source, matchers, factor } or
+ * undefined for any other rule. A bench that writes synthetic recorded history must write these at one sample an hour
+ * (not at the group's interval), with a value derived from the source's (the rule itself only records in the first
+ * minutes of an hour, so a live evaluation at another minute shows no series to copy).
+ */
+export function hourlyRollup(rule) {
+  const m = /^sum_over_time\(([A-Za-z_:][A-Za-z0-9_:]*)\{([^}]*)\}\[59m59s\]\) \* ([0-9.]+) and on\(\) \(minute\(\) < \d+\)$/.exec(rule.expr ?? '');
+  if (!m) return undefined;
+  const matchers = Object.fromEntries([...m[2].matchAll(/([A-Za-z_][A-Za-z0-9_]*)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+  return { source: m[1], matchers, factor: Number(m[3]) };
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);

@@ -40,7 +40,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { startPrometheus } from '../../dist/src/stack/prometheus.js';
-import { collectEvaluations, costFromTimes, historyCarryingGroups, median, processCpuSeconds, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
+import { collectEvaluations, costFromTimes, historyCarryingGroups, hourlyRollup, median, processCpuSeconds, ruleCount, ruleGroupsFromYaml, waitForCompaction, writeRuleFile } from '../lib/rules.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -59,6 +59,7 @@ const GATE_RUNS = Number(args.get('gate-runs') ?? 3);
 const SCRAPE = Number(args.get('scrape') ?? 30);
 const BLOCK_HOURS = Number(args.get('block-hours') ?? 24);
 const WAIT_MS = Number(args.get('wait-minutes') ?? 10) * 60_000;
+const AB_ROUNDS = Number(args.get('reach-back-ab') ?? 0);
 const EVALS = 3;
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
@@ -269,16 +270,30 @@ for (const point of POINTS) {
       if (body.data.groups.every((g) => !g.lastEvaluation.startsWith('0001-'))) break;
       if (i * 5000 > WAIT_MS) throw new Error(`the rule groups did not all evaluate within ${WAIT_MS / 60_000} minutes`);
     }
-    const found = (await Promise.all(names.map((n) => query(prom.url, n)))).flat();
+    // The hourly roll-up (agent_slo:component:increase1h) records only in the first minutes of an hour: its history
+    // is one sample an hour on the hour, each the last hour of its source rates (steady traffic: rate × 3600 s),
+    // derived from the source series (the live evaluation may not have recorded it yet).
+    const rollups = carried.flatMap((g) => g.rules.map((r) => ({ r, g, h: hourlyRollup(r) }))).filter((x) => x.h);
+    const rollupNames = new Set(rollups.map((x) => x.r.record));
+    const found = (await Promise.all(names.filter((n) => !rollupNames.has(n)).map((n) => query(prom.url, n)))).flat();
     const recEnd = liveStart - 60;
+    const hist = []; // [series labels (with __name__), value, step seconds, first timestamp]
+    for (const s of found) hist.push([s.metric, Number(s.value[1]), intervalOf(s.metric), START]);
+    for (const { r, g, h } of rollups) {
+      for (const s of found) {
+        if (s.metric.__name__ !== h.source || !Object.entries(h.matchers).every(([k, v]) => s.metric[k] === v)) continue;
+        hist.push([{ ...s.metric, ...(r.labels ?? {}), __name__: r.record }, Number(s.value[1]) * h.factor * (3600 / g.intervalSeconds), 3600, Math.ceil(START / 3600) * 3600]);
+      }
+    }
     let recLines = '';
     let recSamples = 0;
-    for (const s of found) {
-      const labels = Object.entries(s.metric).filter(([k]) => k !== '__name__').map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',');
-      const step = intervalOf(s.metric);
-      const v = Number(s.value[1]);
-      for (let ts = START; ts <= recEnd; ts += step) {
-        recLines += `${s.metric.__name__}{${labels}} ${Number.isFinite(v) ? v : 0} ${ts}\n`;
+    const perName = new Map();
+    for (const [metric, raw, step, first] of hist) {
+      const labels = Object.entries(metric).filter(([k]) => k !== '__name__').map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',');
+      const v = Number.isFinite(raw) ? raw : 0;
+      perName.set(metric.__name__, (perName.get(metric.__name__) ?? 0) + 1);
+      for (let ts = first; ts <= recEnd; ts += step) {
+        recLines += `${metric.__name__}{${labels}} ${v} ${ts}\n`;
         recSamples++;
       }
     }
@@ -286,7 +301,7 @@ for (const point of POINTS) {
     await mkdir(join(dir, 'rec-blocks'));
     await promtoolBlocks(join(dir, 'rec.om'), join(dir, 'rec-blocks'));
     await moveBlocks(join(dir, 'rec-blocks'), dataDir);
-    log(`recorded history: ${found.length} series (${names.join(', ')}), ${recSamples} samples; restarting Prometheus to load the blocks`);
+    log(`recorded history: ${[...perName].map(([n, c]) => `${c} × ${n}`).join(', ')}, ${recSamples} samples (roll-up hourly); restarting Prometheus to load the blocks`);
     unwatch();
     await prom.stop();
     const activeFile = join(dir, 'active.yaml');
@@ -295,7 +310,7 @@ for (const point of POINTS) {
     unwatch = watchEvaluations(prom.url);
 
     // Rule evaluation.
-    log(`compaction settled: ${await waitForCompaction(prom.url)} blocks loaded`);
+    log(`compaction settled: ${await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) })} blocks loaded`);
     const load = [loadavg()[0]];
     // Prometheus' CPU without rules (scrapes, housekeeping), then with the rules: the difference is the rules' CPU.
     const cpu = () => processCpuSeconds(prom.pid);
@@ -314,12 +329,36 @@ for (const point of POINTS) {
     const headSeries = Number(/^prometheus_tsdb_head_series (\S+)$/m.exec(await (await fetch(`${prom.url}/metrics`)).text())?.[1]);
     log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute`);
 
+    // Reach-back A/B: the rules as generated vs a bench-only copy with the rate rule's 25h reach-back shortened to
+    // the 10m look-back (`[25h] offset 5m` → `[10m] offset 5m`), same data, same Prometheus, interleaved turns.
+    let ab;
+    if (AB_ROUNDS > 0) {
+      const asGenerated = await readFile(rulesFile, 'utf8');
+      const reaches = (asGenerated.match(/\[25h\] offset 5m/g) ?? []).length;
+      if (reaches === 0) throw new Error('--reach-back-ab: no `[25h] offset 5m` in the generated rules');
+      const variants = [['with', asGenerated], ['without', asGenerated.replace(/\[25h\] offset 5m/g, '[10m] offset 5m')]];
+      ab = { reaches, with: [], without: [] };
+      for (let r = 0; r < AB_ROUNDS; r++) {
+        for (const [name, text] of r % 2 ? [...variants].reverse() : variants) {
+          await writeFile(activeFile, text, 'utf8');
+          await prom.reload();
+          const got = await collectEvaluations(prom.url, { evaluations: EVALS, timeoutMs: (EVALS + 4) * PACE * 1000 + WAIT_MS, pollMs: 2000, cpu });
+          const c = costFromTimes(groups, got.times);
+          const rateRound = got.rules.filter((x) => x.name === 'agent_slo:component:rate5m').reduce((a, x) => a + median(x.times), 0) * 1000;
+          const cpuRound = (Math.max(0, got.cpu.seconds - idleRate * got.cpu.wallSeconds) / EVALS) * 1000;
+          ab[name].push({ round: c.perRoundMs, rate: rateRound, cpu: cpuRound });
+          log(`reach-back A/B round ${r + 1}/${AB_ROUNDS} ${name} the 25h reach-back: ${c.perRoundMs.toFixed(1)} ms per round (rate rules ${rateRound.toFixed(1)} ms), Prometheus CPU ${cpuRound.toFixed(1)} ms per round (load ${loadavg()[0].toFixed(1)})`);
+          load.push(loadavg()[0]);
+        }
+      }
+    }
+
     // Gate.
     unwatch();
     const one = Array.from({ length: GATE_RUNS }, () => gateOnce(specs[0], prom.url, dir, END));
     load.push(loadavg()[0]);
-    log(`gate one profile: ${one.map((g) => g.ms.toFixed(0)).join(' / ')} ms (${one[0].verdict})`);
-    results.push({ P, N, series: plan.length, samples, backfillS, rules: ruleCount(groups), groups: groups.length, cost, gateOne: median(one.map((g) => g.ms)), verdict: one[0].verdict, load, headSeries, errors: errors.length });
+    if (GATE_RUNS > 0) log(`gate one profile: ${one.map((g) => g.ms.toFixed(0)).join(' / ')} ms (${one[0].verdict})`);
+    results.push({ P, N, series: plan.length, samples, backfillS, rules: ruleCount(groups), groups: groups.length, cost, gateOne: GATE_RUNS > 0 ? median(one.map((g) => g.ms)) : NaN, verdict: one[0]?.verdict ?? 'not run', load, headSeries, errors: errors.length, ab });
   } catch (err) {
     log(`point p${P}s${Math.log10(N)} not completed: ${err.message}`);
   } finally {
@@ -330,7 +369,7 @@ for (const point of POINTS) {
   }
 }
 
-const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+const fmt = (ms) => (!Number.isFinite(ms) ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 console.log(`\nMeasured on ${commit} (main ${onMain}); history ${SPAN / 3600} h at ${RES} s per sample, live scrape ${SCRAPE} s, rules paced every ${PACE} s (cost per minute at their production interval); ${cpus().length} CPUs shared with other work (load average per row)\n`);
 console.log(`| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round (wall) | rule eval per minute (wall) | Prometheus CPU for the rules per minute | gate wall time, one profile (median of ${GATE_RUNS}) | load avg |`);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
@@ -345,3 +384,12 @@ const growth = (pick, key) => {
 };
 console.log(`\nGrowth per 10× profiles (at ${POINTS[0].series} series): rule eval per minute ${growth((r) => r.N === POINTS[0].series, (r) => r.cost.perMinuteMs)} (CPU ${growth((r) => r.N === POINTS[0].series, (r) => r.cost.cpuPerMinuteMs)}); gate one profile ${growth((r) => r.N === POINTS[0].series, (r) => r.gateOne)}`);
 console.log(`Growth per 10× series (at 1 profile): rule eval per minute ${growth((r) => r.P === 1, (r) => r.cost.perMinuteMs)} (CPU ${growth((r) => r.P === 1, (r) => r.cost.cpuPerMinuteMs)}); gate ${growth((r) => r.P === 1, (r) => r.gateOne)}`);
+for (const r of results.filter((x) => x.ab)) {
+  const m = (k, f) => median(r.ab[k].map(f));
+  console.log(`\nReach-back A/B at ${r.P} profile(s), ${r.N.toLocaleString('en')} series per metric (${r.ab.reaches} \`[25h] offset 5m\` selectors; without = \`[10m] offset 5m\`), median of ${r.ab.with.length} interleaved turns × median of ${EVALS} evaluations:`);
+  console.log('| | rule eval per round (wall, Σ groups) | of which the rate rules | Prometheus CPU per round |');
+  console.log('|---|---:|---:|---:|');
+  for (const k of ['with', 'without']) console.log(`| ${k} the 25h reach-back | ${fmt(m(k, (x) => x.round))} | ${fmt(m(k, (x) => x.rate))} | ${fmt(m(k, (x) => x.cpu))} |`);
+  console.log(`| ratio with / without | ${(m('with', (x) => x.round) / m('without', (x) => x.round)).toFixed(2)}× | ${(m('with', (x) => x.rate) / m('without', (x) => x.rate)).toFixed(2)}× | ${(m('with', (x) => x.cpu) / m('without', (x) => x.cpu)).toFixed(2)}× |`);
+  console.log(`turns (with / without): ${r.ab.with.map((x, i) => `${x.round.toFixed(1)}/${r.ab.without[i].round.toFixed(1)} ms, CPU ${x.cpu.toFixed(0)}/${r.ab.without[i].cpu.toFixed(0)} ms`).join('; ')}`);
+}
