@@ -24,11 +24,16 @@
 // what a release job gates (the gate takes one profile per invocation).
 //
 //   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 192] [--resolution 3600] [--pace 30] [--gate-runs 3]
-//     [--scrape 30] [--block-hours 24] [--wait-minutes 10]
+//     [--scrape 30] [--block-hours 24] [--wait-minutes 10] [--query-timeout 2m] [--reach-back-ab 0]
 // --scrape: live scrape interval (s); --block-hours: promtool's --max-block-duration (fewer passes over the input:
 // promtool re-reads the whole file once per block); --wait-minutes: how long a slow point may take for its first rule
-// evaluation and for its measured ones. Every group evaluation is logged as it completes, so a point that cannot
-// finish still leaves its measured evaluations in the log.
+// evaluation and for its measured ones. Every group evaluation is logged as it completes (with Prometheus' CPU
+// seconds so far and any rule error), so a point that cannot finish still leaves its measured evaluations in the log.
+// --query-timeout: Prometheus' --query.timeout, which also bounds each rule's query (default 2m: at 10⁵ series per
+// metric the 5m rate rules took longer, failed, and recorded nothing). --reach-back-ab N: after the measurement, N
+// interleaved rounds of the rules as generated vs a bench-only copy with every `[25h] offset 5m` (the rate rule's
+// reach-back, docs/counting.md "## Cost") replaced by `[10m] offset 5m`, same data, same Prometheus; each turn keeps 3
+// evaluations after a discarded one.
 //
 // Output: a Markdown table for BENCHMARKS.md (## Scale curve) with the growth per 10×.
 import { spawn, spawnSync } from 'node:child_process';
@@ -60,6 +65,7 @@ const SCRAPE = Number(args.get('scrape') ?? 30);
 const BLOCK_HOURS = Number(args.get('block-hours') ?? 24);
 const WAIT_MS = Number(args.get('wait-minutes') ?? 10) * 60_000;
 const AB_ROUNDS = Number(args.get('reach-back-ab') ?? 0);
+const QUERY_TIMEOUT = args.get('query-timeout'); // Prometheus --query.timeout (default 2m): rule queries too
 const EVALS = 3;
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
@@ -163,7 +169,7 @@ function gateOnce(spec, url, dir, at) {
 }
 
 /** Logs every rule group evaluation as Prometheus reports it (name, wall seconds, slowest rule), until stopped. */
-function watchEvaluations(url) {
+function watchEvaluations(url, pid) {
   const last = new Map();
   let stopped = false;
   (async () => {
@@ -174,7 +180,8 @@ function watchEvaluations(url) {
           if (g.lastEvaluation.startsWith('0001-') || last.get(g.name) === g.lastEvaluation) continue;
           last.set(g.name, g.lastEvaluation);
           const slow = [...g.rules].sort((a, b) => b.evaluationTime - a.evaluationTime)[0];
-          log(`evaluated ${g.name}: ${g.evaluationTime.toFixed(2)} s (slowest rule ${slow?.name} ${slow?.evaluationTime.toFixed(2)} s)`);
+          const errs = g.rules.filter((r) => r.lastError).map((r) => `${r.name}: ${r.lastError}`);
+          log(`evaluated ${g.name}: ${g.evaluationTime.toFixed(2)} s (slowest rule ${slow?.name} ${slow?.evaluationTime.toFixed(2)} s; Prometheus CPU so far ${pid ? processCpuSeconds(pid).toFixed(1) : '?'} s)${errs.length ? ` ERRORS ${errs.join('; ').slice(0, 300)}` : ''}`);
         }
       } catch { /* Prometheus restarting or stopped */ }
       await sleep(5000);
@@ -252,9 +259,10 @@ for (const point of POINTS) {
         metric_relabel_configs: [{ action: 'labeldrop', regex: 'job|instance' }],
       }],
       readyTimeoutMs: 600_000,
+      ...(QUERY_TIMEOUT ? { extraArgs: [`--query.timeout=${QUERY_TIMEOUT}`] } : {}),
     });
     prom = await start(rulesFile);
-    unwatch = watchEvaluations(prom.url);
+    unwatch = watchEvaluations(prom.url, prom.pid);
     const liveStart = Math.floor(Date.now() / 1000);
 
     // Synthetic history for the recorded series long windows read, from the rules' first live evaluation.
@@ -277,6 +285,7 @@ for (const point of POINTS) {
     const rollupNames = new Set(rollups.map((x) => x.r.record));
     const found = (await Promise.all(names.filter((n) => !rollupNames.has(n)).map((n) => query(prom.url, n)))).flat();
     const recEnd = liveStart - 60;
+    if (found.length === 0) throw new Error('the first live evaluation recorded no series to give a history (rule errors? see the log; --query-timeout)');
     const hist = []; // [series labels (with __name__), value, step seconds, first timestamp]
     for (const s of found) hist.push([s.metric, Number(s.value[1]), intervalOf(s.metric), START]);
     for (const { r, g, h } of rollups) {
@@ -307,7 +316,7 @@ for (const point of POINTS) {
     const activeFile = join(dir, 'active.yaml');
     await writeFile(activeFile, 'groups: []\n', 'utf8');
     prom = await start(activeFile);
-    unwatch = watchEvaluations(prom.url);
+    unwatch = watchEvaluations(prom.url, prom.pid);
 
     // Rule evaluation.
     log(`compaction settled: ${await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) })} blocks loaded`);
@@ -374,7 +383,7 @@ console.log(`\nMeasured on ${commit} (main ${onMain}); history ${SPAN / 3600} h 
 console.log(`| profiles × objectives | series per metric (raw series in all) | head series | rules (groups) | rule eval per round (wall) | rule eval per minute (wall) | Prometheus CPU for the rules per minute | gate wall time, one profile (median of ${GATE_RUNS}) | load avg |`);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of results) {
-  console.log(`| ${r.P} × 5 | ${r.N.toLocaleString('en')} (${r.series.toLocaleString('en')}) | ${r.headSeries.toLocaleString('en')} | ${r.rules} (${r.groups}) | ${fmt(r.cost.perRoundMs)} | ${fmt(r.cost.perMinuteMs)} | ${fmt(r.cost.cpuPerMinuteMs)} | ${fmt(r.gateOne)} (${r.verdict}) | ${Math.min(...r.load).toFixed(1)}–${Math.max(...r.load).toFixed(1)} |`);
+  console.log(`| ${r.P} × 5 | ${r.N.toLocaleString('en')} (${r.series.toLocaleString('en')}) | ${r.headSeries.toLocaleString('en')} | ${r.rules} (${r.groups}) | ${fmt(r.cost.perRoundMs)}${r.errors ? ' (rule errors)' : ''} | ${fmt(r.cost.perMinuteMs)} | ${fmt(r.cost.cpuPerMinuteMs)} | ${fmt(r.gateOne)} (${r.verdict}) | ${Math.min(...r.load).toFixed(1)}–${Math.max(...r.load).toFixed(1)} |`);
 }
 const growth = (pick, key) => {
   const rows = results.filter(pick);
