@@ -294,10 +294,16 @@ for (const point of POINTS) {
         hist.push([{ ...s.metric, ...(r.labels ?? {}), __name__: r.record }, Number(s.value[1]) * h.factor * (3600 / g.intervalSeconds), 3600, Math.ceil(START / 3600) * 3600]);
       }
     }
+    // Streamed: at 100 profiles the recorded history is more than V8's longest string.
+    const recOut = createWriteStream(join(dir, 'rec.om'));
     let recLines = '';
     let recSamples = 0;
     const perName = new Map();
     for (const [metric, raw, step, first] of hist) {
+      if (recLines.length > 1 << 20) {
+        if (!recOut.write(recLines)) await new Promise((r) => recOut.once('drain', r));
+        recLines = '';
+      }
       const labels = Object.entries(metric).filter(([k]) => k !== '__name__').map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',');
       const v = Number.isFinite(raw) ? raw : 0;
       perName.set(metric.__name__, (perName.get(metric.__name__) ?? 0) + 1);
@@ -306,7 +312,8 @@ for (const point of POINTS) {
         recSamples++;
       }
     }
-    await writeFile(join(dir, 'rec.om'), `${recLines}# EOF\n`);
+    recOut.write(`${recLines}# EOF\n`);
+    await new Promise((r) => recOut.end(r));
     await mkdir(join(dir, 'rec-blocks'));
     await promtoolBlocks(join(dir, 'rec.om'), join(dir, 'rec-blocks'));
     await moveBlocks(join(dir, 'rec-blocks'), dataDir);
