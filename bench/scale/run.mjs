@@ -272,20 +272,24 @@ for (const point of POINTS) {
       const g = carried.find((gr) => gr.rules.some((r) => r.record === series.__name__ && Object.entries(r.labels ?? {}).every(([k, v]) => series[k] === v)));
       return g?.intervalSeconds ?? 60;
     };
-    for (let i = 0; ; i++) {
-      await sleep(5000);
-      const body = await (await fetch(`${prom.url}/api/v1/rules`)).json();
-      if (body.data.groups.every((g) => !g.lastEvaluation.startsWith('0001-'))) break;
-      if (i * 5000 > WAIT_MS) throw new Error(`the rule groups did not all evaluate within ${WAIT_MS / 60_000} minutes`);
-    }
     // The hourly roll-up (agent_slo:component:increase1h) records only in the first minutes of an hour: its history
     // is one sample an hour on the hour, each the last hour of its source rates (steady traffic: rate × 3600 s),
     // derived from the source series (the live evaluation may not have recorded it yet).
     const rollups = carried.flatMap((g) => g.rules.map((r) => ({ r, g, h: hourlyRollup(r) }))).filter((x) => x.h);
     const rollupNames = new Set(rollups.map((x) => x.r.record));
-    const found = (await Promise.all(names.filter((n) => !rollupNames.has(n)).map((n) => query(prom.url, n)))).flat();
+    // Wait until every recording rule that needs a history has recorded a series: when the backfill took longer than
+    // 5 minutes, the first evaluations see one live sample after a gap and record no rate (the counting design:
+    // docs/counting.md), the next ones do.
+    const wanted = carried.flatMap((g) => g.rules.filter((r) => !rollupNames.has(r.record)));
+    let found = [];
+    for (let i = 0; ; i++) {
+      await sleep(5000);
+      found = (await Promise.all(names.filter((n) => !rollupNames.has(n)).map((n) => query(prom.url, n)))).flat();
+      const missing = wanted.filter((r) => !found.some((s) => s.metric.__name__ === r.record && Object.entries(r.labels ?? {}).every(([k, v]) => s.metric[k] === v)));
+      if (missing.length === 0) break;
+      if (i * 5000 > WAIT_MS) throw new Error(`after ${WAIT_MS / 60_000} minutes ${missing.length} recording rules had recorded nothing to give a history (rule errors? see the log; --query-timeout)`);
+    }
     const recEnd = liveStart - 60;
-    if (found.length === 0) throw new Error('the first live evaluation recorded no series to give a history (rule errors? see the log; --query-timeout)');
     const hist = []; // [series labels (with __name__), value, step seconds, first timestamp]
     for (const s of found) hist.push([s.metric, Number(s.value[1]), intervalOf(s.metric), START]);
     for (const { r, g, h } of rollups) {
