@@ -66,6 +66,7 @@ const BLOCK_HOURS = Number(args.get('block-hours') ?? 24);
 const WAIT_MS = Number(args.get('wait-minutes') ?? 10) * 60_000;
 const AB_ROUNDS = Number(args.get('reach-back-ab') ?? 0);
 const QUERY_TIMEOUT = args.get('query-timeout'); // Prometheus --query.timeout (default 2m): rule queries too
+const PROBES_BEFORE_SPAN = args.get('window-probes') === 'always'; // the gate's window-start probes even before --span-hours
 const EVALS = 3;
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
@@ -103,7 +104,7 @@ const value = (rate, f, t, t0) => Math.floor(f * rate * (t - t0) * 1000) / 1000;
 function sampleTimes(start, end) {
   const times = new Set();
   for (let t = start; t <= end; t += RES) times.add(t);
-  for (const span of [7 * 86400, 3 * 86400]) for (let t = end - span; t <= end - span + 3600; t += 600) if (t >= start) times.add(t);
+  for (const span of [7 * 86400, 3 * 86400]) for (let t = end - span; t <= end - span + 3600; t += 600) if (t >= start || PROBES_BEFORE_SPAN) times.add(t);
   return [...times].sort((a, b) => a - b);
 }
 
@@ -284,7 +285,9 @@ for (const point of POINTS) {
     let found = [];
     for (let i = 0; ; i++) {
       await sleep(5000);
-      found = (await Promise.all(names.filter((n) => !rollupNames.has(n)).map((n) => query(prom.url, n)))).flat();
+      // The last sample within an hour (a slow evaluation's samples carry its start time, past the 5m staleness).
+      found = (await Promise.all(names.filter((n) => !rollupNames.has(n)).map((n) => query(prom.url, `${n}[1h]`)))).flat()
+        .map((x) => ({ metric: x.metric, value: x.values.at(-1) }));
       const missing = wanted.filter((r) => !found.some((s) => s.metric.__name__ === r.record && Object.entries(r.labels ?? {}).every(([k, v]) => s.metric[k] === v)));
       if (missing.length === 0) break;
       if (i * 5000 > WAIT_MS) throw new Error(`after ${WAIT_MS / 60_000} minutes ${missing.length} recording rules had recorded nothing to give a history (rule errors? see the log; --query-timeout)`);
@@ -346,6 +349,8 @@ for (const point of POINTS) {
     cost.cpuPerMinuteMs = cpuPerRoundMs * (cost.perMinuteMs / cost.perRoundMs);
     log(`Prometheus CPU: idle ${(idleRate * 1000).toFixed(0)} ms/s, with rules ${((used.seconds / used.wallSeconds) * 1000).toFixed(0)} ms/s over ${used.wallSeconds.toFixed(0)} s`);
     load.push(loadavg()[0]);
+    const rssGB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${prom.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024 ** 2;
+    log(`Prometheus peak RSS so far (VmHWM): ${rssGB().toFixed(1)} GB`);
     const headSeries = Number(/^prometheus_tsdb_head_series (\S+)$/m.exec(await (await fetch(`${prom.url}/metrics`)).text())?.[1]);
     log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute`);
 
