@@ -12,7 +12,8 @@
 // (same identity: job/instance dropped) scraped every 30 s from a local exporter; every counter is rate × (t − t0),
 // so history and live join without a reset. The rules are `agent-slo generate`'s output for the profiles (whatever
 // main generates). Recorded series that other rules read over a range get a synthetic history over the same span at
-// their production interval (their label sets and values taken from the rules' first live evaluation), so long
+// their production interval (their label sets and values taken from the rules' live evaluation), and the hourly
+// roll-up (agent_slo:component:increase1h) one sample an hour on the hour (its source rates × 3600 s), so long
 // windows read what they would read after --span-hours of running.
 //
 // Rule cost: every group evaluated every --pace seconds; the first evaluation is discarded, the next 3 kept
