@@ -25,7 +25,7 @@
 // what a release job gates (the gate takes one profile per invocation).
 //
 //   npm run build && node bench/scale/run.mjs [--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 192] [--resolution 3600] [--pace 30] [--gate-runs 3]
-//     [--scrape 30] [--block-hours 24] [--wait-minutes 10] [--query-timeout 2m] [--reach-back-ab 0]
+//     [--scrape 30] [--block-hours 24] [--wait-minutes 10] [--query-timeout 2m] [--reach-back-ab 0] [--window-probes always]
 // --scrape: live scrape interval (s); --block-hours: promtool's --max-block-duration (fewer passes over the input:
 // promtool re-reads the whole file once per block); --wait-minutes: how long a slow point may take for its first rule
 // evaluation and for its measured ones. Every group evaluation is logged as it completes (with Prometheus' CPU
