@@ -14,7 +14,7 @@ const benches = [
   { name: 'collector', file: 'bench/collector/throughput.mjs', args: '[--series 1000] [--runtimes 4] [--stage-seconds 10] [--rates 5,10,20,40,80]', build: buildHarness, section: 'Collector', what: 'OTLP metric throughput of the built collector (needs collector-config/build.sh)' },
   { name: 'collector-spans', file: 'bench/collector/spans-throughput.mjs', args: '[--rates 2000,5000,10000,20000] [--runtimes 4] [--batch 512] [--stage-seconds 10]', build: buildHarness, section: 'Collector: span path', what: 'spans → metrics throughput of the built collector' },
   { name: 'gate', file: 'bench/gate/decision.mjs', args: '[--repeat 5]', build, section: 'Gate', what: 'one gate decision, recorded vs raw, CLI vs in process' },
-  { name: 'rules', file: 'bench/rules/run.mjs', args: '[--rounds 3] [--evals 3] [--interval 10] [--settle 60]', build, section: 'Rules', what: 'evaluation cost per minute vs real Sloth (bench/build-sloth.sh) and a Pyrra-shaped file, interleaved rounds' },
+  { name: 'rules', file: 'bench/rules/run.mjs', args: '[--rounds 3] [--evals 3] [--interval 10] [--settle 60] [--series 1]', build, section: 'Rules', what: 'evaluation cost per minute vs real Sloth (bench/build-sloth.sh) and a Pyrra-shaped file, interleaved rounds' },
   { name: 'scale', file: 'bench/scale/run.mjs', args: '[--points p1s3,p10s3,p100s3,p1s4,p1s5] [--span-hours 192] [--resolution 3600] [--pace 30] [--gate-runs 3] [--scrape 30] [--block-hours 24] [--wait-minutes 10] [--query-timeout 2m] [--reach-back-ab 0] [--window-probes always]', build, section: 'Scale curve', what: 'rule evaluation per minute and gate wall time at 1/10/100 profiles and 10³/10⁴/10⁵ series per metric' },
 ];
 

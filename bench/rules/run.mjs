@@ -3,7 +3,8 @@
 // (bench/rules/pyrra.yaml, labelled so) for the same SLO: kokino availability, 99.5% over 30d.
 //
 // Data (one Prometheus, same for all three): 30 days of backfilled history (2 series, 30 s samples) plus live traffic
-// scraped every 15 s from a local exporter. The recorded series another rule reads over a range (agent-slo's 5m
+// scraped every 15 s from a local exporter. --series N: each outcome is N series (label `shard`, the same traffic in
+// each: 2N raw series), for the cost per raw series. The recorded series another rule reads over a range (agent-slo's 5m
 // component rates, Sloth's ratio_rate5m, ...: found in the rule text, bench/lib/rules.mjs) are backfilled for the
 // 30 days with promtool at their production interval, so every long window reads a full month.
 //
@@ -15,7 +16,7 @@
 // Beside it, Prometheus' CPU time (/proc) over the kept evaluations minus its CPU with no rules loaded (an idle turn
 // at the start of every round): wall times inflate with the machine's load, CPU time much less.
 //
-//   npm run build && node bench/rules/run.mjs [--rounds 3] [--evals 3] [--interval 10] [--settle 60]
+//   npm run build && node bench/rules/run.mjs [--rounds 3] [--evals 3] [--interval 10] [--settle 60] [--series 1]
 //
 // Output: a Markdown table for BENCHMARKS.md (## Rules).
 import { spawnSync } from 'node:child_process';
@@ -40,6 +41,10 @@ const ROUNDS = Number(args.get('rounds') ?? 3);
 const EVALS = Number(args.get('evals') ?? 3);
 const INTERVAL = Number(args.get('interval') ?? 10);
 const SETTLE = Number(args.get('settle') ?? 60);
+const SHARDS = Number(args.get('series') ?? 1); // series per outcome (label shard when > 1)
+if (!Number.isInteger(SHARDS) || SHARDS < 1 || SHARDS > 30) throw new Error(`--series: ${String(args.get('series'))} is not an integer in 1..30 (the 30-day history is one OpenMetrics string: 60 series reach V8's longest string)`);
+const shardLabels = (i) => (SHARDS > 1 ? { shard: String(i) } : {});
+const shardText = (i) => (SHARDS > 1 ? `,shard="${String(i)}"` : '');
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 const run = (cmd, argv, opts = {}) => {
@@ -87,13 +92,13 @@ try {
   const failedSamples = hist(failed);
   let t0 = performance.now();
   await createBlocks({
-    openMetrics: writeOpenMetrics([{ name: 'agent_executions', type: 'counter', series: [
-      { labels: { agent_execution_outcome: 'completed' }, samples: completedSamples },
-      { labels: { agent_execution_outcome: 'failed' }, samples: failedSamples },
-    ] }]),
+    openMetrics: writeOpenMetrics([{ name: 'agent_executions', type: 'counter', series: Array.from({ length: SHARDS }, (_, i) => [
+      { labels: { agent_execution_outcome: 'completed', ...shardLabels(i) }, samples: completedSamples },
+      { labels: { agent_execution_outcome: 'failed', ...shardLabels(i) }, samples: failedSamples },
+    ]).flat() }]),
     dataDir,
   });
-  log(`history: 30 days x 2 series every ${STEP}s in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log(`history: 30 days x ${String(2 * SHARDS)} series every ${STEP}s in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // Recorded history for the long windows of every system.
   const carrying = systems.flatMap((s) => historyCarryingGroups(s.groups).map((g) => ({ ...g, name: `${s.name}:${g.name}` })));
@@ -112,7 +117,8 @@ try {
   exporter = createServer((_req, res) => {
     live.completed += 15 + Math.floor(Math.random() * 10);
     if (Math.random() < 0.1) live.failed += 1;
-    res.end(`# TYPE agent_executions_total counter\nagent_executions_total{agent_execution_outcome="completed"} ${live.completed}\nagent_executions_total{agent_execution_outcome="failed"} ${live.failed}\n`);
+    const lines = Array.from({ length: SHARDS }, (_, i) => `agent_executions_total{agent_execution_outcome="completed"${shardText(i)}} ${live.completed}\nagent_executions_total{agent_execution_outcome="failed"${shardText(i)}} ${live.failed}\n`);
+    res.end(`# TYPE agent_executions_total counter\n${lines.join('')}`);
   });
   await new Promise((r) => exporter.listen(0, '127.0.0.1', r));
   const active = join(dir, 'active.yaml');
