@@ -42,7 +42,7 @@ const EVALS = Number(args.get('evals') ?? 3);
 const INTERVAL = Number(args.get('interval') ?? 10);
 const SETTLE = Number(args.get('settle') ?? 60);
 const SHARDS = Number(args.get('series') ?? 1); // series per outcome (label shard when > 1)
-if (!Number.isInteger(SHARDS) || SHARDS < 1 || SHARDS > 30) throw new Error(`--series: ${String(args.get('series'))} is not an integer in 1..30 (the 30-day history is one OpenMetrics string: 60 series reach V8's longest string)`);
+if (!Number.isInteger(SHARDS) || SHARDS < 1 || SHARDS > 30) throw new Error(`--series: ${String(args.get('series'))} is not an integer in 1..30 (the 30-day history is one OpenMetrics string, 7.8 MB per series: V8's longest string, 512 MiB, holds about 68)`);
 const shardLabels = (i) => (SHARDS > 1 ? { shard: String(i) } : {});
 const shardText = (i) => (SHARDS > 1 ? `,shard="${String(i)}"` : '');
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
