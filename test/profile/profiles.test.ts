@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Objective, Profile } from '../../src/profile/model.js';
 
@@ -133,8 +133,14 @@ describe('kokino matches document 002', () => {
 });
 
 describe('overlays', () => {
+  const temps: string[] = [];
+  afterAll(async () => {
+    await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
   it('override teams, channels and URLs per environment, merging objectives by name', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'agent-slo-overlay-'));
+    temps.push(dir);
     const overlay = join(dir, 'prod.yaml');
     await writeFile(
       overlay,
@@ -149,6 +155,7 @@ describe('overlays', () => {
 
   it('points at the overlay file when the overlay is wrong', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'agent-slo-overlay-'));
+    temps.push(dir);
     const overlay = join(dir, 'bad.yaml');
     await writeFile(overlay, ['objectives:', '  - name: availability', '    target: "high"', ''].join('\n'));
     await expect(loadProfile('profiles/kokino.yaml', [overlay])).rejects.toMatchObject({
