@@ -15,7 +15,7 @@ import { type ExplainContext, explainUnknowable } from './unknowable.js';
 import type { CoveragePlan, GatePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } from './queries.js';
 
 export interface EvaluateOptions {
-  /** Queries in flight at once (default 16). */
+  /** Queries in flight at once (default GATE_QUERY_CONCURRENCY). */
   readonly concurrency?: number;
   /** Use recorded series where they cover the window (default true); false forces raw expressions. */
   readonly preferRecorded?: boolean;
@@ -67,6 +67,9 @@ function readAnswer(q: PlannedQuery, a: Answer): QueryResult {
   }
   return { status: 'ok', value: series[0]?.value };
 }
+
+/** Queries a gate run keeps in flight at once unless told otherwise (`agent-slo gate --query-concurrency`). */
+export const GATE_QUERY_CONCURRENCY = 16;
 
 /**
  * Runs queries with bounded concurrency, deduplicating identical (expr, time) pairs: a recorded query that answers
@@ -278,7 +281,7 @@ export async function evaluatePlan(
   plan: GatePlan,
   opts: EvaluateOptions = {},
 ): Promise<{ observations: ObjectiveObservation[]; queries: number; partialWarnings: string[] }> {
-  const runner = new QueryRunner(client, opts.concurrency ?? 16, opts.allowPartial ?? false);
+  const runner = new QueryRunner(client, opts.concurrency ?? GATE_QUERY_CONCURRENCY, opts.allowPartial ?? false);
   const observations = await Promise.all(plan.objectives.map((o) => objective(runner, o, opts.preferRecorded ?? true)));
   return { observations, queries: runner.sent, partialWarnings: [...(runner.acceptedWarnings ?? [])] };
 }

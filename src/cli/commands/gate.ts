@@ -1,6 +1,7 @@
 import { createPrometheusClient } from '../../prometheus/client.js';
 import { Command, Option } from 'commander';
 import { runGate } from '../../gate/gate.js';
+import { GATE_QUERY_CONCURRENCY } from '../../gate/evaluate.js';
 import { renderJson } from '../../gate/report/json.js';
 import { renderJunit } from '../../gate/report/junit.js';
 import { renderMarkdown } from '../../gate/report/markdown.js';
@@ -28,12 +29,24 @@ interface GateOptions extends ProfileSelection, PrometheusFlags {
   auditAnchor?: string;
   raw?: boolean;
   allowPartialResponse?: boolean;
+  queryConcurrency?: string;
   objective: string[];
 }
 
 const RENDER = { text: renderText, json: renderJson, markdown: renderMarkdown, junit: renderJunit } as const;
 type GateFormat = keyof typeof RENDER;
 const GATE_FORMATS = Object.keys(RENDER) as GateFormat[];
+
+/** Bounds of --query-concurrency. */
+const QUERY_CONCURRENCY = { min: 1, max: 64, default: GATE_QUERY_CONCURRENCY } as const;
+
+function parseQueryConcurrency(text: string): number {
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= QUERY_CONCURRENCY.min && n <= QUERY_CONCURRENCY.max)) {
+    throw new UsageError(`--query-concurrency ${text.slice(0, 32)} is not a whole number from ${String(QUERY_CONCURRENCY.min)} to ${String(QUERY_CONCURRENCY.max)}`);
+  }
+  return n;
+}
 
 /** `agent-slo gate`: the release gate. Exit 0 pass, 1 blocked, 2 approval required, 3 cannot evaluate. */
 export function gateCommand(io: Io): Command {
@@ -50,6 +63,10 @@ export function gateCommand(io: Io): Command {
     .option('--hotfix', 'this change is a hotfix: passes a budget freeze (recorded in the audit log)')
     .option('--objective <name>', 'evaluate only this objective; repeatable', collect, [])
     .option('--raw', 'never read recorded series; evaluate raw expressions for every window')
+    .option(
+      '--query-concurrency <n>',
+      `PromQL queries in flight at once, ${String(QUERY_CONCURRENCY.min)}-${String(QUERY_CONCURRENCY.max)} (default ${String(QUERY_CONCURRENCY.default)}); lower it to bound the server's memory when raw windows read many series (docs/scale.md)`,
+    )
     .option(
       '--allow-partial-response',
       'accept answers a federated server (Thanos Query, VictoriaMetrics cluster) marks partial or qualifies with warnings, e.g. a store down; each is listed in the reasons (default: such an answer means cannot evaluate)',
@@ -68,6 +85,7 @@ export function gateCommand(io: Io): Command {
       }
     }
     const allowPartial = opts.allowPartialResponse === true;
+    const concurrency = opts.queryConcurrency === undefined ? QUERY_CONCURRENCY.default : parseQueryConcurrency(opts.queryConcurrency);
     const client = createPrometheusClient({ ...prometheusClientOptions(opts, GATE_PROMETHEUS), ...(allowPartial ? { denyPartialResponse: false } : {}) });
     try {
       const report = await runGate({
@@ -82,6 +100,7 @@ export function gateCommand(io: Io): Command {
         toolVersion: packageVersion(),
         preferRecorded: opts.raw !== true,
         allowPartial,
+        concurrency,
         ...(opts.objective.length > 0 ? { objectives: opts.objective } : {}),
       });
       const written = await writeReports(reports, (format) => RENDER[format](report), (text) => io.out(text));
