@@ -9,7 +9,7 @@ import { PrometheusClientError } from '../prometheus/errors.js';
 import type { PrometheusClient } from '../prometheus/client.js';
 import type { ComponentName } from '../sli/queries.js';
 import { recordedCoverageSeconds } from '../sli/recorded.js';
-import type { CoverageObservation, ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
+import { type CoverageObservation, type ObjectiveObservation, type QueryResult, unknowableComponent, type WindowObservation } from './observations.js';
 import { humanWindow } from '../format.js';
 import { type ExplainContext, explainUnknowable } from './unknowable.js';
 import type { CoveragePlan, GatePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } from './queries.js';
@@ -143,10 +143,11 @@ async function window(runner: QueryRunner, w: WindowPlan, source: Source, quanti
   ]);
   const components: Partial<Record<ComponentName, QueryResult>> = {};
   for (const [name, r] of entries) components[name] = r;
-  // The first NaN count is the one the policy reports (sli/compute.ts): explain that one only.
-  const nan = entries.find(([, r]) => r.status === 'ok' && r.value !== undefined && Number.isNaN(r.value));
-  const planned = nan !== undefined ? queries?.[nan[0]] : undefined;
-  if (nan !== undefined && planned !== undefined) components[nan[0]] = await runner.explained(planned, nan[1]);
+  // Explain only the NaN count the policy reports.
+  const nan = unknowableComponent(components);
+  const planned = nan !== undefined ? queries?.[nan] : undefined;
+  const result = nan !== undefined ? components[nan] : undefined;
+  if (nan !== undefined && planned !== undefined && result !== undefined) components[nan] = await runner.explained(planned, result);
   return { plan: w, source: recorded ? 'recorded' : 'raw', components, ...(shown !== undefined ? { display: shown } : {}) };
 }
 

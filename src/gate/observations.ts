@@ -17,6 +17,18 @@ export type QueryResult =
     }
   | { readonly status: 'error'; readonly reason: string };
 
+/**
+ * The component computeSli reports a window as no data for (the first count that is not a finite number:
+ * sli/compute.ts), when that count is NaN: an unknowable strict count. The evaluator explains this one, the policy
+ * reports the explanation.
+ */
+export function unknowableComponent(components: Readonly<Partial<Record<ComponentName, QueryResult>>>): ComponentName | undefined {
+  for (const [name, r] of Object.entries(components) as [ComponentName, QueryResult | undefined][]) {
+    if (r?.status === 'ok' && r.value !== undefined && !Number.isFinite(r.value)) return Number.isNaN(r.value) ? name : undefined;
+  }
+  return undefined;
+}
+
 export interface WindowObservation {
   readonly plan: WindowPlan;
   readonly source: Source;

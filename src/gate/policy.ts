@@ -11,7 +11,7 @@ import { humanNumber, humanWindow, jsonNumber, unitThreshold, unitValue } from '
 import { type LevelValues, levelValues, type Objective, type Profile } from '../profile/model.js';
 import { budgetConsumed, type Components, computeSli, missingBudgetBucket, type SliOutcome } from '../sli/compute.js';
 import type { ComponentName } from '../sli/queries.js';
-import type { ObjectiveObservation, QueryResult, WindowObservation } from './observations.js';
+import { type ObjectiveObservation, type QueryResult, unknowableComponent, type WindowObservation } from './observations.js';
 import type { PlannedQuery, Source } from './queries.js';
 
 export type Verdict = 'pass' | 'blocked' | 'approval_required' | 'cannot_evaluate';
@@ -124,8 +124,9 @@ function queriesOf(w: WindowObservation): PlannedQuery[] {
 function sli(o: Objective, w: WindowObservation, c: Components): SliOutcome {
   const display = w.display?.status === 'ok' ? w.display.value : undefined;
   const out = computeSli(o, c, display);
-  // A NaN count (the first, as computeSli names it): which series are unknowable, across which gap (unknowable.ts).
-  const why = Object.values(w.components).find((r) => r?.status === 'ok' && r.value !== undefined && Number.isNaN(r.value));
+  // The NaN count computeSli names: which series are unknowable, across which gap (unknowable.ts).
+  const nan = unknowableComponent(w.components);
+  const why = nan !== undefined ? w.components[nan] : undefined;
   if (out.status !== 'no_data' || why?.status !== 'ok' || why.unknowable === undefined) return out;
   return { ...out, reason: `${out.reason}: ${why.unknowable}` };
 }
