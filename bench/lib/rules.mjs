@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import { parseDuration } from '../../dist/src/format.js';
+import { readOverRange } from '../../dist/src/generate/prometheus/rule-types.js';
 
 /** Rule groups of a Prometheus rule file's text, as { name, intervalSeconds, rules } (interval: the file's or `globalSeconds`). */
 export function ruleGroupsFromYaml(text, globalSeconds = 60) {
@@ -32,19 +33,13 @@ export async function writeRuleFile(file, groups, intervalSeconds) {
   await writeFile(file, stringify({ groups: out }, { lineWidth: 0 }), 'utf8');
 }
 
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * The recording rules whose output another rule reads over a range (`name[..]` or `name{..}[..]`): long windows
  * built on recorded series. Their history must exist for the readers to cost what they cost in steady state.
  */
 export function historyCarryingGroups(groups) {
-  const exprs = groups.flatMap((g) => g.rules.map((r) => r.expr));
-  const names = new Set(groups.flatMap((g) => g.rules.filter((r) => 'record' in r).map((r) => r.record)));
-  const carried = new Set([...names].filter((n) => {
-    const re = new RegExp(`(?<![A-Za-z0-9_:])${escapeRe(n)}(\\{[^}]*\\})?\\s*\\[`);
-    return exprs.some((e) => re.test(e));
-  }));
+  const records = groups.flatMap((g) => g.rules.filter((r) => 'record' in r).map((r) => r.record));
+  const carried = readOverRange(records, groups.flatMap((g) => g.rules.map((r) => r.expr)));
   return groups
     .map((g) => ({ ...g, rules: g.rules.filter((r) => 'record' in r && carried.has(r.record)) }))
     .filter((g) => g.rules.length > 0);

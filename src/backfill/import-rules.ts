@@ -8,9 +8,8 @@ import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promDuration } from '../format.js';
-import { isAlertingRule, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
+import { isAlertingRule, readOverRange, type RecordingRule, type RuleGroup } from '../generate/prometheus/rule-types.js';
 import { renderRuleFile } from '../generate/prometheus/rules-file.js';
-import { escapeRegex } from '../escape.js';
 import { BackfillError, spawnError } from './blocks.js';
 import { safeRuleFilePath } from './group-phase.js';
 
@@ -141,8 +140,9 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
   // the events) finds that level's sample at its own timestamp, as in a live group.
   const paths = new Map<string, string>();
   const recording = opts.groups.flatMap((g) => g.rules.filter((r): r is RecordingRule => !isAlertingRule(r)));
-  const readOverRange = new Set(
-    recording.map((r) => r.record).filter((n) => recording.some((r) => new RegExp(`(^|[^a-zA-Z0-9_:])${escapeRegex(n)}\\{[^}]*\\}\\[`).test(r.expr))),
+  const rangeRead = readOverRange(
+    recording.map((r) => r.record),
+    recording.map((r) => r.expr),
   );
   const pathOf = (g: RuleGroup): string => {
     let path = paths.get(g.name);
@@ -163,10 +163,10 @@ export async function backfillRecordingRules(opts: RuleBackfillOptions): Promise
       const interval = higher?.intervalSeconds;
       // A series later rules read over a range (the 5m rates, the hourly roll-up) needs its whole history at the
       // group's own interval; the others only the span asked for (higherLevels).
-      const history = (r: RecordingRule): boolean => higher !== undefined && readOverRange.has(r.record);
+      const needsHistory = (r: RecordingRule): boolean => higher !== undefined && rangeRead.has(r.record);
       const passes = [
-        { name: 'history', start: opts.startSeconds, interval: undefined, groups: level.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => history(r as RecordingRule)) })) },
-        { name: '', start, interval, groups: level.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => !history(r as RecordingRule)) })) },
+        { name: 'history', start: opts.startSeconds, interval: undefined, groups: level.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => needsHistory(r as RecordingRule)) })) },
+        { name: '', start, interval, groups: level.groups.map((g) => ({ ...g, rules: g.rules.filter((r) => !needsHistory(r as RecordingRule)) })) },
       ].map((p) => ({ ...p, groups: p.groups.filter((g) => g.rules.length > 0) }));
       progress(`level ${level.level}: ${level.rules} rules (${level.records.join(', ')}) in ${level.groups.length} groups from ${new Date(start * 1000).toISOString()}${interval !== undefined ? ` every ${promDuration(interval)}` : ''}`);
       const outs: string[] = [];

@@ -1,4 +1,5 @@
 /** Prometheus rule shapes as the generators build them (pure data; rules-file.ts renders them to YAML). */
+import { escapeRegex } from '../../escape.js';
 
 export interface RecordingRule {
   readonly record: string;
@@ -45,4 +46,17 @@ export function recordedSeries(rules: readonly Rule[]): RecordingRule[] {
     if (r.parts === undefined) return [r];
     return r.parts.map((p) => ({ record: r.record, expr: p.expr, labels: { ...r.labels, ...p.labels } }));
   });
+}
+
+/**
+ * The names among `records` that an expression in `exprs` reads over a range (`name[…]` or `name{…}[…]`): recorded
+ * series whose history later evaluations need, not only their latest sample.
+ */
+export function readOverRange(records: Iterable<string>, exprs: readonly string[]): Set<string> {
+  return new Set(
+    [...records].filter((n) => {
+      const re = new RegExp(`(?<![A-Za-z0-9_:])${escapeRegex(n)}(\\{[^}]*\\})?\\s*\\[`);
+      return exprs.some((e) => re.test(e));
+    }),
+  );
 }
