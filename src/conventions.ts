@@ -450,6 +450,11 @@ export const LABEL_ALERT_LEVEL = 'slo_level';
 /** Component label values beyond the SLI's own (queries.ts): error-budget good/bad/total, all bucket rates. */
 export const COMPONENT_BUDGET_PREFIX = 'budget_';
 export const COMPONENT_BUCKETS = 'buckets';
+/** Gap markers beside the component rates (src/sli/gap-marker.ts): times, never counts. */
+export const COMPONENT_SEEN = 'time:seen';
+export const COMPONENT_FROM = 'time:from';
+/** Regex (PromQL `!~`) matching both marker components: readers summing components leave them out. */
+export const MARKER_COMPONENTS = 'time:.*';
 /** Prometheus rule group of one objective. */
 export function ruleGroupName(profile: string, objective: string): string {
   return `${RECORD_PREFIX}:${profile}:${objective}`;

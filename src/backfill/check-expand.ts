@@ -7,10 +7,12 @@
  *   and more, becomes the raw count `increase(...[W])` of the same component (what the gate's raw path evaluates:
  *   exact for counters, not an approximation of the rules);
  * - any other range over a recorded rate becomes a subquery at the rule interval (`(<rate expr>)[W:1m]`);
- * - instant selectors of recorded series (SLI, events, fractions, burn rates, budget, state) become their rules.
+ * - instant selectors of recorded series (SLI, events, fractions, burn rates, budget, state) become their rules;
+ * - a window's gap check on the gap markers (sli/gap-marker.ts) becomes an empty vector: raw history has no markers.
  * `ALERTS{alertname="X"}` cannot be expanded: such alerts (escalations) are derived from X's derived firing spans.
  */
 import {
+  COMPONENT_FROM,
   LABEL_COMPONENT,
   LABEL_OBJECTIVE,
   LABEL_PROFILE,
@@ -87,10 +89,13 @@ export function createExpander(profile: Profile, groups: readonly RuleGroup[]): 
   // The short-window count the rules read from the rate recorded in the same evaluation (recording.ts ruleCount).
   const shortCount = new RegExp(`\\(sum without \\(${LABEL_COMPONENT}\\) \\(${rate}\\{([^}]*)\\}\\) \\* [0-9]+\\)`, 'g');
   const rateRange = new RegExp(`${rate}\\{([^}]*)\\}\\[([0-9a-z]+)\\]`, 'g');
+  // A window's gap check (sli/gap-marker.ts windowUnknowable): raw history has no gap markers, so never unknowable.
+  const unknowable = new RegExp(`\\(min_over_time\\(${rate}\\{[^}]*${LABEL_COMPONENT}="${escapeRegex(COMPONENT_FROM)}"[^}]*\\}\\[[0-9a-z]+\\]\\) < time\\(\\) - [0-9]+\\)`, 'g');
   const instant = recordNames.length === 0 ? undefined : new RegExp(`(${recordNames.map(escapeRegex).join('|')})\\{([^}]*)\\}(?!\\[)`, 'g');
 
   const step = (expr: string): string => {
-    let out = expr.replace(rollupCount, (_m, sel: string, win: string) => {
+    let out = expr.replace(unknowable, '(vector(1) < 0)');
+    out = out.replace(rollupCount, (_m, sel: string, win: string) => {
       const { c, name } = comp(parseMatchers(sel));
       const hours = parseDuration(win);
       if (hours === undefined) throw new ExpandError(`bad window ${win}`);

@@ -49,7 +49,8 @@ export function recordingRuleLevels(groups: readonly RuleGroup[]): RuleLevel[] {
   for (let pass = 0; pass <= recording.length; pass++) {
     let changed = false;
     for (const { rule } of recording) {
-      const deps = names.filter((n) => mentions(rule.expr, n));
+      // A rule reading its own earlier samples (the gap markers: sli/gap-marker.ts) does not wait for itself.
+      const deps = names.filter((n) => n !== rule.record && mentions(rule.expr, n));
       const level = 1 + Math.max(0, ...deps.map((n) => nameLevel.get(n) ?? 0));
       if (ruleLevel.get(rule) !== level) {
         ruleLevel.set(rule, level);

@@ -8,9 +8,10 @@
 import { PrometheusClientError } from '../prometheus/errors.js';
 import type { PrometheusClient } from '../prometheus/client.js';
 import type { ComponentName } from '../sli/queries.js';
-import { recordedCoverageSeconds } from '../sli/recorded.js';
+import { RECORDED_GAP_AT_START, recordedCoverageSeconds } from '../sli/recorded.js';
 import { type CoverageObservation, type ObjectiveObservation, type QueryResult, unknowableComponent, type WindowObservation } from './observations.js';
 import { humanWindow } from '../format.js';
+import { COMPONENT_FROM } from '../conventions.js';
 import { type ExplainContext, explainUnknowable } from './unknowable.js';
 import type { CoveragePlan, GatePlan, ObjectivePlan, PlannedQuery, Source, WindowPlan } from './queries.js';
 
@@ -178,6 +179,7 @@ function recordedCoverage(o: ObjectivePlan, c: CoveragePlan, r: QueryResult): Re
   if (r.status === 'error') return { covered: false, reason: r.reason };
   const samples = r.value ?? 0;
   if (!Number.isFinite(samples)) return { covered: false, reason: `the recorded sample count is ${String(samples)}` };
+  if (samples === RECORDED_GAP_AT_START) return { covered: false, reason: `a gap in the objective's data straddles the window start, so the recorded counts may hold events from before it (gap marker ${COMPONENT_FROM})` };
   const seconds = recordedCoverageSeconds(o.objective, samples, c.seconds);
   return seconds >= c.seconds - c.slackSeconds ? { covered: true, result: r } : { covered: false, seconds };
 }

@@ -11,8 +11,9 @@
  * `recordedCoverageSeconds` is the matching notion of coverage: the recorded sum over W holds
  * samples × interval seconds of events, so that is how much of W the recorded series cover.
  */
-import { COMPONENT_BUCKETS, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, type Matcher, RECORD_COMPONENT_RATE, RECORD_COMPONENT_ROLLUP } from '../conventions.js';
+import { COMPONENT_BUCKETS, COMPONENT_FROM, LABEL_COMPONENT, LABEL_OBJECTIVE, LABEL_PROFILE, MARKER_COMPONENTS, type Matcher, RECORD_COMPONENT_RATE, RECORD_COMPONENT_ROLLUP } from '../conventions.js';
 import { renderSelector } from '../promql/selector.js';
+import { windowUnknowable } from './gap-marker.js';
 import type { Objective } from '../profile/model.js';
 
 /** Length of the recorded short window (RECORD_SHORT_WINDOW) in seconds. */
@@ -37,7 +38,8 @@ function componentSelector(record: string, profile: string, objective: string, c
     { label: LABEL_PROFILE, op: '=', value: profile },
     { label: LABEL_OBJECTIVE, op: '=', value: objective },
   ];
-  if (component !== undefined) matchers.push({ label: LABEL_COMPONENT, op: '=', value: component });
+  // Every component, or one; never the gap markers (times, not counts: sli/gap-marker.ts).
+  matchers.push(component !== undefined ? { label: LABEL_COMPONENT, op: '=', value: component } : { label: LABEL_COMPONENT, op: '!~', value: MARKER_COMPONENTS });
   return renderSelector(record, matchers);
 }
 
@@ -88,20 +90,36 @@ export function recordedCoverageSeconds(objective: Objective, samples: number, w
  * Every recorded component count of every objective of `profile` whose group runs every `intervalSeconds`, over
  * `windowSeconds`, in one query: one series per (slo_objective, slo_component). For each pair the value is exactly
  * recordedCountExpr's (the same Σ rate × interval over the same range; the `sum by` adds up the same series the
- * `sum without (slo_component)` of one component does). The bucket component (one series per `le`) is left out.
+ * `sum without (slo_component)` of one component does). The bucket component (one series per `le`) and the gap markers are left out.
  */
 export function recordedCountsExpr(profile: string, intervalSeconds: number, windowSeconds: number): string {
   const sel = renderSelector(RECORD_COMPONENT_RATE, [
     { label: LABEL_PROFILE, op: '=', value: profile },
-    { label: LABEL_COMPONENT, op: '!=', value: COMPONENT_BUCKETS },
+    { label: LABEL_COMPONENT, op: '!~', value: `${COMPONENT_BUCKETS}|${MARKER_COMPONENTS}` },
   ]);
   return `sum by (${LABEL_OBJECTIVE}, ${LABEL_COMPONENT}) (sum_over_time(${sel}[${recordedRange(windowSeconds)}])) * ${String(intervalSeconds)}`;
 }
 
-/** recordedSamplesExpr for every objective of `profile` at once: one series per slo_objective. */
+/** Value of recordedSamplesByObjectiveExpr for an objective whose window a gap in its data straddles. */
+export const RECORDED_GAP_AT_START = -1;
+
+/**
+ * recordedSamplesExpr for every objective of `profile` at once: one series per slo_objective; RECORDED_GAP_AT_START
+ * where a gap marker says the recorded counts over the window may hold events from before its start
+ * (sli/gap-marker.ts): then the recorded series do not cover it, whatever their sample count.
+ */
 export function recordedSamplesByObjectiveExpr(profile: string, windowSeconds: number): string {
-  const sel = renderSelector(RECORD_COMPONENT_RATE, [{ label: LABEL_PROFILE, op: '=', value: profile }]);
-  return `max by (${LABEL_OBJECTIVE}) (count_over_time(${sel}[${recordedRange(windowSeconds)}]))`;
+  const sel = renderSelector(RECORD_COMPONENT_RATE, [
+    { label: LABEL_PROFILE, op: '=', value: profile },
+    { label: LABEL_COMPONENT, op: '!~', value: MARKER_COMPONENTS },
+  ]);
+  const from = renderSelector(RECORD_COMPONENT_RATE, [
+    { label: LABEL_PROFILE, op: '=', value: profile },
+    { label: LABEL_COMPONENT, op: '=', value: COMPONENT_FROM },
+  ]);
+  const range = recordedRange(windowSeconds);
+  const gap = windowUnknowable(`min by (${LABEL_OBJECTIVE}) (min_over_time(${from}[${range}]))`, windowSeconds);
+  return `max by (${LABEL_OBJECTIVE}) (count_over_time(${sel}[${range}])) unless on(${LABEL_OBJECTIVE}) ${gap} or on(${LABEL_OBJECTIVE}) (${gap} * 0 + ${String(RECORDED_GAP_AT_START)})`;
 }
 
 /** The roll-up period (RECORD_COMPONENT_ROLLUP): one sample per hour. */

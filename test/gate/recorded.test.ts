@@ -11,7 +11,7 @@ import { sliExpr } from '../../src/generate/prometheus/recording.js';
 import { evaluatePlan } from '../../src/gate/evaluate.js';
 import { planGate, recordedComponentExpr } from '../../src/gate/queries.js';
 import type { PrometheusClient } from '../../src/prometheus/client.js';
-import { recordedCountsExpr, recordedCoverageSeconds, recordedRange, ruleIntervalSeconds } from '../../src/sli/recorded.js';
+import { RECORDED_GAP_AT_START, recordedCountsExpr, recordedCoverageSeconds, recordedRange, ruleIntervalSeconds } from '../../src/sli/recorded.js';
 import type { ComponentName } from '../../src/sli/queries.js';
 import { loadProfile } from '../../src/profile/load.js';
 import type { Profile } from '../../src/profile/model.js';
@@ -144,6 +144,18 @@ describe('source decision per span (fake client: which queries are sent)', () =>
       ]);
     }
     expect(sent.some((q) => !q.includes('agent_slo:'))).toBe(true);
+  });
+
+  it('a gap marker at the start of the gate window: that window goes raw, and the report says why', async () => {
+    const profile = profiles[0]!;
+    const sent: string[] = [];
+    // Full recorded history, but the 7d probe answers RECORDED_GAP_AT_START (a time:from older than the window start).
+    const { observations } = await evaluatePlan(client((q) => (q.includes(`[${recordedRange(7 * 86_400)}]`) ? RECORDED_GAP_AT_START : 5000), sent), planGate(profile, { at: AT }));
+    for (const o of observations) {
+      expect(o.gate.source).toBe('raw');
+      expect(o.consecutive.every((w) => w.source === 'recorded')).toBe(true);
+      expect(o.sourceNote).toMatch(/^gate window 7d: raw \(recorded series could not be checked over 7d: a gap in the objective's data straddles the window start.*time:from\)\); 3 consecutive 24h windows: recorded$/);
+    }
   });
 
   it('a budget window longer than the recorded history is read raw and said so; kokino budgets read recorded when covered', async () => {

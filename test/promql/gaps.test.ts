@@ -12,17 +12,19 @@
  * post-gap lifetime burst and the zero-tolerance re-page. Every promtool run is one file, with every promtool users
  * run (describe.each over test/harness/prometheus-servers.ts: 2.42 in the main project, 3.x in go-built).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { prometheusCount } from '../../src/backfill/scenario.js';
 import type { Sample } from '../../src/backfill/openmetrics.js';
 import { counterIncrease } from '../../src/promql/counter-increase.js';
 import { promDuration } from '../../src/format.js';
 import { presenceLookbackSeconds } from '../../src/sli/queries.js';
-import { recordedRange } from '../../src/sli/recorded.js';
+import { fromExpr, knownCount, markedFrom, seenExpr, windowUnknowable } from '../../src/sli/gap-marker.js';
+import { RECORDED_GAP_AT_START, recordedRange, recordedSamplesByObjectiveExpr } from '../../src/sli/recorded.js';
+import { COMPONENT_FROM } from '../../src/conventions.js';
 import { prometheusServers } from '../harness/prometheus-servers.js';
 import { runPromtool } from '../harness/promtool.js';
 
@@ -138,9 +140,38 @@ function observed(c: Cell): number | undefined {
   return sum;
 }
 
+/** The gap markers' denominator: the counted series itself (long-lived, or a zero-tolerance counter without population) or the probe. */
+function denominator(c: Cell): [number, number][] {
+  return c.kind === 'long' || c.kind === 'zero' ? c.samples : c.probe;
+}
+
+/**
+ * The gap markers (sli/gap-marker.ts) on the 5m grid, modelled from the denominator's sample minutes: time:seen at
+ * every evaluation x with x mod 10 = 0 that has a sample in the block (x − 5, x] and in the 10 minutes before
+ * (x − 15, x − 5] (closed ranges on 2.x), value x − 5; time:from at an evaluation with a sample in the block and
+ * none before, value the last time:seen within 25h. True when a time:from inside (t − W, t] is older than t − W.
+ */
+function markedUnknowable(c: Cell, leftOpen: boolean): boolean {
+  const minutes = denominator(c).map(([m]) => m);
+  const has = (from: number, to: number) => minutes.some((m) => (leftOpen ? m > from : m >= from) && m <= to);
+  let seen: number | undefined;
+  let seenAt = -Infinity;
+  for (let x = 0; x <= c.t; x += BLOCK) {
+    const now = has(x - BLOCK, x);
+    const before = has(x - BLOCK - 10, x - BLOCK);
+    if (now && !before && seen !== undefined && seenAt >= x - 25 * 60 && x > c.t - c.w && seen < c.t - c.w) return true;
+    if (now && before && x % 10 === 0) {
+      seen = x - BLOCK;
+      seenAt = x;
+    }
+  }
+  return false;
+}
+
 /**
  * What the design promises (the model prometheusCount, not PromQL): raw — the gate's strict count over the window;
- * recorded — the sum of the 5m block counts ending in the window (undefined: no block has a sample).
+ * recorded — the sum of the 5m block counts ending in the window (undefined: no block has a sample, or a gap
+ * straddling the window's start makes a non-zero sum unknowable: markedUnknowable).
  */
 function promised(c: Cell, path: Path, leftOpen: boolean): number | undefined {
   const samples = seconds(c.samples);
@@ -154,7 +185,7 @@ function promised(c: Cell, path: Path, leftOpen: boolean): number | undefined {
     const n = prometheusCount(near, end * 60, BLOCK * 60, { leftOpen, lookbackSeconds: 600 });
     if (n !== undefined) sum = (sum ?? 0) + n;
   }
-  return sum;
+  return sum !== undefined && sum > 0 && markedUnknowable(c, leftOpen) ? undefined : sum;
 }
 
 /** Index of the first sample at or after `t` (samples sorted by time). */
@@ -195,6 +226,9 @@ function promtoolValues(samples: readonly [number, number][], n: number): string
 const at = (minutes: number): string => `${String(Math.floor(minutes))}m${String(Math.round((minutes % 1) * 60))}s`;
 const labels = (c: Cell): string => `gap="${c.gap}",pos="${c.position}",kind="${c.kind}"`;
 const RATE = 'cell:rate5m';
+const SEEN = 'cell:seen';
+const FROM = 'cell:from';
+const CELL_LABELS = ['gap', 'pos', 'kind'];
 
 /** One promtool test file: per gap length one test group with the cells' series (one label set each) and checks. */
 function matrixFile(path: Path, leftOpen: boolean, ruleFile: string | undefined): object {
@@ -210,7 +244,10 @@ function matrixFile(path: Path, leftOpen: boolean, ruleFile: string | undefined)
       const expr =
         path === 'raw'
           ? counterIncrease(`c{${labels(c)}}`, window, promDuration(presenceLookbackSeconds(c.w * 60)), [], { strict: true, probe: c.kind === 'long' ? `c{${labels(c)}}` : `probe{${labels(c)}}` })
-          : `sum(sum_over_time(${RATE}{${labels(c)}}[${recordedRange(c.w * 60)}])) * ${String(BLOCK * 60)}`;
+          : knownCount(
+              `sum(sum_over_time(${RATE}{${labels(c)}}[${recordedRange(c.w * 60)}])) * ${String(BLOCK * 60)}`,
+              windowUnknowable(markedFrom(`${FROM}{${labels(c)}}`, recordedRange(c.w * 60)), c.w * 60),
+            );
       if (want === undefined) return { expr, eval_time: at(c.t), exp_samples: [] };
       if (Number.isNaN(want)) return { expr: `${expr} != bool ${expr}`, eval_time: at(c.t), exp_samples: [{ labels: '{}', value: 1 }] };
       return { expr, eval_time: at(c.t), exp_samples: [{ labels: '{}', value: want }] };
@@ -220,10 +257,18 @@ function matrixFile(path: Path, leftOpen: boolean, ruleFile: string | undefined)
   return { rule_files: ruleFile === undefined ? [] : [ruleFile], evaluation_interval: path === 'raw' ? '1m' : `${String(BLOCK)}m`, tests };
 }
 
-/** The recorded path's rule: the rules' 5m count per cell (the generated rules' expression, kept by cell labels). */
+/**
+ * The recorded path's rules: the rules' 5m count per cell and the gap markers of its denominator (the generated
+ * rules' expressions, kept by cell labels).
+ */
 function recordedRule(): object {
-  const expr = `${counterIncrease('c', '5m', '10m', ['gap', 'pos', 'kind'])} / 300`;
-  return { groups: [{ name: 'cells', interval: `${String(BLOCK)}m`, rules: [{ record: RATE, expr }] }] };
+  const expr = `${counterIncrease('c', '5m', '10m', CELL_LABELS)} / 300`;
+  const markers = (sel: string) => [
+    { record: SEEN, expr: seenExpr(sel, BLOCK * 60, CELL_LABELS) },
+    { record: FROM, expr: fromExpr(sel, SEEN, CELL_LABELS) },
+  ];
+  const rules = [{ record: RATE, expr }, ...markers('c{kind=~"long|zero"}'), ...markers('probe{kind=~"born|reset"}')];
+  return { groups: [{ name: 'cells', interval: `${String(BLOCK)}m`, rules }] };
 }
 
 /** The promtool-evaluated gap matrix and the two defects on the generated rules, with `promtool` (`label`: its version). */
@@ -247,9 +292,9 @@ function defineGapPromtoolTests(label: string, promtool: () => string, root: str
     const ruleTest = (name: string, profile: string, evaluationInterval: string, test: object) =>
       run(name, { rule_files: [join(root, 'rules', profile, 'rules.yaml')], evaluation_interval: evaluationInterval, tests: [{ interval: '1m', ...test }] });
 
-    /** Values per minute for `minutes`, with no sample during the 20-minute gap from minute 181. */
-    const withGap = (minutes: number, f: (m: number) => number): string =>
-      promtoolValues(Array.from({ length: minutes }, (_, m) => [m, f(m)] as [number, number]).filter(([m]) => m < 181 || m >= 201), minutes);
+    /** Values per minute for `minutes`, with no sample in [gap[0], gap[1]) (default: the 20 minutes from minute 181). */
+    const withGap = (minutes: number, f: (m: number) => number, gap: [number, number] = [181, 201]): string =>
+      promtoolValues(Array.from({ length: minutes }, (_, m) => [m, f(m)] as [number, number]).filter(([m]) => m < gap[0] || m >= gap[1]), minutes);
 
     it('raw path (the gate): every cell counts what the model promises, NaN where unknowable', async () => {
       const r = await run('raw', matrixFile('raw', leftOpen, undefined));
@@ -287,6 +332,80 @@ function defineGapPromtoolTests(label: string, promtool: () => string, root: str
       expect(r.code, r.out.slice(0, 4000)).toBe(0);
     });
 
+    it('runtime-v1 tool_success_rate, a 2-hour outage: the 1d and 7d windows are no data while their start is inside it, exact once it has left', async () => {
+      // 60 calls a minute, 1 in 60 failing; Prometheus down for 2 hours from minute 600. The rules' blocks right after the
+      // outage count its calls, some of which fall before the start of a window starting inside it: no data there.
+      const sel = (record: string, w?: string) =>
+        `${record}{slo_profile="runtime-v1",slo_objective="tool_success_rate"${w === undefined ? '' : `,slo_window="${w}"`}}`;
+      // Samples every 5 minutes (values per 5-minute step below) and only this objective's group: a week of
+      // evaluations stays a few seconds of promtool.
+      const gap: [number, number] = [120, 144];
+      const day = 288;
+      const week = 7 * day;
+      const end = gap[1] + week + 8;
+      const m5 = (steps: number) => steps * 5;
+      const known = (record: string, w: string, k: number, value: number) => ({ expr: sel(record, w), eval_time: `${String(m5(k))}m`, exp_samples: [{ labels: sel(record, w), value }] });
+      const none = (record: string, w: string, k: number) => ({ expr: sel(record, w), eval_time: `${String(m5(k))}m`, exp_samples: [] });
+      const all = parse(await readFile(join(root, 'rules', 'runtime-v1', 'rules.yaml'), 'utf8')) as { groups: { name: string }[] };
+      const rules = join(dir, 'tool-success.rules.yaml');
+      await writeFile(rules, stringify({ groups: all.groups.filter((g) => g.name.endsWith(':tool_success_rate')) }, { lineWidth: 0 }));
+      const r = await run('outage-7d', {
+        rule_files: [rules],
+        evaluation_interval: '5m',
+        tests: [
+          {
+            interval: '5m',
+            input_series: [
+              { series: 'gen_ai_execute_tool_duration_count', values: withGap(end, (k) => 5 * 59 * k, gap) },
+              { series: 'gen_ai_execute_tool_duration_count{error_type="test_error"}', values: withGap(end, (k) => 5 * k, gap) },
+            ],
+            promql_expr_test: [
+              // 1d: its start inside the outage (at 2100m: 660m) → no data, the SLI too, state -1 (no data).
+              none('agent_slo:events', '1d', gap[0] + day + 12),
+              none('agent_slo:sli', '1d', gap[0] + day + 12),
+              { expr: sel('agent_slo:state'), eval_time: `${String(m5(gap[0] + day + 12))}m`, exp_samples: [{ labels: sel('agent_slo:state'), value: -1 }] },
+              // Once the start has left the outage (and the blocks after it): exactly one day of calls, SLI 59/60.
+              known('agent_slo:events', '1d', gap[1] + day + 4, 60 * 1440),
+              known('agent_slo:sli', '1d', gap[1] + day + 4, 59 / 60),
+              // 7d (the hourly roll-up): no data while its start is inside the outage, then exactly a week of calls.
+              none('agent_slo:events', '7d', gap[0] + week + 12),
+              known('agent_slo:events', '7d', gap[1] + week + 6, 60 * 7 * 1440),
+            ],
+            alert_rule_test: ['SLOToolSuccessRateWarning', 'SLOToolSuccessRateCritical'].flatMap((alertname) =>
+              [gap[1] + 1, gap[0] + day + 12, gap[1] + day + 4, gap[0] + week + 12].map((k) => ({ eval_time: `${String(m5(k))}m`, alertname, exp_alerts: [] })),
+            ),
+          },
+        ],
+      });
+      expect(r.code, r.out.slice(0, 4000)).toBe(0);
+    });
+
+    it("the gate's coverage probe: a time:from marker older than the window start turns the count into RECORDED_GAP_AT_START", async () => {
+      // Rates every minute for 3h; one time:from at minute 100 reaching back to minute 80. 1h windows: at 130m the
+      // start (70m) is before 80m (no events from before it); at 150m (start 90m) it is not; at 170m the marker has left.
+      const rate = (component: string) => `agent_slo:component:rate5m{slo_profile="p",slo_objective="o",slo_component="${component}"}`;
+      const expr = recordedSamplesByObjectiveExpr('p', 3600);
+      const r = await run('probe', {
+        rule_files: [],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              { series: rate('total'), values: '1x180' },
+              { series: rate(COMPONENT_FROM), values: `_x100 ${String(80 * 60)} _x80` },
+            ],
+            promql_expr_test: [
+              { expr, eval_time: '130m', exp_samples: [{ labels: '{slo_objective="o"}', value: 60 }] },
+              { expr, eval_time: '150m', exp_samples: [{ labels: '{slo_objective="o"}', value: RECORDED_GAP_AT_START }] },
+              { expr, eval_time: '170m', exp_samples: [{ labels: '{slo_objective="o"}', value: 60 }] },
+            ],
+          },
+        ],
+      });
+      expect(r.code, r.out.slice(0, 4000)).toBe(0);
+    });
+
     it('kokino data_integrity: one failure at minute 100, a 20-minute scrape gap from minute 181 → paged once, not again after the gap', async () => {
       const r = await ruleTest('repage', 'kokino', '1m', {
         input_series: [
@@ -316,6 +435,14 @@ describe('gap matrix expectations (the model against the events)', () => {
         expect(promised(c, path, true), `${id} (3.x)`).toEqual(want);
         if (c.kind === 'zero') expect(want, id).toBe(0);
         if (path === 'recorded') {
+          const seen0 = observed(c);
+          if (want === undefined) {
+            // No data: nothing in the window, or a gap straddling its start (the gap markers) with events to count.
+            if (seen0 !== undefined) expect([c.position, markedUnknowable(c, false)], id).toEqual(['start', true]);
+            continue;
+          }
+          // Never an event from before the window: at most increase()'s extrapolation (one scrape interval) over.
+          expect(want, id).toBeLessThanOrEqual(truth(c) + 60);
           // Observation time: every event counted in the block that first sees it, once; a restart inside a gap
           // loses the events between the last sample before the gap and the restart (never seen by any sample).
           // A gap shorter than the 10m presence lookback plus the 5m block is, for some block, ordinary scrape

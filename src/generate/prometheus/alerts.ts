@@ -22,7 +22,8 @@ import { componentCount, countAt, isRawWindow, type ObjectiveComponents, objecti
 import { valueTemplate } from '../humanize.js';
 import { goTemplateLiteral } from '../../escape.js';
 import { alertAnnotations, alertLabels } from '../labels.js';
-import { breachOp, eventsSelector, fractionSelector, sliSelector } from './recording.js';
+import { breachOp, eventsSelector, fractionSelector, ruleUnknowable, sliSelector } from './recording.js';
+import { knownCount } from '../../sli/gap-marker.js';
 import type { AlertingRule } from './rule-types.js';
 
 /** No-data alerts fire when the denominator's short-window rate has had no sample for this long. */
@@ -65,7 +66,9 @@ function zeroToleranceExpr(c: ObjectiveComponents, t: Threshold): string {
   if (s.kind !== 'zeroTolerance') throw new Error('not a zero-tolerance objective');
   const w = o.windows.alert;
   // The raw count without padding: a missing failure series is simply no alert.
-  const count = isRawWindow(w) ? componentCount(c, 'bad', w) : countAt(c, 'bad', w);
+  // A recorded window whose start a gap straddles is no data unless the count is a known 0 (sli/gap-marker.ts).
+  const u = ruleUnknowable(c, w);
+  const count = isRawWindow(w) ? componentCount(c, 'bad', w) : u === undefined ? countAt(c, 'bad', w) : knownCount(countAt(c, 'bad', w), u);
   return `${count} > ${String(t.value)}`;
 }
 

@@ -10,13 +10,13 @@ import { type BudgetRef, type ObjectiveComponents, objectiveMatchers } from '../
 import { formatPercent } from '../humanize.js';
 import { goTemplateLiteral } from '../../escape.js';
 import { alertAnnotations, alertLabels } from '../labels.js';
-import { baseLabels, eventsSelector, joinedRule, ruleCount, sliSelector as sliSelectorAt, windowLabel } from './recording.js';
+import { baseLabels, eventsSelector, joinedRule, ruleCount, ruleKnownCount, sliSelector as sliSelectorAt, windowLabel } from './recording.js';
 import type { AlertingRule, RecordingRule } from './rule-types.js';
 import { burnRateCanFire, burnWindows } from '../windows.js';
 
 /** Bad / total over `w`; a budget counting the SLI's own total reads the events recorded earlier in the group. */
 function badRatio(c: ObjectiveComponents, b: BudgetRef, w: number): string {
-  const total = b.total === c.total ? eventsSelector(c, w) : ruleCount(c, b.total, w);
+  const total = b.total === c.total ? eventsSelector(c, w) : ruleKnownCount(c, b.total, w);
   const bad = b.bad !== undefined ? ruleCount(c, b.bad, w) : `(${total} - on() ${ruleCount(c, b.good ?? b.total, w)})`;
   return `${bad} / on() (${total} > 0)`;
 }

@@ -5,6 +5,8 @@
  * total is no data (no sample), cost > 0 with zero successes is +Inf, quantile thresholds come from bucket fractions.
  */
 import {
+  COMPONENT_FROM,
+  COMPONENT_SEEN,
   LABEL_COMPONENT,
   LABEL_OBJECTIVE,
   LABEL_PROFILE,
@@ -20,7 +22,9 @@ import {
 import { promDuration } from '../../format.js';
 import { type Objective, thresholdsOf, unitScale } from '../../profile/model.js';
 import { histogramBounds } from '../../sli/queries.js';
-import { isRollupWindow, recordedRateSelector, rollupCountExpr, rollupExpr } from '../../sli/recorded.js';
+import { fromExpr, knownCount, markedFrom, seenExpr, unlessUnknowable, windowUnknowable } from '../../sli/gap-marker.js';
+import { componentOf } from '../../sli/queries.js';
+import { isRollupWindow, recordedRange, recordedRateSelector, ruleIntervalSeconds, rollupCountExpr, rollupExpr } from '../../sli/recorded.js';
 import { STATE_CODES } from '../../sli/state.js';
 import { countAt, type ObjectiveComponents, objectiveMatchers, shortRateExpr } from '../components.js';
 import type { RecordingRule } from './rule-types.js';
@@ -45,6 +49,40 @@ export function ruleCount(c: ObjectiveComponents, name: string, w: number): stri
   if (isRollupWindow(w)) return rollupCountExpr(c.profile, c.objective, name, w);
   if (w !== SHORT_WINDOW_SECONDS) return countAt(c, name, w);
   return `(sum without (${LABEL_COMPONENT}) (${recordedRateSelector(c.profile, c.objective.name, name)}) * ${String(SHORT_WINDOW_SECONDS)})`;
+}
+
+/** The denominator's counter selection, which the gap markers watch (none for user PromQL: no markers). */
+function markedSelector(c: ObjectiveComponents): string | undefined {
+  const t = componentOf(c, c.total).source;
+  return t.kind === 'counter' ? t.selector : undefined;
+}
+
+/** The gap-marker parts of the component-rate rule (sli/gap-marker.ts): time:seen and time:from. */
+function markerParts(c: ObjectiveComponents): { labels: Record<string, string>; expr: string }[] {
+  const sel = markedSelector(c);
+  if (sel === undefined) return [];
+  return [
+    { labels: { [LABEL_COMPONENT]: COMPONENT_SEEN }, expr: seenExpr(sel, ruleIntervalSeconds(c.objective)) },
+    { labels: { [LABEL_COMPONENT]: COMPONENT_FROM }, expr: fromExpr(sel, recordedRateSelector(c.profile, c.objective.name, COMPONENT_SEEN)) },
+  ];
+}
+
+/**
+ * In the rules: non-empty when the count over `w` may hold events from before the window's start (a gap in the
+ * objective's data straddles it; sli/gap-marker.ts). The 5m window is the rate of this very evaluation: only its own
+ * marker counts. Undefined when the objective has no markers.
+ */
+export function ruleUnknowable(c: ObjectiveComponents, w: number): string | undefined {
+  if (markedSelector(c) === undefined) return undefined;
+  return windowUnknowable(markedFrom(recordedRateSelector(c.profile, c.objective.name, COMPONENT_FROM), w === SHORT_WINDOW_SECONDS ? '1s' : recordedRange(w)), w);
+}
+
+/** ruleCount, dropped where the window is unknowable; `zero` keeps a known 0 (sli/gap-marker.ts knownCount). */
+export function ruleKnownCount(c: ObjectiveComponents, name: string, w: number, zero = false): string {
+  const count = ruleCount(c, name, w);
+  const u = ruleUnknowable(c, w);
+  if (u === undefined) return count;
+  return zero ? knownCount(count, u) : unlessUnknowable(count, u);
 }
 
 /**
@@ -74,12 +112,23 @@ export function sliExpr(
   w: number,
   count: (c: ObjectiveComponents, name: string, w: number) => string = countAt,
   recordedTotal?: string,
+  unknowable?: string,
 ): string {
   const o = c.objective;
   const s = o.sli;
   const n = (name: string) => count(c, name, w);
   const total = recordedTotal ?? n(c.total);
   const on = recordedTotal === undefined ? '' : 'on() ';
+  // The rules (sli/gap-marker.ts): the recorded total is already dropped where unknowable; the kinds below that do
+  // not divide by it drop their own value.
+  if (unknowable !== undefined) {
+    if (s.kind === 'zeroTolerance') {
+      return s.population === undefined
+        ? `${total} or on() (vector(0) unless on() ${unknowable})`
+        : `${knownCount(n('bad'), unknowable)} and on() (${n(c.total)} > 0)`;
+    }
+    if (s.kind === 'quantile') return unlessUnknowable(sliExpr(c, w, count, recordedTotal), unknowable);
+  }
   switch (s.kind) {
     case 'ratio':
       return `${n(s.numerator)} / ${on}(${total} > 0)`;
@@ -145,24 +194,29 @@ function stateExpr(c: ObjectiveComponents): string {
 export function recordingRules(c: ObjectiveComponents): RecordingRule[] {
   const o = c.objective;
   const rates = c.components.map((comp) => ({ labels: { [LABEL_COMPONENT]: comp.name }, expr: shortRateExpr(c, comp.name) }));
-  const only = rates.length === 1 ? rates[0] : undefined;
+  const markers = markerParts(c);
+  const parts = [...rates, ...markers];
+  const only = parts.length === 1 ? parts[0] : undefined;
+  const marked = markers.length === 0 ? '' : `; gap markers ${COMPONENT_SEEN}, ${COMPONENT_FROM} (times, docs/counting.md)`;
   const rules: RecordingRule[] = [
     only !== undefined
       ? { record: RECORD_COMPONENT_RATE, expr: only.expr, labels: { ...baseLabels(c), ...only.labels } }
-      : joinedRule(RECORD_COMPONENT_RATE, c, rates, `per-second rates over ${promDuration(SHORT_WINDOW_SECONDS)} of ${c.components.map((x) => x.name).join(', ')} (${LABEL_COMPONENT})`),
+      : joinedRule(RECORD_COMPONENT_RATE, c, parts, `per-second rates over ${promDuration(SHORT_WINDOW_SECONDS)} of ${c.components.map((x) => x.name).join(', ')} (${LABEL_COMPONENT})${marked}`),
   ];
   const windows = objectiveWindows(o);
   if (windows.some(isRollupWindow)) {
     rules.push({ record: RECORD_COMPONENT_ROLLUP, expr: rollupExpr(c.profile, o), labels: baseLabels(c), comment: `hourly roll-up of the rates (one sample an hour) for the windows of 7d and more` });
   }
-  rules.push(joinedRule(RECORD_EVENTS, c, windows.map((w) => ({ labels: windowLabel(w), expr: ruleCount(c, c.total, w) }))));
+  // No data where a gap straddles the window's start (sli/gap-marker.ts); a zero-tolerance count keeps a known 0.
+  const zero = o.sli.kind === 'zeroTolerance';
+  rules.push(joinedRule(RECORD_EVENTS, c, windows.map((w) => ({ labels: windowLabel(w), expr: ruleKnownCount(c, c.total, w, zero) }))));
   // The SLI divides by the events recorded just above (rules in a group run in order; backfill: the next level).
-  rules.push(joinedRule(RECORD_SLI, c, windows.map((w) => ({ labels: windowLabel(w), expr: sliExpr(c, w, ruleCount, eventsSelector(c, w)) }))));
+  rules.push(joinedRule(RECORD_SLI, c, windows.map((w) => ({ labels: windowLabel(w), expr: sliExpr(c, w, ruleCount, eventsSelector(c, w), ruleUnknowable(c, w)) }))));
   if (o.sli.kind === 'quantile') {
     const parts = fractionWindows(o).flatMap((w) =>
       fractionThresholds(o).map(({ value }) => ({
         labels: { ...windowLabel(w), [LABEL_THRESHOLD]: String(value) },
-        expr: `${ruleCount(c, `le:${String(value)}`, w)} / on() (${c.total === 'count' ? eventsSelector(c, w) : ruleCount(c, 'count', w)} > 0)`,
+        expr: `${ruleCount(c, `le:${String(value)}`, w)} / on() (${c.total === 'count' ? eventsSelector(c, w) : ruleKnownCount(c, 'count', w)} > 0)`,
       })),
     );
     const bounds = fractionThresholds(o).map(({ value, bound }) => `${String(value)} ${o.unit} (le=${String(bound)})`);
