@@ -68,6 +68,11 @@ const WAIT_MS = Number(args.get('wait-minutes') ?? 10) * 60_000;
 const AB_ROUNDS = Number(args.get('reach-back-ab') ?? 0);
 const QUERY_TIMEOUT = args.get('query-timeout'); // Prometheus --query.timeout (default 2m): rule queries too
 const PROBES_BEFORE_SPAN = args.get('window-probes') === 'always'; // the gate's window-start probes even before --span-hours
+// --gate-concurrency 16,4,1: gate-only mode — no rules, no live scrape: the raw gate once per value of its
+// --query-concurrency, with Prometheus' peak RSS over each run (VmHWM reset before it); a run is stopped when
+// Prometheus' RSS passes --rss-limit-gib (default 19: the machine's other work keeps its memory).
+const GATE_CONCURRENCY = args.get('gate-concurrency')?.split(',').map(Number);
+const RSS_LIMIT_GIB = Number(args.get('rss-limit-gib') ?? 19);
 const EVALS = 3;
 const log = (s) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const commit = spawnSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).stdout.trim();
@@ -170,6 +175,36 @@ function gateOnce(spec, url, dir, at) {
   return { ms, verdict };
 }
 
+const rssGiB = (pid, field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024 ** 2;
+
+/**
+ * One raw gate run at `concurrency` queries in flight, watching Prometheus' memory: its peak RSS over the run (VmHWM
+ * reset through clear_refs first), and the run stopped (gate killed) if RSS passes RSS_LIMIT_GIB.
+ */
+async function gateWatched(spec, url, pid, dir, at, concurrency) {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+  const t = performance.now();
+  const child = spawn('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--at', String(at), '--timeout', '60m', '--deadline', '90m',
+    '--query-concurrency', String(concurrency), '--format', 'json', '-o', join(dir, 'gate.json'), '--audit-log', join(dir, 'audit.jsonl')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  let stopped;
+  const watch = setInterval(() => {
+    const rss = rssGiB(pid, 'VmRSS');
+    if (rss > RSS_LIMIT_GIB && stopped === undefined) {
+      stopped = { atS: (performance.now() - t) / 1000, rss };
+      child.kill('SIGKILL');
+    }
+  }, 1000);
+  const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+  clearInterval(watch);
+  const ms = performance.now() - t;
+  const peak = rssGiB(pid, 'VmHWM');
+  const verdict = stopped ? `stopped at ${stopped.atS.toFixed(0)} s (Prometheus RSS ${stopped.rss.toFixed(1)} GiB)` : code !== null && code <= 3 ? ['pass', 'blocked', 'approval required', 'cannot evaluate'][code] : `exit ${code}: ${stderr.slice(-300)}`;
+  log(`gate --query-concurrency ${concurrency}: ${(ms / 1000).toFixed(1)} s, ${verdict}, Prometheus peak RSS ${peak.toFixed(2)} GiB (load ${loadavg()[0].toFixed(1)})`);
+  return { concurrency, ms, verdict, peakGiB: peak };
+}
+
 /** Logs every rule group evaluation as Prometheus reports it (name, wall seconds, slowest rule), until stopped. */
 function watchEvaluations(url, pid) {
   const last = new Map();
@@ -193,6 +228,7 @@ function watchEvaluations(url, pid) {
 }
 
 const results = [];
+const gateMemory = [];
 for (const point of POINTS) {
   const { profiles: P, series: N } = point;
   const dir = await mkdtemp(join(tmpdir(), 'agent-slo-bench-scale-'));
@@ -232,6 +268,16 @@ for (const point of POINTS) {
     await rm(join(dir, 'raw.om'));
     const backfillS = (performance.now() - t) / 1000;
     log(`history: ${plan.length} series × ${samples / plan.length} samples (${(samples / 1e6).toFixed(1)} M) in ${backfillS.toFixed(0)} s (span ${SPAN / 3600} h at ${RES} s)`);
+
+    if (GATE_CONCURRENCY !== undefined) {
+      // Gate-only: the history in blocks, no rules, no scrape; one run per concurrency.
+      prom = await startPrometheus({ dataDir, readyTimeoutMs: 600_000, extraArgs: [`--query.timeout=${QUERY_TIMEOUT ?? '60m'}`] });
+      log(`compaction settled: ${await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) })} blocks loaded; Prometheus RSS ${rssGiB(prom.pid, 'VmRSS').toFixed(2)} GiB`);
+      const runs = [];
+      for (const c of GATE_CONCURRENCY) runs.push(await gateWatched(specs[0], prom.url, prom.pid, dir, END, c));
+      gateMemory.push({ P, N, series: plan.length, samples, runs });
+      continue;
+    }
 
     // Live exporter + Prometheus with the rules at the bench pace.
     exporter = createServer((_req, res) => {
@@ -393,6 +439,13 @@ for (const point of POINTS) {
     await prom?.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+if (gateMemory.length > 0) {
+  console.log(`\nGate only (--raw, no rules, no scrape) on ${commit} (main ${onMain}); history ${SPAN / 3600} h at ${RES} s per sample\n`);
+  console.log('| profiles | series per metric (raw series) | samples | --query-concurrency | gate wall | verdict | Prometheus peak RSS |');
+  console.log('|---:|---:|---:|---:|---:|---|---:|');
+  for (const g of gateMemory) for (const r of g.runs) console.log(`| ${g.P} | ${g.N} (${g.series}) | ${(g.samples / 1e6).toFixed(1)} M | ${r.concurrency} | ${(r.ms / 1000).toFixed(1)} s | ${r.verdict} | ${r.peakGiB.toFixed(2)} GiB |`);
 }
 
 const fmt = (ms) => (!Number.isFinite(ms) ? '—' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
