@@ -337,15 +337,15 @@ function defineGapPromtoolTests(label: string, promtool: () => string, root: str
       // outage count its calls, some of which fall before the start of a window starting inside it: no data there.
       const sel = (record: string, w?: string) =>
         `${record}{slo_profile="runtime-v1",slo_objective="tool_success_rate"${w === undefined ? '' : `,slo_window="${w}"`}}`;
-      // Samples every 5 minutes (values per 5-minute step below) and only this objective's group: a week of
-      // evaluations stays a few seconds of promtool.
-      const gap: [number, number] = [120, 144];
-      const day = 288;
+      // Samples every 2.5 minutes (steps below; two in every 5m block also with Prometheus 3's left-open ranges) and
+      // only this objective's group: a week of evaluations stays seconds of promtool.
+      const gap: [number, number] = [240, 288];
+      const day = 576;
       const week = 7 * day;
-      const end = gap[1] + week + 8;
-      const m5 = (steps: number) => steps * 5;
-      const known = (record: string, w: string, k: number, value: number) => ({ expr: sel(record, w), eval_time: `${String(m5(k))}m`, exp_samples: [{ labels: sel(record, w), value }] });
-      const none = (record: string, w: string, k: number) => ({ expr: sel(record, w), eval_time: `${String(m5(k))}m`, exp_samples: [] });
+      const end = gap[1] + week + 16;
+      const minutes = (steps: number) => steps * 2.5;
+      const known = (record: string, w: string, k: number, value: number) => ({ expr: sel(record, w), eval_time: `${String(minutes(k))}m`, exp_samples: [{ labels: sel(record, w), value }] });
+      const none = (record: string, w: string, k: number) => ({ expr: sel(record, w), eval_time: `${String(minutes(k))}m`, exp_samples: [] });
       const all = parse(await readFile(join(root, 'rules', 'runtime-v1', 'rules.yaml'), 'utf8')) as { groups: { name: string }[] };
       const rules = join(dir, 'tool-success.rules.yaml');
       await writeFile(rules, stringify({ groups: all.groups.filter((g) => g.name.endsWith(':tool_success_rate')) }, { lineWidth: 0 }));
@@ -354,25 +354,26 @@ function defineGapPromtoolTests(label: string, promtool: () => string, root: str
         evaluation_interval: '5m',
         tests: [
           {
-            interval: '5m',
+            interval: '150s',
             input_series: [
-              { series: 'gen_ai_execute_tool_duration_count', values: withGap(end, (k) => 5 * 59 * k, gap) },
-              { series: 'gen_ai_execute_tool_duration_count{error_type="test_error"}', values: withGap(end, (k) => 5 * k, gap) },
+              { series: 'gen_ai_execute_tool_duration_count', values: withGap(end, (k) => 2.5 * 59 * k, gap) },
+              { series: 'gen_ai_execute_tool_duration_count{error_type="test_error"}', values: withGap(end, (k) => 2.5 * k, gap) },
             ],
             promql_expr_test: [
               // 1d: its start inside the outage (at 2100m: 660m) → no data, the SLI too, state -1 (no data).
-              none('agent_slo:events', '1d', gap[0] + day + 12),
-              none('agent_slo:sli', '1d', gap[0] + day + 12),
-              { expr: sel('agent_slo:state'), eval_time: `${String(m5(gap[0] + day + 12))}m`, exp_samples: [{ labels: sel('agent_slo:state'), value: -1 }] },
-              // Once the start has left the outage (and the blocks after it): exactly one day of calls, SLI 59/60.
-              known('agent_slo:events', '1d', gap[1] + day + 4, 60 * 1440),
-              known('agent_slo:sli', '1d', gap[1] + day + 4, 59 / 60),
-              // 7d (the hourly roll-up): no data while its start is inside the outage, then exactly a week of calls.
-              none('agent_slo:events', '7d', gap[0] + week + 12),
-              known('agent_slo:events', '7d', gap[1] + week + 6, 60 * 7 * 1440),
+              none('agent_slo:events', '1d', gap[0] + day + 24),
+              none('agent_slo:sli', '1d', gap[0] + day + 24),
+              { expr: sel('agent_slo:state'), eval_time: `${String(minutes(gap[0] + day + 24))}m`, exp_samples: [{ labels: sel('agent_slo:state'), value: -1 }] },
+              // Once the start has left the outage (and the blocks after it, 2,180m): exactly one day of calls, SLI 59/60.
+              known('agent_slo:events', '1d', gap[1] + day + 8, 60 * 1440),
+              known('agent_slo:sli', '1d', gap[1] + day + 8, 59 / 60),
+              // 7d (the hourly roll-up): no data while its start is inside the outage (10,740m), then exactly a
+              // week of calls (10,830m).
+              none('agent_slo:events', '7d', gap[0] + week + 24),
+              known('agent_slo:events', '7d', gap[1] + week + 12, 60 * 7 * 1440),
             ],
             alert_rule_test: ['SLOToolSuccessRateWarning', 'SLOToolSuccessRateCritical'].flatMap((alertname) =>
-              [gap[1] + 1, gap[0] + day + 12, gap[1] + day + 4, gap[0] + week + 12].map((k) => ({ eval_time: `${String(m5(k))}m`, alertname, exp_alerts: [] })),
+              [gap[1] + 2, gap[0] + day + 24, gap[1] + day + 8, gap[0] + week + 24].map((k) => ({ eval_time: `${String(minutes(k))}m`, alertname, exp_alerts: [] })),
             ),
           },
         ],
