@@ -16,7 +16,7 @@
 // Beside it, Prometheus' CPU time (/proc) over the kept evaluations minus its CPU with no rules loaded (an idle turn
 // at the start of every round): wall times inflate with the machine's load, CPU time much less.
 //
-//   npm run build && node bench/rules/run.mjs [--rounds 3] [--evals 3] [--interval 10] [--settle 60] [--series 1]
+//   npm run build && node bench/rules/run.mjs [--rounds 3] [--evals 3] [--interval 10] [--settle 60] [--series 1] [--also-commit REV]
 //
 // Output: a Markdown table for BENCHMARKS.md (## Rules).
 import { spawnSync } from 'node:child_process';
@@ -76,6 +76,15 @@ try {
     { name: 'Sloth', source: `real \`sloth generate\` ${slothVersion}`, groups: ruleGroupsFromYaml(await readFile(join(dir, 'sloth.yaml'), 'utf8')) },
     { name: 'Pyrra-shaped', source: 'hand-written bench/rules/pyrra.yaml (Pyrra not run)', groups: ruleGroupsFromYaml(await readFile(join(here, 'pyrra.yaml'), 'utf8')) },
   ];
+  // --also-commit REV: agent-slo's kokino availability rules as committed at REV (rules/kokino/rules.yaml), a fourth
+  // system in the same rounds: an A/B of a rules change on the same data and Prometheus.
+  const alsoCommit = args.get('also-commit');
+  if (alsoCommit !== undefined) {
+    const text = run('git', ['-C', root, 'show', `${alsoCommit}:rules/kokino/rules.yaml`]);
+    const groups = ruleGroupsFromYaml(text).filter((g) => g.name.endsWith(':availability'));
+    const renamed = groups.map((g) => ({ ...g, name: `${g.name}@${alsoCommit}` }));
+    systems.push({ name: `agent-slo@${alsoCommit}`, source: `rules/kokino/rules.yaml at ${alsoCommit} (availability group)`, groups: renamed });
+  }
 
   // 30 days of raw history.
   const STEP = 30;
@@ -101,7 +110,8 @@ try {
   log(`history: 30 days x ${String(2 * SHARDS)} series every ${STEP}s in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // Recorded history for the long windows of every system.
-  const carrying = systems.flatMap((s) => historyCarryingGroups(s.groups).map((g) => ({ ...g, name: `${s.name}:${g.name}` })));
+  // (--also-commit's rules record the same series as agent-slo's: their history is agent-slo's.)
+  const carrying = systems.filter((s) => alsoCommit === undefined || s.name !== `agent-slo@${alsoCommit}`).flatMap((s) => historyCarryingGroups(s.groups).map((g) => ({ ...g, name: `${s.name}:${g.name}` })));
   const restart = async () => {
     await prom?.stop();
     prom = await startPrometheus({ dataDir });

@@ -69,7 +69,7 @@ const AB_ROUNDS = Number(args.get('reach-back-ab') ?? 0);
 const QUERY_TIMEOUT = args.get('query-timeout'); // Prometheus --query.timeout (default 2m): rule queries too
 const PROBES_BEFORE_SPAN = args.get('window-probes') === 'always'; // the gate's window-start probes even before --span-hours
 // --gate-concurrency 16,4,1: gate-only mode — no rules, no live scrape: the raw gate once per value of its
-// --query-concurrency, with Prometheus' peak RSS over each run (VmHWM reset before it); a run is stopped when
+// --query-concurrency, each against a fresh Prometheus, with its peak RSS over the run (VmHWM); a run is stopped when
 // Prometheus' RSS passes --rss-limit-gib (default 19: the machine's other work keeps its memory).
 const GATE_CONCURRENCY = args.get('gate-concurrency')?.split(',').map(Number);
 const RSS_LIMIT_GIB = Number(args.get('rss-limit-gib') ?? 19);
@@ -274,7 +274,15 @@ for (const point of POINTS) {
       prom = await startPrometheus({ dataDir, readyTimeoutMs: 600_000, extraArgs: [`--query.timeout=${QUERY_TIMEOUT ?? '60m'}`] });
       log(`compaction settled: ${await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) })} blocks loaded; Prometheus RSS ${rssGiB(prom.pid, 'VmRSS').toFixed(2)} GiB`);
       const runs = [];
-      for (const c of GATE_CONCURRENCY) runs.push(await gateWatched(specs[0], prom.url, prom.pid, dir, END, c));
+      for (const [i, c] of GATE_CONCURRENCY.entries()) {
+        // A fresh Prometheus per run: the memory a run's queries took (a stopped run's too) is not handed back at once.
+        if (i > 0) {
+          await prom.stop();
+          prom = await startPrometheus({ dataDir, readyTimeoutMs: 600_000, extraArgs: [`--query.timeout=${QUERY_TIMEOUT ?? '60m'}`] });
+          await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) });
+        }
+        runs.push(await gateWatched(specs[0], prom.url, prom.pid, dir, END, c));
+      }
       gateMemory.push({ P, N, series: plan.length, samples, runs });
       continue;
     }
