@@ -7,12 +7,13 @@
  *
  * Two series of the component-rate rule, beside the rates (label slo_component, never counted):
  *   time:seen  every SEEN_EVERY_SECONDS while the objective's denominator is scraped without a gap, the evaluation
- *              time − 5m: its data was there up to at least then (a sample in the last 5m and one in the 10m before).
+ *              time − 15m: its data was there up to at least then (a sample in the 10m before the block).
  *   time:from  at an evaluation that bridges a gap (a sample now, none in the 10m before), the last time:seen within
  *              REACH_BACK: the earliest time its counts may reach back to. Sparse: one sample per bridging evaluation.
  * A window (t − W, t] is unknowable when a time:from inside it is older than t − W. Limits: only gaps of the whole
  * denominator (a gap of some of its series while others are scraped is not seen), gaps up to REACH_BACK (longer
- * ones look like new series), time:seen every 10 minutes (a window may be no data up to 15 minutes longer than the gap).
+ * ones look like new series), time:seen every 10 minutes, 15 minutes back (a window may be no data up to 25 minutes
+ * longer than the gap).
  */
 import { REACH_BACK } from '../promql/counter-increase.js';
 
@@ -23,6 +24,7 @@ export const SEEN_EVERY_SECONDS = 600;
 const BLOCK = '5m';
 const LOOKBACK = '10m';
 const BLOCK_SECONDS = 300;
+const LOOKBACK_SECONDS = 600;
 
 function grouping(by: readonly string[]): { count: string; on: string } {
   return { count: by.length === 0 ? 'count' : `count by (${by.join(', ')})`, on: `on(${by.join(', ')})` };
@@ -38,15 +40,15 @@ function presence(selector: string, by: readonly string[]): { now: string; befor
 }
 
 /**
- * time:seen of the denominator `selector` in a group evaluated every `intervalSeconds`: the evaluation time − 5m, at
- * one evaluation in every 10 minutes, while the denominator has a sample now and in the 10m before.
+ * time:seen of the denominator `selector` in a group evaluated every `intervalSeconds`: the evaluation time − 15m, at
+ * one evaluation in every 10 minutes, while the denominator has a sample in the 10m before the block (so it was
+ * there at 15 minutes ago or later, and the evaluation does not bridge a gap). One read of the denominator, not two.
  */
 export function seenExpr(selector: string, intervalSeconds: number, by: readonly string[] = []): string {
-  const { on } = grouping(by);
-  const { now, before } = presence(selector, by);
+  const { before } = presence(selector, by);
   const every = SEEN_EVERY_SECONDS / 60;
   const phase = Math.max(1, Math.round(intervalSeconds / 60));
-  return `(${before} * 0 + (time() - ${String(BLOCK_SECONDS)})) and ${on} ${now} and on() (minute() % ${String(every)} < ${String(phase)})`;
+  return `(${before} * 0 + (time() - ${String(BLOCK_SECONDS + LOOKBACK_SECONDS)})) and on() (minute() % ${String(every)} < ${String(phase)})`;
 }
 
 /** time:from: at an evaluation bridging a gap in the denominator `selector`, the last time:seen (`seenSelector`). */

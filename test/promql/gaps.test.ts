@@ -147,9 +147,9 @@ function denominator(c: Cell): [number, number][] {
 
 /**
  * The gap markers (sli/gap-marker.ts) on the 5m grid, modelled from the denominator's sample minutes: time:seen at
- * every evaluation x with x mod 10 = 0 that has a sample in the block (x − 5, x] and in the 10 minutes before
- * (x − 15, x − 5] (closed ranges on 2.x), value x − 5; time:from at an evaluation with a sample in the block and
- * none before, value the last time:seen within 25h. True when a time:from inside (t − W, t] is older than t − W.
+ * every evaluation x with x mod 10 = 0 that has a sample in the 10 minutes before its block (x − 15, x − 5] (closed
+ * ranges on 2.x), value x − 15; time:from at an evaluation with a sample in the block (x − 5, x] and none before,
+ * value the last time:seen within 25h. True when a time:from inside (t − W, t] is older than t − W.
  */
 function markedUnknowable(c: Cell, leftOpen: boolean): boolean {
   const minutes = denominator(c).map(([m]) => m);
@@ -160,8 +160,8 @@ function markedUnknowable(c: Cell, leftOpen: boolean): boolean {
     const now = has(x - BLOCK, x);
     const before = has(x - BLOCK - 10, x - BLOCK);
     if (now && !before && seen !== undefined && seenAt >= x - 25 * 60 && x > c.t - c.w && seen < c.t - c.w) return true;
-    if (now && before && x % 10 === 0) {
-      seen = x - BLOCK;
+    if (before && x % 10 === 0) {
+      seen = x - BLOCK - 10;
       seenAt = x;
     }
   }
