@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { RECORD_COMPONENT_ROLLUP } from '../../src/conventions.js';
+import { COMPONENT_FROM, COMPONENT_SEEN, LABEL_COMPONENT, RECORD_COMPONENT_ROLLUP } from '../../src/conventions.js';
+import { SEEN_EVERY_SECONDS } from '../../src/sli/gap-marker.js';
 import { createPrometheusClient } from '../../src/prometheus/client.js';
 import { startPrometheus } from '../../src/stack/prometheus.js';
 import type { RunningPrometheus } from '../../src/stack/types.js';
@@ -83,6 +84,13 @@ describe('agent-slo backfill rules (running Prometheus 2.42 + promtool)', () => 
           expect(END - ts[ts.length - 1]!).toBeLessThan(HOUR);
           continue;
         }
+        if (s.labels[LABEL_COMPONENT] === COMPONENT_SEEN) {
+          // The gap marker time:seen: one evaluation in every 10 minutes (sli/gap-marker.ts), none missed. No
+          // time:from: the backfill has no gap (and a rule reading its own samples sees none in a backfill).
+          for (const g of gaps) expect(g, `${JSON.stringify(s.labels)}`).toBeCloseTo(SEEN_EVERY_SECONDS, 3);
+          continue;
+        }
+        expect(s.labels[LABEL_COMPONENT], `${JSON.stringify(s.labels)}`).not.toBe(COMPONENT_FROM);
         expect(Math.max(...gaps), `${JSON.stringify(s.labels)}`).toBeLessThanOrEqual(300.001);
         // Level 2 starts at its first evaluation after level 1's first sample: within two intervals of --from.
         expect(ts[0]! - FROM).toBeLessThan(600);
