@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentSloMetrics, type AgentSloMetrics } from '@agent-slo/instrumentation/sdk';
-import { RECORD_COMPONENT_RATE, RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
+import { LABEL_COMPONENT, MARKER_COMPONENTS, RECORD_COMPONENT_RATE, RECORD_SLI, RECORD_STATE } from '../../src/conventions.js';
 import type { GateReport, ReportObjective } from '../../src/gate/report/model.js';
 import { collectorBinary, repoRoot } from '../harness/binaries.js';
 import { startCollector, type RunningCollector } from '../harness/collector.js';
@@ -140,7 +140,9 @@ async function valueOf(prom: RunningPrometheus, query: string): Promise<number |
 
 /** Recorded series of the profile, keyed by their labels (minus job/instance, which the rules aggregate away). */
 async function recorded(prom: RunningPrometheus, name: string): Promise<Map<string, number>> {
-  return byLabels(await instant(prom.url, `${name}{slo_profile="${PROFILE}"}`), TARGET_LABELS);
+  // Not the gap markers (sli/gap-marker.ts): times, recorded in one minute of ten, so each side's evaluation phase
+  // (up to one 2 s interval apart) decides whether an instant query near that minute's edges still sees one.
+  return byLabels(await instant(prom.url, `${name}{slo_profile="${PROFILE}",${LABEL_COMPONENT}!~"${MARKER_COMPONENTS}"}`), TARGET_LABELS);
 }
 
 /** The gate's verdict-relevant view of a report: statuses, values, sources and reasons per objective. */
