@@ -153,13 +153,19 @@ async function query(url, q) {
   return body.data.result;
 }
 
+/** The gate's verdict by exit code 0..3. */
+const VERDICTS = ['pass', 'blocked', 'approval required', 'cannot evaluate'];
+
+/** `nice -n 5 node agent-slo gate --raw …` for one profile at `at`, with `extra` flags. */
+const gateArgv = (spec, url, dir, at, timeout, extra = []) => ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--at', String(at), '--timeout', timeout, '--deadline', '90m',
+  ...extra, '--format', 'json', '-o', join(dir, 'gate.json'), '--audit-log', join(dir, 'audit.jsonl')];
+
 function gateOnce(spec, url, dir, at) {
   const t = performance.now();
-  const r = spawnSync('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--at', String(at), '--timeout', '30m', '--deadline', '90m',
-    '--format', 'json', '-o', join(dir, 'gate.json'), '--audit-log', join(dir, 'audit.jsonl')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync('nice', gateArgv(spec, url, dir, at, '30m'), { encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t;
   if (r.status === null || r.status > 3) throw new Error(`gate exited ${r.status}: ${r.stderr}`);
-  const verdict = ['pass', 'blocked', 'approval required', 'cannot evaluate'][r.status];
+  const verdict = VERDICTS[r.status];
   if (r.status !== 0) {
     const reports = [];
     try {
@@ -184,8 +190,7 @@ const rssGiB = (pid, field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(rea
 async function gateWatched(spec, url, pid, dir, at, concurrency) {
   await writeFile(`/proc/${pid}/clear_refs`, '5');
   const t = performance.now();
-  const child = spawn('nice', ['-n', '5', 'node', cli, 'gate', '-f', spec, '--prometheus-url', url, '--raw', '--at', String(at), '--timeout', '60m', '--deadline', '90m',
-    '--query-concurrency', String(concurrency), '--format', 'json', '-o', join(dir, 'gate.json'), '--audit-log', join(dir, 'audit.jsonl')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('nice', gateArgv(spec, url, dir, at, '60m', ['--query-concurrency', String(concurrency)]), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   let stopped;
@@ -200,7 +205,7 @@ async function gateWatched(spec, url, pid, dir, at, concurrency) {
   clearInterval(watch);
   const ms = performance.now() - t;
   const peak = rssGiB(pid, 'VmHWM');
-  const verdict = stopped ? `stopped at ${stopped.atS.toFixed(0)} s (Prometheus RSS ${stopped.rss.toFixed(1)} GiB)` : code !== null && code <= 3 ? ['pass', 'blocked', 'approval required', 'cannot evaluate'][code] : `exit ${code}: ${stderr.slice(-300)}`;
+  const verdict = stopped ? `stopped at ${stopped.atS.toFixed(0)} s (Prometheus RSS ${stopped.rss.toFixed(1)} GiB)` : code !== null && code <= 3 ? VERDICTS[code] : `exit ${code}: ${stderr.slice(-300)}`;
   log(`gate --query-concurrency ${concurrency}: ${(ms / 1000).toFixed(1)} s, ${verdict}, Prometheus peak RSS ${peak.toFixed(2)} GiB (load ${loadavg()[0].toFixed(1)})`);
   return { concurrency, ms, verdict, peakGiB: peak };
 }
@@ -270,17 +275,13 @@ for (const point of POINTS) {
     log(`history: ${plan.length} series × ${samples / plan.length} samples (${(samples / 1e6).toFixed(1)} M) in ${backfillS.toFixed(0)} s (span ${SPAN / 3600} h at ${RES} s)`);
 
     if (GATE_CONCURRENCY !== undefined) {
-      // Gate-only: the history in blocks, no rules, no scrape; one run per concurrency.
-      prom = await startPrometheus({ dataDir, readyTimeoutMs: 600_000, extraArgs: [`--query.timeout=${QUERY_TIMEOUT ?? '60m'}`] });
-      log(`compaction settled: ${await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) })} blocks loaded; Prometheus RSS ${rssGiB(prom.pid, 'VmRSS').toFixed(2)} GiB`);
+      // Gate-only: the history in blocks, no rules, no scrape; one run per concurrency, each against a fresh
+      // Prometheus: the memory a run's queries took (a stopped run's too) is not handed back at once.
       const runs = [];
-      for (const [i, c] of GATE_CONCURRENCY.entries()) {
-        // A fresh Prometheus per run: the memory a run's queries took (a stopped run's too) is not handed back at once.
-        if (i > 0) {
-          await prom.stop();
-          prom = await startPrometheus({ dataDir, readyTimeoutMs: 600_000, extraArgs: [`--query.timeout=${QUERY_TIMEOUT ?? '60m'}`] });
-          await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) });
-        }
+      for (const c of GATE_CONCURRENCY) {
+        await prom?.stop();
+        prom = await startPrometheus({ dataDir, readyTimeoutMs: 600_000, extraArgs: [`--query.timeout=${QUERY_TIMEOUT ?? '60m'}`] });
+        log(`compaction settled: ${await waitForCompaction(prom.url, { timeoutMs: Math.max(600_000, WAIT_MS) })} blocks loaded; Prometheus RSS ${rssGiB(prom.pid, 'VmRSS').toFixed(2)} GiB`);
         runs.push(await gateWatched(specs[0], prom.url, prom.pid, dir, END, c));
       }
       gateMemory.push({ P, N, series: plan.length, samples, runs });
@@ -404,8 +405,7 @@ for (const point of POINTS) {
     cost.cpuPerMinuteMs = cpuPerRoundMs * (cost.perMinuteMs / cost.perRoundMs);
     log(`Prometheus CPU: idle ${(idleRate * 1000).toFixed(0)} ms/s, with rules ${((used.seconds / used.wallSeconds) * 1000).toFixed(0)} ms/s over ${used.wallSeconds.toFixed(0)} s`);
     load.push(loadavg()[0]);
-    const rssGB = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${prom.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024 ** 2;
-    log(`Prometheus peak RSS so far (VmHWM): ${rssGB().toFixed(1)} GB`);
+    log(`Prometheus peak RSS so far (VmHWM): ${rssGiB(prom.pid, 'VmHWM').toFixed(1)} GB`);
     const headSeries = Number(/^prometheus_tsdb_head_series (\S+)$/m.exec(await (await fetch(`${prom.url}/metrics`)).text())?.[1]);
     log(`rules: ${ruleCount(groups)} in ${groups.length} groups, ${cost.perRoundMs.toFixed(1)} ms per round, ${cost.perMinuteMs.toFixed(1)} ms per minute, CPU ${cost.cpuPerMinuteMs.toFixed(1)} ms per minute`);
 
